@@ -1,0 +1,52 @@
+# INL Desktop: all set-up happens here; see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint typecheck demo bench-demo wheel-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+## run: start the app on its default database (per-user data folder)
+run: $(STAMP)
+	$(BIN)/inl-desktop
+
+## test: lint, type-check and run the whole suite offscreen
+test: $(TEST_STAMP) lint typecheck
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## lint: ruff on everything
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## typecheck: mypy --strict outside gui/
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
+
+## demo: a demonstration database at demo.sqlite (1,000 items, 50 trainings)
+demo: $(STAMP)
+	$(BIN)/inl-desktop demo --db demo.sqlite --seizures 1000 --trainings 50
+
+## bench-demo: time and peak memory of a 1,000,000-item demo and of 'info'
+bench-demo: $(STAMP)
+	$(BIN)/python bench/demo.py
+
+## wheel-check: build the wheel, install it in a fresh venv, run 'inl-desktop info'
+wheel-check: $(BIN)/python
+	$(BIN)/python bench/wheel_check.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

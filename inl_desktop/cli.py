@@ -1,0 +1,165 @@
+"""The ``inl-desktop`` command: the GUI by default, and info, setup and demo.
+
+Heavy modules (Qt, Alembic, openpyxl) are imported only by the commands that need
+them, so ``inl-desktop info`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from inl_desktop import __version__
+from inl_desktop.domain.errors import UserError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="inl-desktop",
+        description="Record INL trainings and drug seizures offline; exchange them with HQ.",
+    )
+    parser.add_argument("--version", action="version", version=f"inl-desktop {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH",
+        help="database file (default: $INL_DESKTOP_DB, else the per-user data folder)",
+    )
+    parser.add_argument("--db", metavar="PATH", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("gui", parents=[common], help="start the app (the default)")
+
+    info = commands.add_parser("info", parents=[common],
+                               help="database path, schema version, post and record counts")
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+
+    setup = commands.add_parser("setup", parents=[common],
+                                help="set the post's identity without a screen")
+    setup.add_argument("--post", required=True, metavar="CODE", help="post code, e.g. PK-ISB")
+    setup.add_argument("--country", required=True, metavar="CC",
+                       help="country program code, e.g. PK")
+    setup.add_argument("--name", help="post name (default: from the reference data)")
+
+    demo = commands.add_parser("demo", parents=[common],
+                               help="fill the database with realistic demonstration data")
+    demo.add_argument("--seizures", type=_non_negative, default=1000, metavar="N",
+                      help="seizure drug items to add (in events of 1 to 4 items)")
+    demo.add_argument("--trainings", type=_non_negative, default=100, metavar="M",
+                      help="training sessions to add (with about 10 persons per session)")
+    demo.add_argument("--post", metavar="CODE",
+                      help="post code to set up when the database has none (default PK-ISB)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    return parser
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            from inl_desktop.gui.app import run_gui
+
+            return run_gui(args.db)
+        if command == "info":
+            return _info(args.db, as_json=args.json)
+        if command == "setup":
+            return _setup(args.db, args.post, args.country, args.name)
+        if command == "demo":
+            return _demo(args)
+    except UserError as error:
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        return _exit_code(error)
+    raise AssertionError(f"unhandled command {command}")
+
+
+def _exit_code(error: UserError) -> int:
+    from inl_desktop.store.engine import DatabaseUnusable
+    from inl_desktop.store.migrate import NewerSchema
+
+    return EXIT_USAGE if isinstance(error, DatabaseUnusable | NewerSchema) else EXIT_FAILED
+
+
+def _open(db: str | None, *, create: bool = True) -> tuple[Path, object]:
+    from inl_desktop.services.context import AppContext, utc_now
+    from inl_desktop.store.engine import resolve_db_path
+    from inl_desktop.store.migrate import open_database
+
+    path = resolve_db_path(db)
+    engine = open_database(path, now=utc_now, create=create)
+    return path, AppContext(engine)
+
+
+def _info(db: str | None, *, as_json: bool) -> int:
+    from inl_desktop.services.info import DatabaseInfo, database_info
+    from inl_desktop.store.engine import check_db_path, resolve_db_path
+
+    path = resolve_db_path(db)
+    if path.exists():
+        path, ctx = _open(db, create=False)
+        info = database_info(ctx, path)  # type: ignore[arg-type]
+    else:
+        check_db_path(path, create_parent=True)
+        info = DatabaseInfo(db_path=str(path), schema_version=None, post=None)
+    if as_json:
+        print(json.dumps(info.as_json()))
+        return EXIT_OK
+    post = info.post
+    print(f"Database:  {info.db_path}" + ("" if path.exists() else " (not created yet)"))
+    print(f"Schema:    {info.schema_version or '-'}")
+    post_text = f"{post['code']} {post['name']}, {post['country']}" if post else "-"
+    print(f"Post:      {post_text}")
+    for name, count in info.counts.items():
+        print(f"{name.replace('_', ' ').capitalize() + ':':<17}{count:>12,}")
+    return EXIT_OK
+
+
+def _setup(db: str | None, post: str, country: str, name: str | None) -> int:
+    from inl_desktop.services.setup import set_up_post
+
+    _, ctx = _open(db)
+    identity = set_up_post(ctx, post, country, name)  # type: ignore[arg-type]
+    print(f"Post {identity.code} ({identity.name}, {identity.country}) is set up.")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import time
+
+    from inl_desktop.services.demo import generate_demo
+    from inl_desktop.services.setup import set_up_post
+
+    _, ctx = _open(args.db)
+    if ctx.post_or_none() is None:  # type: ignore[attr-defined]
+        code = (args.post or "PK-ISB").upper()
+        set_up_post(ctx, code, code.split("-")[0])  # type: ignore[arg-type]
+    started = time.perf_counter()
+
+    def progress(done: int, total: int, what: str) -> None:
+        print(f"\r{what}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+    result = generate_demo(ctx, seizure_items=args.seizures,  # type: ignore[arg-type]
+                           trainings=args.trainings, seed=args.seed, progress=progress)
+    print(file=sys.stderr)
+    print(
+        f"Added {result.seizure_events:,} seizure events with {result.seizure_items:,} items, "
+        f"{result.trainings:,} training sessions, {result.persons:,} persons and "
+        f"{result.enrollments:,} enrollments in {time.perf_counter() - started:.1f} s."
+    )
+    return EXIT_OK

@@ -1,0 +1,79 @@
+"""Units of measure and the kg-equivalent of a reported drug quantity.
+
+Quantities stay exactly as reported (``Decimal``); the kg-equivalent is derived:
+mass units convert exactly, volume at 1 kg per litre, counted units through the
+drug's mass per unit when the reference data gives one, else no kg-equivalent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+MG_PER_KG = 1_000_000
+
+
+class UnitKind(StrEnum):
+    """What a unit measures."""
+
+    MASS = "mass"
+    VOLUME = "volume"
+    COUNT = "count"
+
+
+@dataclass(frozen=True)
+class UnitDef:
+    """A unit from the reference data; ``kg_per_unit`` is None for counted units."""
+
+    code: str
+    label: str
+    kind: UnitKind
+    kg_per_unit: Decimal | None
+
+
+@dataclass(frozen=True)
+class DrugDef:
+    """A drug from the reference data (UNODC list)."""
+
+    code: str
+    label: str
+    group: str
+    mass_per_unit_g: Decimal | None = None
+    counted: bool = False
+
+
+def unit_compatible(unit: UnitDef, drug: DrugDef) -> bool:
+    """Whether a quantity of ``drug`` may be reported in ``unit``.
+
+    Mass and volume suit every drug (volume at 1 kg/L); counted units suit only
+    drugs that are reported by the piece or have a known mass per unit.
+    """
+    if unit.kind is not UnitKind.COUNT:
+        return True
+    return drug.counted or drug.mass_per_unit_g is not None
+
+
+def kg_equivalent(quantity: Decimal, unit: UnitDef, drug: DrugDef) -> Decimal | None:
+    """The kilograms that ``quantity`` of ``unit`` stands for, or None when unknown."""
+    if unit.kind is UnitKind.COUNT:
+        if drug.mass_per_unit_g is None:
+            return None
+        return quantity * drug.mass_per_unit_g / Decimal(1000)
+    if unit.kg_per_unit is None:
+        return None
+    return quantity * unit.kg_per_unit
+
+
+def kg_to_mg(kg: Decimal | None) -> int | None:
+    """Kilograms as whole milligrams (the stored form, exact to sum in SQL)."""
+    if kg is None:
+        return None
+    return int((kg * MG_PER_KG).to_integral_value())
+
+
+def mg_to_kg(mg: int | None) -> Decimal | None:
+    """Whole milligrams back to kilograms."""
+    if mg is None:
+        return None
+    return Decimal(mg) / MG_PER_KG

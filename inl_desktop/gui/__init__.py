@@ -1,0 +1,1 @@
+"""All Qt lives here: windows, pages, dialogs, table models, workers."""

@@ -1,0 +1,43 @@
+"""Start the GUI: open the database, set up the post on first start, show the window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from inl_desktop import __version__
+from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.main_window import MainWindow
+from inl_desktop.gui.post_setup import PostSetupDialog
+from inl_desktop.services.context import AppContext, utc_now
+from inl_desktop.store.engine import resolve_db_path
+from inl_desktop.store.migrate import open_database
+
+EXIT_USAGE = 2
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the names QSettings uses."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("INL")
+    app.setApplicationName("INL Desktop")
+    app.setApplicationVersion(__version__)
+    return app  # type: ignore[return-value]
+
+
+def run_gui(db: str | None) -> int:
+    """Run the app until its window closes; return the exit code."""
+    app = make_application()
+    path = resolve_db_path(db)
+    try:
+        ctx = AppContext(open_database(path, now=utc_now))
+    except UserError as error:
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        QMessageBox.critical(None, "INL Desktop cannot open the database", str(error))
+        return EXIT_USAGE
+    if ctx.post_or_none() is None and PostSetupDialog(ctx).exec() != QDialog.DialogCode.Accepted:
+        return 0
+    window = MainWindow(ctx, path)
+    window.show()
+    return app.exec()

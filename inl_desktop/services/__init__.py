@@ -1,0 +1,1 @@
+"""Use cases: each opens and commits its own transaction; no Qt."""

@@ -1,0 +1,88 @@
+"""What every service needs, passed in: sessions, the user, the clock, the catalog."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from inl_desktop.domain.catalog import Catalog
+from inl_desktop.domain.errors import UserError
+from inl_desktop.store.engine import make_session_factory
+from inl_desktop.store.models import PostIdentity
+from inl_desktop.store.reference import load_catalog
+
+
+class PostNotSet(UserError):
+    """The database has no post identity yet (run set-up first)."""
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def current_user() -> str:
+    """The operating-system user name, the author of changes."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass
+class AppContext:
+    """An open database and who is working on it.
+
+    The catalog of reference lists is read once and kept until a list changes.
+    """
+
+    engine: Engine
+    user: str = field(default_factory=current_user)
+    now: Callable[[], datetime] = utc_now
+    sessions: sessionmaker[Session] = field(init=False)
+    _catalog: Catalog | None = field(default=None, init=False, repr=False)
+    _post: PostIdentity | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = make_session_factory(self.engine)
+
+    def today(self) -> date:
+        """Today's date where the user is (event dates carry no time zone)."""
+        return self.now().astimezone().date()
+
+    def post(self) -> PostIdentity:
+        """The post this database belongs to; PostNotSet before set-up."""
+        if self._post is None:
+            with self.sessions() as session:
+                self._post = session.scalar(select(PostIdentity))
+            if self._post is None:
+                raise PostNotSet(
+                    "This database has no post yet; run 'inl-desktop setup --post CODE "
+                    "--country CC' or start the app to set it up"
+                )
+        return self._post
+
+    def post_or_none(self) -> PostIdentity | None:
+        """The post, or None before set-up."""
+        try:
+            return self.post()
+        except PostNotSet:
+            return None
+
+    def catalog(self) -> Catalog:
+        """The reference lists (cached)."""
+        if self._catalog is None:
+            post = self.post_or_none()
+            with self.sessions() as session:
+                self._catalog = load_catalog(session, post.country if post else None)
+        return self._catalog
+
+    def forget_cached(self) -> None:
+        """Drop cached post and catalog after they change."""
+        self._catalog = None
+        self._post = None

@@ -1,0 +1,67 @@
+"""What is in a database: where it is, its schema, its post and its record counts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from inl_desktop.services.context import AppContext
+
+COUNT_QUERIES = {
+    "seizure_events": "SELECT count(*) FROM seizure_events WHERE deleted_at IS NULL",
+    "seizure_items": (
+        "SELECT count(*) FROM seizure_items WHERE event_id IN "
+        "(SELECT id FROM seizure_events WHERE deleted_at IS NULL)"
+    ),
+    "trainings": "SELECT count(*) FROM training_sessions WHERE deleted_at IS NULL",
+    "persons": "SELECT count(*) FROM persons WHERE deleted_at IS NULL",
+    "enrollments": (
+        "SELECT count(*) FROM enrollments WHERE session_id IN "
+        "(SELECT id FROM training_sessions WHERE deleted_at IS NULL)"
+    ),
+}
+
+
+def empty_counts() -> dict[str, int]:
+    """Zero for every kind of record."""
+    return dict.fromkeys(COUNT_QUERIES, 0)
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """The facts ``inl-desktop info`` prints."""
+
+    db_path: str
+    schema_version: str | None
+    post: dict[str, str] | None
+    counts: dict[str, int] = field(default_factory=empty_counts)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object of ``info --json``."""
+        return asdict(self)
+
+
+def record_counts(connection: Connection) -> dict[str, int]:
+    """Live (not deleted) records of each kind."""
+    return {
+        name: int(connection.exec_driver_sql(sql).scalar() or 0)
+        for name, sql in COUNT_QUERIES.items()
+    }
+
+
+def database_info(ctx: AppContext, db_path: Path) -> DatabaseInfo:
+    """Facts about an open database."""
+    post = ctx.post_or_none()
+    with ctx.engine.connect() as connection:
+        schema = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        counts = record_counts(connection)
+    return DatabaseInfo(
+        db_path=str(db_path),
+        schema_version=schema,
+        post=None if post is None else {
+            "code": post.code, "name": post.name, "country": post.country},
+        counts=counts,
+    )

@@ -1,0 +1,177 @@
+"""Record, correct, delete and restore seizures (events with their drug items)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from inl_desktop.domain import periods
+from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
+from inl_desktop.domain.errors import RecordNotFound, UserError, ValidationFailed
+from inl_desktop.domain.fields import SEIZURE_EVENT, SEIZURE_ITEM
+from inl_desktop.domain.units import kg_equivalent, kg_to_mg
+from inl_desktop.domain.validation import validate_seizure
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.records import (
+    Saved,
+    check_revision,
+    log_changes,
+    mark_deleted,
+    new_uuid,
+    snapshot,
+    stamp_change,
+    stamp_new,
+)
+from inl_desktop.store.models import (
+    SeizureEvent,
+    SeizureItem,
+    SeizureJointAgency,
+    SeizureTransitCountry,
+)
+
+KIND = "seizure"
+_SCALAR_FIELDS = tuple(
+    f.name for f in SEIZURE_EVENT
+    if f.name not in ("joint_agencies", "transit_countries", "status")
+)
+
+
+def case_period(day: date, precision: str | None) -> tuple[date, date]:
+    """The dates a case's date stands for at its precision."""
+    if precision == "year":
+        year = periods.calendar_year(day.year)
+        return year.start, year.end
+    if precision == "month":
+        month = periods.month(day.year, day.month)
+        return month.start, month.end
+    return day, day
+
+
+def _normalised(draft: SeizureDraft) -> SeizureDraft:
+    """The draft with the period derived from a case's date and precision."""
+    if draft.basis == "case":
+        draft.date_precision = draft.date_precision or "day"
+        if draft.event_date is not None:
+            draft.period_start, draft.period_end = case_period(
+                draft.event_date, draft.date_precision)
+        else:
+            draft.period_start = draft.period_end = None
+    else:
+        draft.event_date = None
+        draft.date_precision = None
+    return draft
+
+
+def draft_of(event: SeizureEvent) -> SeizureDraft:
+    """The stored event as a draft (for editing and for the change log)."""
+    draft = SeizureDraft(
+        joint_agencies=event.joint_agencies,
+        transit_countries=event.transit_countries,
+        status=event.status,
+        uuid=event.uuid,
+        revision=event.revision,
+        items=[
+            SeizureItemDraft(drug=item.drug, quantity=item.quantity, unit=item.unit,
+                             uuid=item.uuid)
+            for item in event.items
+        ],
+    )
+    for name in _SCALAR_FIELDS:
+        setattr(draft, name, getattr(event, name))
+    return draft
+
+
+def _snapshot(draft: SeizureDraft) -> dict[str, str]:
+    return snapshot(SEIZURE_EVENT, draft, {"items": (SEIZURE_ITEM, draft.items)})
+
+
+def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
+    """Copy the draft's values, items, joint agencies and transit countries onto the event."""
+    catalog = ctx.catalog()
+    for name in _SCALAR_FIELDS:
+        setattr(event, name, getattr(draft, name))
+    event.status = draft.status
+    event.joint_agency_rows = [
+        SeizureJointAgency(agency=code, position=i) for i, code in enumerate(draft.joint_agencies)
+    ]
+    event.transit_country_rows = [
+        SeizureTransitCountry(country=code, position=i)
+        for i, code in enumerate(draft.transit_countries)
+    ]
+    existing = {item.uuid: item for item in event.items}
+    items = []
+    for position, item_draft in enumerate(draft.items):
+        item = existing.get(item_draft.uuid or "") or SeizureItem(
+            uuid=item_draft.uuid or new_uuid())
+        assert item_draft.drug and item_draft.unit and item_draft.quantity is not None
+        item.position = position
+        item.drug, item.unit, item.quantity = item_draft.drug, item_draft.unit, item_draft.quantity
+        drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
+        kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
+        item.kg_equivalent_mg = kg_to_mg(kg)
+        items.append(item)
+    event.items = items
+
+
+def _check(ctx: AppContext, draft: SeizureDraft) -> None:
+    errors = validate_seizure(draft, ctx.catalog(), ctx.today())
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def save_seizure(ctx: AppContext, draft: SeizureDraft) -> Saved:
+    """Create the seizure (no uuid yet) or update it; validated, logged, one commit."""
+    _normalised(draft)
+    _check(ctx, draft)
+    with ctx.sessions.begin() as session:
+        if draft.uuid is None:
+            event = SeizureEvent()
+            stamp_new(event, ctx, draft.status)
+            before: dict[str, str] = {}
+            action = "create"
+            session.add(event)
+        else:
+            event = _load(session, draft.uuid)
+            if event.deleted_at is not None:
+                raise UserError("This seizure was deleted; restore it before editing")
+            check_revision(event, draft.revision, "seizure")
+            before = _snapshot(draft_of(event))
+            stamp_change(event, ctx)
+            action = "update"
+        _apply(ctx, event, draft)
+        session.flush()
+        log_changes(session, ctx, kind=KIND, record_uuid=event.uuid, revision=event.revision,
+                    action=action, before=before, after=_snapshot(draft_of(event)))
+        return Saved(event.uuid, event.revision)
+
+
+def _load(session: Session, uuid: str) -> SeizureEvent:
+    event = session.scalar(
+        select(SeizureEvent).where(SeizureEvent.uuid == uuid).options(
+            selectinload(SeizureEvent.items),
+            selectinload(SeizureEvent.joint_agency_rows),
+            selectinload(SeizureEvent.transit_country_rows),
+        )
+    )
+    if event is None:
+        raise RecordNotFound(f"No seizure with ID {uuid}")
+    return event
+
+
+def load_seizure(ctx: AppContext, uuid: str) -> SeizureDraft:
+    """The stored seizure as a draft to edit."""
+    with ctx.sessions() as session:
+        return draft_of(_load(session, uuid))
+
+
+def set_seizure_deleted(
+    ctx: AppContext, uuid: str, deleted: bool, revision: int | None = None
+) -> Saved:
+    """Soft-delete (or restore) a seizure; it leaves (or returns to) lists and totals."""
+    with ctx.sessions.begin() as session:
+        event = _load(session, uuid)
+        check_revision(event, revision, "seizure")
+        mark_deleted(session, ctx, event, KIND, deleted)
+        return Saved(event.uuid, event.revision)

@@ -1,0 +1,60 @@
+"""Set the post's identity and load its country's reference data."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inl_desktop.domain.errors import UserError
+from inl_desktop.services.context import AppContext
+from inl_desktop.store.models import Person, PostIdentity, SeizureEvent, TrainingSession
+from inl_desktop.store.reference import country_program, seed_reference_data
+
+POST_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,10}$")
+
+
+class BadPostCode(UserError):
+    """A post code that does not have the CC-XXX form."""
+
+
+def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> PostIdentity:
+    """Record (or correct) the post's identity and seed its reference data.
+
+    ``name`` defaults to the post's name in the country's reference data.
+    """
+    code = code.strip().upper()
+    country = country.strip().upper()
+    program = country_program(country)
+    if not POST_CODE.match(code):
+        raise BadPostCode(f"Post code {code!r} must look like PK-ISB (country, dash, letters)")
+    if not code.startswith(country + "-"):
+        raise BadPostCode(f"Post code {code} does not belong to country {country}")
+    known = {post.code: post.name for post in program.posts}
+    post_name = (name or "").strip() or known.get(code)
+    if not post_name:
+        raise BadPostCode(
+            f"Post {code} is not in {program.name}'s list ({', '.join(known)}); give its name"
+        )
+    with ctx.sessions.begin() as session:
+        post = session.scalar(select(PostIdentity))
+        if post is not None and post.code != code and _holds_records(session):
+            raise BadPostCode(
+                f"This database already holds records of post {post.code}; "
+                f"it cannot become post {code}"
+            )
+        if post is None:
+            post = PostIdentity(id=1, created_at=ctx.now())
+            session.add(post)
+        post.code, post.name, post.country = code, post_name, country
+        seed_reference_data(session, country)
+    ctx.forget_cached()
+    return ctx.post()
+
+
+def _holds_records(session: Session) -> bool:
+    return any(
+        session.scalar(select(func.count()).select_from(model)) for model in
+        (SeizureEvent, TrainingSession, Person)
+    )

@@ -1,0 +1,52 @@
+"""Fast inserts of many rows (demo data, imports) through the driver's executemany."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table
+
+from inl_desktop.store.models import Base
+
+
+class BulkInserter:
+    """Insert tuples of Python values into a model's table, converted as the ORM would."""
+
+    def __init__(
+        self, connection: Connection, model: type[Base], columns: Sequence[str]
+    ) -> None:
+        table = cast(Table, model.__table__)
+        self._connection = connection
+        dialect = connection.dialect
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        self._sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+        processors: list[Callable[[Any], Any] | None] = [
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in columns
+        ]
+        self._processors = [(i, p) for i, p in enumerate(processors) if p is not None]
+
+    def insert(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Insert the rows (values in the column order given at construction)."""
+        if not self._processors:
+            self._connection.exec_driver_sql(self._sql, list(rows))
+            return
+        processed = []
+        # Bulk rows often repeat one value (a batch's timestamp): convert it once.
+        last: dict[int, tuple[Any, Any]] = {}
+        for row in rows:
+            values = list(row)
+            for index, process in self._processors:
+                value = values[index]
+                if value is None:
+                    continue
+                seen = last.get(index)
+                if seen is not None and seen[0] is value:
+                    values[index] = seen[1]
+                else:
+                    values[index] = converted = process(value)
+                    last[index] = (value, converted)
+            processed.append(tuple(values))
+        self._connection.exec_driver_sql(self._sql, processed)

@@ -1,0 +1,143 @@
+"""Open a database for use: inspect it, refuse it, back it up, migrate it.
+
+Alembic is imported only when a migration has to run, so a normal start-up of
+an up-to-date database pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from inl_desktop import paths
+from inl_desktop.domain.errors import UserError
+from inl_desktop.store.engine import DatabaseUnusable, check_db_path, make_engine
+
+# The newest migration in db/versions; a test keeps the two in step.
+SCHEMA_HEAD = "0001"
+
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+
+
+class NewerSchema(UserError):
+    """The database was written by a newer version of the app."""
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What a look at the file found, before anything is written to it."""
+
+    exists: bool
+    revision: str | None
+    foreign_tables: bool
+
+
+def known_revisions() -> list[str]:
+    """Revision IDs of the migrations this version carries, oldest first."""
+    versions = paths.migrations_dir() / "versions"
+    found = [m.group(1) for p in versions.iterdir() if (m := _REVISION_FILE.match(p.name))]
+    return sorted(found)
+
+
+def inspect_database(path: Path) -> DatabaseState:
+    """Read the schema revision without changing the file (read-only connection)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return DatabaseState(exists=path.exists(), revision=None, foreign_tables=False)
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseUnusable(f"Database {path} cannot be read: {error}") from None
+    foreign = bool(tables - {"alembic_version"}) and "alembic_version" not in tables
+    return DatabaseState(exists=True, revision=revision, foreign_tables=foreign)
+
+
+def backup_database(source: Path, target: Path) -> Path:
+    """Copy a database with SQLite's backup API (consistent even while in use)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Backups live in a folder beside the database."""
+    return db_path.parent / "backups"
+
+
+def open_database(
+    path: Path,
+    *,
+    now: Callable[[], datetime],
+    create: bool = True,
+) -> Engine:
+    """An engine on ``path`` at the current schema, migrating (after a backup) if needed.
+
+    Raises DatabaseUnusable or NewerSchema with a message for the user; in that
+    case the file has not been touched.
+    """
+    check_db_path(path, create_parent=create)
+    state = inspect_database(path)
+    if state.foreign_tables:
+        raise DatabaseUnusable(f"Database {path} is an SQLite file of another program")
+    if not state.exists and not create:
+        raise DatabaseUnusable(f"Database {path} does not exist")
+    known = known_revisions()
+    if state.revision is not None and state.revision not in known:
+        raise NewerSchema(
+            f"Database {path} was written by a newer version of INL Desktop "
+            f"(schema {state.revision}; this version knows up to {known[-1]}). "
+            "Install the newer version to open it."
+        )
+    if state.revision != SCHEMA_HEAD and state.revision is not None:
+        stamp = now().strftime("%Y%m%dT%H%M%SZ")
+        backup_database(
+            path, backups_dir(path) / f"{path.stem}-before-schema-{SCHEMA_HEAD}-{stamp}.sqlite"
+        )
+    engine = make_engine(path)
+    if state.revision != SCHEMA_HEAD:
+        upgrade(engine)
+    return engine
+
+
+def alembic_config() -> object:
+    """An Alembic configuration pointing at the migrations carried by the app."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(paths.migrations_dir()))
+    return config
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Apply migrations up to ``target`` in a single transaction."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, target)  # type: ignore[arg-type]

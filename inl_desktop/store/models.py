@@ -1,0 +1,375 @@
+"""The database schema as typed SQLAlchemy models.
+
+Top-level records (seizure events, training sessions, persons) carry the record
+columns: UUID, post, revision, created/updated time and author, status and soft
+delete. Their parts (drug items, enrollments, attendance counts) carry their own
+UUID and travel with their parent: the parent's revision, status and deletion
+cover them, and the parent's change log records their changes.
+
+Column names are the field names of ``domain.fields``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from inl_desktop.store.types import Cents, DecimalText, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention (migrations can name constraints)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _code(length: int = 40) -> Mapped[str | None]:
+    return mapped_column(String(length))
+
+
+class RecordColumns:
+    """Identity, revision, audit and lifecycle columns of every top-level record."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    post_code: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(8), default="draft")
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(100))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # The services set the next revision themselves; the ORM adds
+        # "WHERE revision = <old>" to every UPDATE so a stale write fails.
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.revision, "version_id_generator": False}
+
+
+class PostIdentity(Base):
+    """The post this database belongs to (one row)."""
+
+    __tablename__ = "post_identity"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AppSetting(Base):
+    """Small named settings kept with the data (not per-user window state)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ReferenceItem(Base):
+    """One entry of a reference list (agencies, drugs, units, provinces...).
+
+    ``attributes`` holds list-specific values as JSON text (a drug's group and
+    mass per unit, a unit's kind and kilograms per unit, an agency's kind).
+    Codes in use are retired, never deleted.
+    """
+
+    __tablename__ = "reference_items"
+    __table_args__ = (UniqueConstraint("list_name", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(40), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(String(40))
+    attributes: Mapped[str] = mapped_column(Text, default="{}")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SeizureEvent(RecordColumns, Base):
+    """A seizure (individual case) or an agency's aggregate report for a period.
+
+    ``period_start``/``period_end`` are filled for both bases: for a case they
+    span the day, month or year its date precision names, so period queries treat
+    both alike.
+    """
+
+    __tablename__ = "seizure_events"
+    __table_args__ = (
+        CheckConstraint("basis IN ('case', 'aggregate')", name="basis"),
+        CheckConstraint("status IN ('draft', 'final')", name="status"),
+        CheckConstraint("period_end >= period_start", name="period_order"),
+        Index("ix_seizure_events_period", "period_start", "period_end"),
+    )
+
+    basis: Mapped[str] = mapped_column(String(10), default="case")
+    event_date: Mapped[date | None] = mapped_column(Date)
+    date_precision: Mapped[str | None] = mapped_column(String(5))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    agency: Mapped[str | None] = mapped_column(String(40), index=True)
+    province: Mapped[str | None] = _code()
+    district: Mapped[str | None] = _code()
+    place: Mapped[str | None] = mapped_column(String(200))
+    transport_mode: Mapped[str | None] = _code()
+    concealment: Mapped[str | None] = _code()
+    installation: Mapped[str | None] = _code()
+    producing_country: Mapped[str | None] = _code(2)
+    departure_country: Mapped[str | None] = _code(2)
+    destination_country: Mapped[str | None] = _code(2)
+    route_type: Mapped[str | None] = _code()
+    arrests_nationals: Mapped[int | None] = mapped_column(Integer)
+    arrests_foreigners: Mapped[int | None] = mapped_column(Integer)
+    source_reference: Mapped[str | None] = mapped_column(String(200))
+    remarks: Mapped[str | None] = mapped_column(Text)
+    same_as_uuid: Mapped[str | None] = mapped_column(String(36))
+
+    items: Mapped[list[SeizureItem]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="SeizureItem.position"
+    )
+    joint_agency_rows: Mapped[list[SeizureJointAgency]] = relationship(
+        cascade="all, delete-orphan", order_by="SeizureJointAgency.position"
+    )
+    transit_country_rows: Mapped[list[SeizureTransitCountry]] = relationship(
+        cascade="all, delete-orphan", order_by="SeizureTransitCountry.position"
+    )
+
+    @property
+    def joint_agencies(self) -> tuple[str, ...]:
+        """Codes of the agencies that reported the seizure jointly."""
+        return tuple(row.agency for row in self.joint_agency_rows)
+
+    @property
+    def transit_countries(self) -> tuple[str, ...]:
+        """Codes of the transit countries, in route order."""
+        return tuple(row.country for row in self.transit_country_rows)
+
+
+class SeizureItem(Base):
+    """One drug of a seizure event: quantity and unit as reported, and kg-equivalent.
+
+    ``kg_equivalent_mg`` is the derived kg-equivalent in whole milligrams (exact
+    sums in SQL); NULL means no kg-equivalent is known and the item is flagged.
+    """
+
+    __tablename__ = "seizure_items"
+    __table_args__ = (Index("ix_seizure_items_drug", "drug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    drug: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[Decimal] = mapped_column(DecimalText)
+    unit: Mapped[str] = mapped_column(String(40))
+    kg_equivalent_mg: Mapped[int | None] = mapped_column(Integer)
+
+    event: Mapped[SeizureEvent] = relationship(back_populates="items")
+
+
+class SeizureJointAgency(Base):
+    """An agency that reported a seizure jointly with the seizing agency."""
+
+    __tablename__ = "seizure_joint_agencies"
+    __table_args__ = (UniqueConstraint("event_id", "agency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    agency: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class SeizureTransitCountry(Base):
+    """A country the drugs passed through, in route order."""
+
+    __tablename__ = "seizure_transit_countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    country: Mapped[str] = mapped_column(String(2))
+
+
+class TrainingSession(RecordColumns, Base):
+    """A course session, with a roster of enrollments or counts by audience and sex."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'final')", name="status"),
+        CheckConstraint(
+            "training_status IN ('planned', 'active', 'completed', 'cancelled')",
+            name="training_status",
+        ),
+        CheckConstraint("attendance_mode IN ('roster', 'counts')", name="attendance_mode"),
+        Index("ix_training_sessions_dates", "start_date", "end_date"),
+    )
+
+    title: Mapped[str | None] = mapped_column(String(200))
+    topic: Mapped[str | None] = _code()
+    provider: Mapped[str | None] = mapped_column(String(200))
+    venue_type: Mapped[str | None] = _code()
+    location: Mapped[str | None] = mapped_column(String(200))
+    venue_country: Mapped[str | None] = _code(2)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    contact_hours: Mapped[Decimal | None] = mapped_column(DecimalText)
+    funding_program: Mapped[str | None] = _code()
+    project_code: Mapped[str | None] = mapped_column(String(50))
+    cost_instruction: Mapped[Decimal | None] = mapped_column(Cents)
+    cost_participant: Mapped[Decimal | None] = mapped_column(Cents)
+    cost_travel: Mapped[Decimal | None] = mapped_column(Cents)
+    training_status: Mapped[str] = mapped_column(String(10), default="planned")
+    attendance_mode: Mapped[str] = mapped_column(String(10), default="roster")
+    remarks: Mapped[str | None] = mapped_column(Text)
+
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Enrollment.position"
+    )
+    counts: Mapped[list[AttendanceCount]] = relationship(
+        back_populates="session", cascade="all, delete-orphan",
+        order_by="AttendanceCount.position",
+    )
+
+
+class Person(RecordColumns, Base):
+    """A counterpart officer who is or was enrolled in trainings."""
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        CheckConstraint("sex IN ('F', 'M')", name="sex"),
+        CheckConstraint("status IN ('draft', 'final')", name="status"),
+        Index("ix_persons_name_agency", "name_key", "agency"),
+    )
+
+    full_name: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(1))
+    agency: Mapped[str | None] = _code()
+    unit: Mapped[str | None] = mapped_column(String(200))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = _code()
+    national_id: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(200))
+    # Normalised forms used to find the same person entered twice.
+    national_id_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    name_key: Mapped[str] = mapped_column(String(200))
+
+    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="person")
+
+
+class Enrollment(Base):
+    """A person's place in a training session, with results and Leahy vetting."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id"),
+        CheckConstraint(
+            "completion IS NULL OR completion IN "
+            "('completed', 'partial', 'did_not_finish', 'no_show')",
+            name="completion",
+        ),
+        CheckConstraint(
+            "vetting_status IS NULL OR vetting_status IN "
+            "('not_required', 'pending', 'approved', 'denied', 'suspended')",
+            name="vetting_status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    audience: Mapped[str | None] = _code()
+    completion: Mapped[str | None] = mapped_column(String(16))
+    pre_score: Mapped[Decimal | None] = mapped_column(DecimalText)
+    post_score: Mapped[Decimal | None] = mapped_column(DecimalText)
+    certificate_number: Mapped[str | None] = mapped_column(String(50))
+    vetting_status: Mapped[str | None] = mapped_column(String(16))
+    invest_case_number: Mapped[str | None] = mapped_column(String(50))
+    vetting_submitted: Mapped[date | None] = mapped_column(Date)
+    vetting_cleared: Mapped[date | None] = mapped_column(Date)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="enrollments")
+    person: Mapped[Person] = relationship(back_populates="enrollments")
+
+
+class AttendanceCount(Base):
+    """Enrolled and completed counts of one audience category and sex in a session."""
+
+    __tablename__ = "attendance_counts"
+    __table_args__ = (
+        UniqueConstraint("session_id", "audience", "sex"),
+        CheckConstraint("sex IN ('F', 'M')", name="sex"),
+        CheckConstraint("enrolled >= 0 AND completed >= 0", name="non_negative"),
+        CheckConstraint("completed <= enrolled", name="completed_le_enrolled"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    audience: Mapped[str] = mapped_column(String(40))
+    sex: Mapped[str] = mapped_column(String(1))
+    enrolled: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="counts")
+
+
+class ChangeLogEntry(Base):
+    """One changed field of one record: old -> new, who and when (append-only)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_record", "record_uuid", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(20))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(100))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by: Mapped[str] = mapped_column(String(100))
