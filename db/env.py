@@ -4,9 +4,9 @@ The app calls Alembic with ``config.attributes["connection"]`` set, inside one
 transaction, so a migration either applies completely or not at all.
 """
 
-from alembic import context
 from typing import Any
 
+from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 

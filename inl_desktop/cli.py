@@ -11,9 +11,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from inl_desktop.services.context import AppContext
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -27,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"inl-desktop {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH",
+        "--db",
+        metavar="PATH",
         help="database file (default: $INL_DESKTOP_DB, else the per-user data folder)",
     )
     parser.add_argument("--db", metavar="PATH", help=argparse.SUPPRESS)
@@ -35,25 +40,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("gui", parents=[common], help="start the app (the default)")
 
-    info = commands.add_parser("info", parents=[common],
-                               help="database path, schema version, post and record counts")
+    info = commands.add_parser(
+        "info", parents=[common], help="database path, schema version, post and record counts"
+    )
     info.add_argument("--json", action="store_true", help="print one JSON object")
 
-    setup = commands.add_parser("setup", parents=[common],
-                                help="set the post's identity without a screen")
+    setup = commands.add_parser(
+        "setup", parents=[common], help="set the post's identity without a screen"
+    )
     setup.add_argument("--post", required=True, metavar="CODE", help="post code, e.g. PK-ISB")
-    setup.add_argument("--country", required=True, metavar="CC",
-                       help="country program code, e.g. PK")
+    setup.add_argument(
+        "--country", required=True, metavar="CC", help="country program code, e.g. PK"
+    )
     setup.add_argument("--name", help="post name (default: from the reference data)")
 
-    demo = commands.add_parser("demo", parents=[common],
-                               help="fill the database with realistic demonstration data")
-    demo.add_argument("--seizures", type=_non_negative, default=1000, metavar="N",
-                      help="seizure drug items to add (in events of 1 to 4 items)")
-    demo.add_argument("--trainings", type=_non_negative, default=100, metavar="M",
-                      help="training sessions to add (with about 10 persons per session)")
-    demo.add_argument("--post", metavar="CODE",
-                      help="post code to set up when the database has none (default PK-ISB)")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="fill the database with realistic demonstration data"
+    )
+    demo.add_argument(
+        "--seizures",
+        type=_non_negative,
+        default=1000,
+        metavar="N",
+        help="seizure drug items to add (in events of 1 to 4 items)",
+    )
+    demo.add_argument(
+        "--trainings",
+        type=_non_negative,
+        default=100,
+        metavar="M",
+        help="training sessions to add (with about 10 persons per session)",
+    )
+    demo.add_argument(
+        "--post",
+        metavar="CODE",
+        help="post code to set up when the database has none (default PK-ISB)",
+    )
     demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     return parser
 
@@ -96,7 +118,7 @@ def _exit_code(error: UserError) -> int:
     return EXIT_USAGE if isinstance(error, DatabaseUnusable | NewerSchema) else EXIT_FAILED
 
 
-def _open(db: str | None, *, create: bool = True) -> tuple[Path, object]:
+def _open(db: str | None, *, create: bool = True) -> tuple[Path, AppContext]:
     from inl_desktop.services.context import AppContext, utc_now
     from inl_desktop.store.engine import resolve_db_path
     from inl_desktop.store.migrate import open_database
@@ -113,7 +135,7 @@ def _info(db: str | None, *, as_json: bool) -> int:
     path = resolve_db_path(db)
     if path.exists():
         path, ctx = _open(db, create=False)
-        info = database_info(ctx, path)  # type: ignore[arg-type]
+        info = database_info(ctx, path)
     else:
         check_db_path(path, create_parent=True)
         info = DatabaseInfo(db_path=str(path), schema_version=None, post=None)
@@ -134,7 +156,7 @@ def _setup(db: str | None, post: str, country: str, name: str | None) -> int:
     from inl_desktop.services.setup import set_up_post
 
     _, ctx = _open(db)
-    identity = set_up_post(ctx, post, country, name)  # type: ignore[arg-type]
+    identity = set_up_post(ctx, post, country, name)
     print(f"Post {identity.code} ({identity.name}, {identity.country}) is set up.")
     return EXIT_OK
 
@@ -146,16 +168,21 @@ def _demo(args: argparse.Namespace) -> int:
     from inl_desktop.services.setup import set_up_post
 
     _, ctx = _open(args.db)
-    if ctx.post_or_none() is None:  # type: ignore[attr-defined]
+    if ctx.post_or_none() is None:
         code = (args.post or "PK-ISB").upper()
-        set_up_post(ctx, code, code.split("-")[0])  # type: ignore[arg-type]
+        set_up_post(ctx, code, code.split("-")[0])
     started = time.perf_counter()
 
     def progress(done: int, total: int, what: str) -> None:
         print(f"\r{what}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
 
-    result = generate_demo(ctx, seizure_items=args.seizures,  # type: ignore[arg-type]
-                           trainings=args.trainings, seed=args.seed, progress=progress)
+    result = generate_demo(
+        ctx,
+        seizure_items=args.seizures,
+        trainings=args.trainings,
+        seed=args.seed,
+        progress=progress,
+    )
     print(file=sys.stderr)
     print(
         f"Added {result.seizure_events:,} seizure events with {result.seizure_items:,} items, "

@@ -117,29 +117,42 @@ def _code(name: str, label: str, reference: str, *, required: bool = False) -> F
 
 def _count(name: str, label: str, *, required: bool = False) -> FieldDef:
     return FieldDef(
-        name, label, FieldType.INTEGER, required=required, minimum=Decimal(0),
+        name,
+        label,
+        FieldType.INTEGER,
+        required=required,
+        minimum=Decimal(0),
         maximum=Decimal(10_000_000),
     )
 
 
 def _money(name: str, label: str) -> FieldDef:
     return FieldDef(
-        name, label, FieldType.MONEY, minimum=Decimal(0), maximum=Decimal(1_000_000_000),
-        unit="USD", max_decimals=2,
+        name,
+        label,
+        FieldType.MONEY,
+        minimum=Decimal(0),
+        maximum=Decimal(1_000_000_000),
+        unit="USD",
+        max_decimals=2,
     )
 
 
 def _score(name: str, label: str) -> FieldDef:
     return FieldDef(
-        name, label, FieldType.DECIMAL, minimum=Decimal(0), maximum=Decimal(100), unit="%",
+        name,
+        label,
+        FieldType.DECIMAL,
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+        unit="%",
         max_decimals=2,
     )
 
 
 RECORD_STATUS = (("draft", "Draft"), ("final", "Final"))
 
-STATUS = FieldDef("status", "Record status", FieldType.CHOICE, required=True,
-                  choices=RECORD_STATUS)
+STATUS = FieldDef("status", "Record status", FieldType.CHOICE, required=True, choices=RECORD_STATUS)
 
 REPORTING_BASIS = (("case", "Individual seizure"), ("aggregate", "Aggregate report"))
 DATE_PRECISION = (("day", "Day"), ("month", "Month"), ("year", "Year"))
@@ -150,41 +163,59 @@ COUNTRY_ROLES = (
     ("destination", "Destination country"),
 )
 
-SEIZURE_EVENT = RecordDef("seizure", "Seizure", (
-    FieldDef("basis", "Reporting basis", FieldType.CHOICE, required=True,
-             choices=REPORTING_BASIS),
-    FieldDef("event_date", "Date of seizure", FieldType.DATE),
-    FieldDef("date_precision", "Date precision", FieldType.CHOICE, choices=DATE_PRECISION),
-    FieldDef("period_start", "Period from", FieldType.DATE),
-    FieldDef("period_end", "Period to", FieldType.DATE),
-    _code("agency", "Seizing agency", "agencies", required=True),
-    FieldDef("joint_agencies", "Joint agencies", FieldType.CODES, reference_list="agencies"),
-    _code("province", "Province", "provinces"),
-    _code("district", "District", "districts"),
-    _text("place", "Place"),
-    _code("transport_mode", "Transport mode", "transport_modes"),
-    _code("concealment", "Concealment", "concealment_methods"),
-    _code("installation", "Installation", "installations"),
-    _code("producing_country", "Producing country", "countries"),
-    _code("departure_country", "Country of departure", "countries"),
-    FieldDef("transit_countries", "Transit countries", FieldType.CODES,
-             reference_list="countries"),
-    _code("destination_country", "Destination country", "countries"),
-    _code("route_type", "Route type", "route_types"),
-    _count("arrests_nationals", "Arrests (nationals)"),
-    _count("arrests_foreigners", "Arrests (foreigners)"),
-    _text("source_reference", "Source reference"),
-    _text("remarks", "Remarks", 4000),
-    STATUS,
-))
+SEIZURE_EVENT = RecordDef(
+    "seizure",
+    "Seizure",
+    (
+        FieldDef(
+            "basis", "Reporting basis", FieldType.CHOICE, required=True, choices=REPORTING_BASIS
+        ),
+        FieldDef("event_date", "Date of seizure", FieldType.DATE),
+        FieldDef("date_precision", "Date precision", FieldType.CHOICE, choices=DATE_PRECISION),
+        FieldDef("period_start", "Period from", FieldType.DATE),
+        FieldDef("period_end", "Period to", FieldType.DATE),
+        _code("agency", "Seizing agency", "agencies", required=True),
+        FieldDef("joint_agencies", "Joint agencies", FieldType.CODES, reference_list="agencies"),
+        _code("province", "Province", "provinces"),
+        _code("district", "District", "districts"),
+        _text("place", "Place"),
+        _code("transport_mode", "Transport mode", "transport_modes"),
+        _code("concealment", "Concealment", "concealment_methods"),
+        _code("installation", "Installation", "installations"),
+        _code("producing_country", "Producing country", "countries"),
+        _code("departure_country", "Country of departure", "countries"),
+        FieldDef(
+            "transit_countries", "Transit countries", FieldType.CODES, reference_list="countries"
+        ),
+        _code("destination_country", "Destination country", "countries"),
+        _code("route_type", "Route type", "route_types"),
+        _count("arrests_nationals", "Arrests (nationals)"),
+        _count("arrests_foreigners", "Arrests (foreigners)"),
+        _text("source_reference", "Source reference"),
+        _text("remarks", "Remarks", 4000),
+        STATUS,
+    ),
+)
 
-SEIZURE_ITEM = RecordDef("seizure_item", "Drug item", (
-    _code("drug", "Drug", "drugs", required=True),
-    FieldDef("quantity", "Quantity", FieldType.DECIMAL, required=True, minimum=Decimal(0),
-             exclusive_minimum=True, maximum=Decimal(10) ** 12, max_decimals=6),
-    _code("unit", "Unit", "units", required=True),
-    FieldDef("kg_equivalent", "Kg-equivalent", FieldType.DECIMAL, unit="kg", derived=True),
-))
+SEIZURE_ITEM = RecordDef(
+    "seizure_item",
+    "Drug item",
+    (
+        _code("drug", "Drug", "drugs", required=True),
+        FieldDef(
+            "quantity",
+            "Quantity",
+            FieldType.DECIMAL,
+            required=True,
+            minimum=Decimal(0),
+            exclusive_minimum=True,
+            maximum=Decimal(10) ** 12,
+            max_decimals=6,
+        ),
+        _code("unit", "Unit", "units", required=True),
+        FieldDef("kg_equivalent", "Kg-equivalent", FieldType.DECIMAL, unit="kg", derived=True),
+    ),
+)
 
 VENUE_TYPES = "venue_types"
 TRAINING_STATUS = (
@@ -195,44 +226,69 @@ TRAINING_STATUS = (
 )
 ATTENDANCE_MODE = (("roster", "Roster of participants"), ("counts", "Counts only"))
 
-TRAINING = RecordDef("training", "Training session", (
-    _text("title", "Title", required=True),
-    _code("topic", "Topic", "training_topics", required=True),
-    _text("provider", "Provider"),
-    _code("venue_type", "Venue", VENUE_TYPES, required=True),
-    _text("location", "Location"),
-    _code("venue_country", "Venue country", "countries"),
-    FieldDef("start_date", "Start date", FieldType.DATE, required=True),
-    FieldDef("end_date", "End date", FieldType.DATE, required=True),
-    FieldDef("contact_hours", "Contact hours", FieldType.DECIMAL, minimum=Decimal(0),
-             maximum=Decimal(5000), unit="hours", max_decimals=2),
-    _code("funding_program", "Funding program", "funding_programs"),
-    _text("project_code", "Project code", 50),
-    _money("cost_instruction", "Instruction cost"),
-    _money("cost_participant", "Participant cost"),
-    _money("cost_travel", "Travel cost"),
-    FieldDef("training_status", "Session status", FieldType.CHOICE, required=True,
-             choices=TRAINING_STATUS),
-    FieldDef("attendance_mode", "Attendance recorded as", FieldType.CHOICE, required=True,
-             choices=ATTENDANCE_MODE),
-    _text("remarks", "Remarks", 4000),
-    STATUS,
-))
+TRAINING = RecordDef(
+    "training",
+    "Training session",
+    (
+        _text("title", "Title", required=True),
+        _code("topic", "Topic", "training_topics", required=True),
+        _text("provider", "Provider"),
+        _code("venue_type", "Venue", VENUE_TYPES, required=True),
+        _text("location", "Location"),
+        _code("venue_country", "Venue country", "countries"),
+        FieldDef("start_date", "Start date", FieldType.DATE, required=True),
+        FieldDef("end_date", "End date", FieldType.DATE, required=True),
+        FieldDef(
+            "contact_hours",
+            "Contact hours",
+            FieldType.DECIMAL,
+            minimum=Decimal(0),
+            maximum=Decimal(5000),
+            unit="hours",
+            max_decimals=2,
+        ),
+        _code("funding_program", "Funding program", "funding_programs"),
+        _text("project_code", "Project code", 50),
+        _money("cost_instruction", "Instruction cost"),
+        _money("cost_participant", "Participant cost"),
+        _money("cost_travel", "Travel cost"),
+        FieldDef(
+            "training_status",
+            "Session status",
+            FieldType.CHOICE,
+            required=True,
+            choices=TRAINING_STATUS,
+        ),
+        FieldDef(
+            "attendance_mode",
+            "Attendance recorded as",
+            FieldType.CHOICE,
+            required=True,
+            choices=ATTENDANCE_MODE,
+        ),
+        _text("remarks", "Remarks", 4000),
+        STATUS,
+    ),
+)
 
 SEX = (("F", "Female"), ("M", "Male"))
 
-PERSON = RecordDef("person", "Person", (
-    _text("full_name", "Name (as on ID)", required=True),
-    FieldDef("sex", "Sex", FieldType.CHOICE, required=True, choices=SEX),
-    _code("agency", "Agency", "agencies"),
-    _text("unit", "Unit"),
-    _text("rank", "Rank", 100),
-    _code("province", "Province", "provinces"),
-    _text("national_id", "National ID", 40),
-    _text("phone", "Phone", 50),
-    _text("email", "Email"),
-    STATUS,
-))
+PERSON = RecordDef(
+    "person",
+    "Person",
+    (
+        _text("full_name", "Name (as on ID)", required=True),
+        FieldDef("sex", "Sex", FieldType.CHOICE, required=True, choices=SEX),
+        _code("agency", "Agency", "agencies"),
+        _text("unit", "Unit"),
+        _text("rank", "Rank", 100),
+        _code("province", "Province", "provinces"),
+        _text("national_id", "National ID", 40),
+        _text("phone", "Phone", 50),
+        _text("email", "Email"),
+        STATUS,
+    ),
+)
 
 COMPLETION = (
     ("completed", "Completed"),
@@ -248,23 +304,31 @@ VETTING_STATUS = (
     ("suspended", "Suspended"),
 )
 
-ENROLLMENT = RecordDef("enrollment", "Enrollment", (
-    _code("audience", "Audience category", "audience_categories", required=True),
-    FieldDef("completion", "Completion", FieldType.CHOICE, choices=COMPLETION),
-    _score("pre_score", "Pre-test score"),
-    _score("post_score", "Post-test score"),
-    _text("certificate_number", "Certificate number", 50),
-    FieldDef("vetting_status", "Leahy vetting", FieldType.CHOICE, choices=VETTING_STATUS),
-    _text("invest_case_number", "INVEST case number", 50),
-    FieldDef("vetting_submitted", "Vetting submitted", FieldType.DATE),
-    FieldDef("vetting_cleared", "Vetting cleared", FieldType.DATE),
-))
+ENROLLMENT = RecordDef(
+    "enrollment",
+    "Enrollment",
+    (
+        _code("audience", "Audience category", "audience_categories", required=True),
+        FieldDef("completion", "Completion", FieldType.CHOICE, choices=COMPLETION),
+        _score("pre_score", "Pre-test score"),
+        _score("post_score", "Post-test score"),
+        _text("certificate_number", "Certificate number", 50),
+        FieldDef("vetting_status", "Leahy vetting", FieldType.CHOICE, choices=VETTING_STATUS),
+        _text("invest_case_number", "INVEST case number", 50),
+        FieldDef("vetting_submitted", "Vetting submitted", FieldType.DATE),
+        FieldDef("vetting_cleared", "Vetting cleared", FieldType.DATE),
+    ),
+)
 
-ATTENDANCE_COUNT = RecordDef("attendance_count", "Attendance count", (
-    _code("audience", "Audience category", "audience_categories", required=True),
-    FieldDef("sex", "Sex", FieldType.CHOICE, required=True, choices=SEX),
-    _count("enrolled", "Enrolled", required=True),
-    _count("completed", "Completed", required=True),
-))
+ATTENDANCE_COUNT = RecordDef(
+    "attendance_count",
+    "Attendance count",
+    (
+        _code("audience", "Audience category", "audience_categories", required=True),
+        FieldDef("sex", "Sex", FieldType.CHOICE, required=True, choices=SEX),
+        _count("enrolled", "Enrolled", required=True),
+        _count("completed", "Completed", required=True),
+    ),
+)
 
 ALL_RECORDS = (SEIZURE_EVENT, SEIZURE_ITEM, TRAINING, PERSON, ENROLLMENT, ATTENDANCE_COUNT)

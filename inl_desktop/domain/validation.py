@@ -143,11 +143,13 @@ def end_not_before_start(
 ) -> list[FieldError]:
     """An end date that must not precede its start date."""
     if start is not None and end is not None and end < start:
-        return [FieldError(
-            end_field.name,
-            f"{end_field.label} ({end.isoformat()}) is before "
-            f"{start_field.label} ({start.isoformat()})",
-        )]
+        return [
+            FieldError(
+                end_field.name,
+                f"{end_field.label} ({end.isoformat()}) is before "
+                f"{start_field.label} ({start.isoformat()})",
+            )
+        ]
     return []
 
 
@@ -163,23 +165,25 @@ def validate_seizure(draft: SeizureDraft, catalog: Catalog, today: date) -> list
     elif draft.basis == "aggregate":
         for name in ("period_start", "period_end"):
             if final and getattr(draft, name) is None:
-                errors.append(FieldError(name, f"{ev[name].label} is required for an "
-                                               "aggregate report"))
+                errors.append(
+                    FieldError(name, f"{ev[name].label} is required for an aggregate report")
+                )
         errors += not_in_future(ev["period_start"], draft.period_start, today)
     errors += end_not_before_start(
         ev["period_start"], draft.period_start, ev["period_end"], draft.period_end
     )
     if draft.agency is not None and draft.agency in draft.joint_agencies:
-        errors.append(FieldError("joint_agencies",
-                                 "Joint agencies repeat the seizing agency"))
+        errors.append(FieldError("joint_agencies", "Joint agencies repeat the seizing agency"))
     if draft.province and draft.district:
         parent = catalog.parent_of("districts", draft.district)
         if parent is not None and parent != draft.province:
-            errors.append(FieldError(
-                "district",
-                f"District {catalog.label('districts', draft.district)} is not in "
-                f"{catalog.label('provinces', draft.province)}",
-            ))
+            errors.append(
+                FieldError(
+                    "district",
+                    f"District {catalog.label('districts', draft.district)} is not in "
+                    f"{catalog.label('provinces', draft.province)}",
+                )
+            )
     if final and not draft.items:
         errors.append(FieldError("items", "A seizure needs at least one drug item"))
     for row, item in enumerate(draft.items):
@@ -187,9 +191,14 @@ def validate_seizure(draft: SeizureDraft, catalog: Catalog, today: date) -> list
         drug = catalog.drugs.get(item.drug or "")
         unit = catalog.units.get(item.unit or "")
         if drug is not None and unit is not None and not unit_compatible(unit, drug):
-            errors.append(FieldError(
-                "unit", f"{drug.label} cannot be counted in {unit.label.lower()}s "
-                        "(no mass per unit is known); use a mass or volume unit", row))
+            errors.append(
+                FieldError(
+                    "unit",
+                    f"{drug.label} cannot be counted in {unit.label.lower()}s "
+                    "(no mass per unit is known); use a mass or volume unit",
+                    row,
+                )
+            )
     return errors
 
 
@@ -197,10 +206,12 @@ def validate_person(draft: PersonDraft, catalog: Catalog) -> list[FieldError]:
     """All the rules for a person."""
     errors = check_record(PERSON, draft, final=True, catalog=catalog)
     if draft.national_id and not catalog.national_id_ok(draft.national_id):
-        errors.append(FieldError(
-            "national_id",
-            f"National ID {draft.national_id!r} is not a valid {catalog.national_id_name}",
-        ))
+        errors.append(
+            FieldError(
+                "national_id",
+                f"National ID {draft.national_id!r} is not a valid {catalog.national_id_name}",
+            )
+        )
     if draft.email and "@" not in draft.email:
         errors.append(FieldError("email", "Email must contain @"))
     return errors
@@ -217,8 +228,10 @@ def validate_enrollment(
         for error in not_in_future(ENROLLMENT[name], getattr(draft, name), today):
             errors.append(FieldError(error.field, error.message, row))
     for error in end_not_before_start(
-        ENROLLMENT["vetting_submitted"], draft.vetting_submitted,
-        ENROLLMENT["vetting_cleared"], draft.vetting_cleared,
+        ENROLLMENT["vetting_submitted"],
+        draft.vetting_submitted,
+        ENROLLMENT["vetting_cleared"],
+        draft.vetting_cleared,
     ):
         errors.append(FieldError(error.field, error.message, row))
     return errors
@@ -229,8 +242,12 @@ def validate_count(
 ) -> list[FieldError]:
     """All the rules for one audience/sex count."""
     errors = check_record(ATTENDANCE_COUNT, draft, final=True, catalog=catalog, row=row)
-    if (isinstance(draft.enrolled, int) and isinstance(draft.completed, int)
-            and not errors and draft.completed > draft.enrolled):
+    if (
+        isinstance(draft.enrolled, int)
+        and isinstance(draft.completed, int)
+        and not errors
+        and draft.completed > draft.enrolled
+    ):
         errors.append(FieldError("completed", "Completed is more than Enrolled", row))
     return errors
 
@@ -246,11 +263,13 @@ def validate_training(draft: TrainingDraft, catalog: Catalog, today: date) -> li
     if draft.training_status == "completed":
         errors += not_in_future(tr["end_date"], draft.end_date, today)
     errors += _no_repeats(
-        "person_uuid", "The same person is enrolled twice",
+        "person_uuid",
+        "The same person is enrolled twice",
         (e.person_uuid for e in draft.enrollments),
     )
     errors += _no_repeats(
-        "audience", "The same audience category and sex are counted twice",
+        "audience",
+        "The same audience category and sex are counted twice",
         ((c.audience, c.sex) for c in draft.counts),
     )
     for row, enrollment in enumerate(draft.enrollments):

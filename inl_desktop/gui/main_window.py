@@ -50,8 +50,9 @@ class MainWindow(QMainWindow):
         info = database_info(self._ctx, self._db_path)
         post = self._ctx.post()
         country = country_program(post.country).name
-        self.overview.show_facts(f"{post.name} ({post.code}), {country}", self._db_path,
-                                 info.counts)
+        self.overview.show_facts(
+            f"{post.name} ({post.code}), {country}", self._db_path, info.counts
+        )
         counts = info.counts
         self.counts_label.setText(
             f"{counts['seizure_items']:,} drug items in {counts['seizure_events']:,} seizures"
@@ -60,7 +61,8 @@ class MainWindow(QMainWindow):
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
-            self, "About INL Desktop",
+            self,
+            "About INL Desktop",
             f"INL Desktop {__version__}\n\nRecords INL trainings and drug seizures offline "
             f"and exchanges them with headquarters.\n\nDatabase: {self._db_path}",
         )

@@ -61,7 +61,8 @@ def database_info(ctx: AppContext, db_path: Path) -> DatabaseInfo:
     return DatabaseInfo(
         db_path=str(db_path),
         schema_version=schema,
-        post=None if post is None else {
-            "code": post.code, "name": post.name, "country": post.country},
+        post=None
+        if post is None
+        else {"code": post.code, "name": post.name, "country": post.country},
         counts=counts,
     )

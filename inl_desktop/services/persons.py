@@ -74,8 +74,16 @@ def save_person(ctx: AppContext, draft: PersonDraft) -> Saved:
         person.national_id_key = national_id_key(draft.national_id)
         person.name_key = name_key(draft.full_name or "")
         session.flush()
-        log_changes(session, ctx, kind=KIND, record_uuid=person.uuid, revision=person.revision,
-                    action=action, before=before, after=snapshot(PERSON, draft_of(person)))
+        log_changes(
+            session,
+            ctx,
+            kind=KIND,
+            record_uuid=person.uuid,
+            revision=person.revision,
+            action=action,
+            before=before,
+            after=snapshot(PERSON, draft_of(person)),
+        )
         return Saved(person.uuid, person.revision)
 
 
@@ -104,6 +112,7 @@ def find_same_person(ctx: AppContext, draft: PersonDraft) -> list[PersonDraft]:
         if draft.uuid:
             query = query.where(Person.uuid != draft.uuid)
         by_name = (Person.name_key == name_key(draft.full_name or "")) & (
-            Person.agency == draft.agency)
+            Person.agency == draft.agency
+        )
         condition = by_name if key is None else (Person.national_id_key == key) | by_name
         return [draft_of(p) for p in session.scalars(query.where(condition).limit(20))]

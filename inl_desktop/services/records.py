@@ -81,9 +81,7 @@ def check_revision(record: Tracked, expected: int | None, label: str) -> None:
         )
 
 
-def find_record(
-    session: Session, model: type[T], uuid: str, label: str
-) -> T:
+def find_record(session: Session, model: type[T], uuid: str, label: str) -> T:
     """The record with that UUID (deleted ones included) or RecordNotFound."""
     record = session.scalar(select(model).where(model.uuid == uuid))
     if record is None:
@@ -109,17 +107,34 @@ def log_changes(
         old, new = before.get(field, ""), after.get(field, "")
         if old == new:
             continue
-        session.add(ChangeLogEntry(
-            record_kind=kind, record_uuid=record_uuid, revision=revision, action=action,
-            field=field, old_value=old or None, new_value=new or None,
-            changed_at=now, changed_by=ctx.user,
-        ))
+        session.add(
+            ChangeLogEntry(
+                record_kind=kind,
+                record_uuid=record_uuid,
+                revision=revision,
+                action=action,
+                field=field,
+                old_value=old or None,
+                new_value=new or None,
+                changed_at=now,
+                changed_by=ctx.user,
+            )
+        )
         written += 1
     if written == 0:
-        session.add(ChangeLogEntry(
-            record_kind=kind, record_uuid=record_uuid, revision=revision, action=action,
-            field=None, old_value=None, new_value=None, changed_at=now, changed_by=ctx.user,
-        ))
+        session.add(
+            ChangeLogEntry(
+                record_kind=kind,
+                record_uuid=record_uuid,
+                revision=revision,
+                action=action,
+                field=None,
+                old_value=None,
+                new_value=None,
+                changed_at=now,
+                changed_by=ctx.user,
+            )
+        )
         written = 1
     return written
 
@@ -127,11 +142,13 @@ def log_changes(
 def history(ctx: AppContext, record_uuid: str) -> list[ChangeLogEntry]:
     """A record's change log, oldest first."""
     with ctx.sessions() as session:
-        return list(session.scalars(
-            select(ChangeLogEntry)
-            .where(ChangeLogEntry.record_uuid == record_uuid)
-            .order_by(ChangeLogEntry.id)
-        ))
+        return list(
+            session.scalars(
+                select(ChangeLogEntry)
+                .where(ChangeLogEntry.record_uuid == record_uuid)
+                .order_by(ChangeLogEntry.id)
+            )
+        )
 
 
 def snapshot(
@@ -140,14 +157,14 @@ def snapshot(
     children: Mapping[str, tuple[RecordDef, Sequence[object]]] = {},
 ) -> dict[str, str]:
     """A record's values as text, keyed ``field`` and ``part[row].field`` for its parts."""
-    values = {field.name: display(getattr(draft, field.name)) for field in record
-              if not field.derived}
+    values = {
+        field.name: display(getattr(draft, field.name)) for field in record if not field.derived
+    }
     for part_name, (part_def, parts) in children.items():
         for row, part in enumerate(parts, start=1):
             for field in part_def:
                 if not field.derived:
-                    values[f"{part_name}[{row}].{field.name}"] = display(
-                        getattr(part, field.name))
+                    values[f"{part_name}[{row}].{field.name}"] = display(getattr(part, field.name))
     return values
 
 
@@ -161,7 +178,13 @@ def mark_deleted(
     record.deleted_at = ctx.now() if deleted else None
     record.deleted_by = ctx.user if deleted else None
     session.flush()
-    log_changes(session, ctx, kind=kind, record_uuid=record.uuid, revision=record.revision,
-                action="delete" if deleted else "restore",
-                before={"deleted": "" if deleted else "yes"},
-                after={"deleted": "yes" if deleted else ""})
+    log_changes(
+        session,
+        ctx,
+        kind=kind,
+        record_uuid=record.uuid,
+        revision=record.revision,
+        action="delete" if deleted else "restore",
+        before={"deleted": "" if deleted else "yes"},
+        after={"deleted": "yes" if deleted else ""},
+    )

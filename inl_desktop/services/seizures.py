@@ -33,8 +33,7 @@ from inl_desktop.store.models import (
 
 KIND = "seizure"
 _SCALAR_FIELDS = tuple(
-    f.name for f in SEIZURE_EVENT
-    if f.name not in ("joint_agencies", "transit_countries", "status")
+    f.name for f in SEIZURE_EVENT if f.name not in ("joint_agencies", "transit_countries", "status")
 )
 
 
@@ -55,7 +54,8 @@ def _normalised(draft: SeizureDraft) -> SeizureDraft:
         draft.date_precision = draft.date_precision or "day"
         if draft.event_date is not None:
             draft.period_start, draft.period_end = case_period(
-                draft.event_date, draft.date_precision)
+                draft.event_date, draft.date_precision
+            )
         else:
             draft.period_start = draft.period_end = None
     else:
@@ -73,8 +73,7 @@ def draft_of(event: SeizureEvent) -> SeizureDraft:
         uuid=event.uuid,
         revision=event.revision,
         items=[
-            SeizureItemDraft(drug=item.drug, quantity=item.quantity, unit=item.unit,
-                             uuid=item.uuid)
+            SeizureItemDraft(drug=item.drug, quantity=item.quantity, unit=item.unit, uuid=item.uuid)
             for item in event.items
         ],
     )
@@ -104,7 +103,8 @@ def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
     items = []
     for position, item_draft in enumerate(draft.items):
         item = existing.get(item_draft.uuid or "") or SeizureItem(
-            uuid=item_draft.uuid or new_uuid())
+            uuid=item_draft.uuid or new_uuid()
+        )
         assert item_draft.drug and item_draft.unit and item_draft.quantity is not None
         item.position = position
         item.drug, item.unit, item.quantity = item_draft.drug, item_draft.unit, item_draft.quantity
@@ -142,14 +142,24 @@ def save_seizure(ctx: AppContext, draft: SeizureDraft) -> Saved:
             action = "update"
         _apply(ctx, event, draft)
         session.flush()
-        log_changes(session, ctx, kind=KIND, record_uuid=event.uuid, revision=event.revision,
-                    action=action, before=before, after=_snapshot(draft_of(event)))
+        log_changes(
+            session,
+            ctx,
+            kind=KIND,
+            record_uuid=event.uuid,
+            revision=event.revision,
+            action=action,
+            before=before,
+            after=_snapshot(draft_of(event)),
+        )
         return Saved(event.uuid, event.revision)
 
 
 def _load(session: Session, uuid: str) -> SeizureEvent:
     event = session.scalar(
-        select(SeizureEvent).where(SeizureEvent.uuid == uuid).options(
+        select(SeizureEvent)
+        .where(SeizureEvent.uuid == uuid)
+        .options(
             selectinload(SeizureEvent.items),
             selectinload(SeizureEvent.joint_agency_rows),
             selectinload(SeizureEvent.transit_country_rows),

@@ -55,6 +55,6 @@ def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = Non
 
 def _holds_records(session: Session) -> bool:
     return any(
-        session.scalar(select(func.count()).select_from(model)) for model in
-        (SeizureEvent, TrainingSession, Person)
+        session.scalar(select(func.count()).select_from(model))
+        for model in (SeizureEvent, TrainingSession, Person)
     )

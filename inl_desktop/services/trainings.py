@@ -30,8 +30,9 @@ _COUNT_FIELDS = ATTENDANCE_COUNT.names
 
 def draft_of(session_row: TrainingSession) -> TrainingDraft:
     """The stored session as a draft (roster and counts included)."""
-    draft = TrainingDraft(status=session_row.status, uuid=session_row.uuid,
-                          revision=session_row.revision)
+    draft = TrainingDraft(
+        status=session_row.status, uuid=session_row.uuid, revision=session_row.revision
+    )
     for name in _FIELDS:
         setattr(draft, name, getattr(session_row, name))
     for enrollment in session_row.enrollments:
@@ -40,17 +41,27 @@ def draft_of(session_row: TrainingSession) -> TrainingDraft:
             setattr(part, name, getattr(enrollment, name))
         draft.enrollments.append(part)
     for count in session_row.counts:
-        draft.counts.append(AttendanceCountDraft(
-            audience=count.audience, sex=count.sex, enrolled=count.enrolled,
-            completed=count.completed, uuid=count.uuid))
+        draft.counts.append(
+            AttendanceCountDraft(
+                audience=count.audience,
+                sex=count.sex,
+                enrolled=count.enrolled,
+                completed=count.completed,
+                uuid=count.uuid,
+            )
+        )
     return draft
 
 
 def _snapshot(draft: TrainingDraft) -> dict[str, str]:
-    values = snapshot(TRAINING, draft, {
-        "enrollments": (ENROLLMENT, draft.enrollments),
-        "counts": (ATTENDANCE_COUNT, draft.counts),
-    })
+    values = snapshot(
+        TRAINING,
+        draft,
+        {
+            "enrollments": (ENROLLMENT, draft.enrollments),
+            "counts": (ATTENDANCE_COUNT, draft.counts),
+        },
+    )
     for row, enrollment in enumerate(draft.enrollments, start=1):
         values[f"enrollments[{row}].person"] = enrollment.person_uuid or ""
     return values
@@ -58,7 +69,9 @@ def _snapshot(draft: TrainingDraft) -> dict[str, str]:
 
 def _load(session: Session, uuid: str) -> TrainingSession:
     row = session.scalar(
-        select(TrainingSession).where(TrainingSession.uuid == uuid).options(
+        select(TrainingSession)
+        .where(TrainingSession.uuid == uuid)
+        .options(
             selectinload(TrainingSession.enrollments).selectinload(Enrollment.person),
             selectinload(TrainingSession.counts),
         )
@@ -77,20 +90,22 @@ def load_training(ctx: AppContext, uuid: str) -> TrainingDraft:
 def _persons_by_uuid(session: Session, draft: TrainingDraft) -> dict[str, Person]:
     wanted = {e.person_uuid for e in draft.enrollments if e.person_uuid}
     found = {
-        p.uuid: p for p in session.scalars(
-            select(Person).where(Person.uuid.in_(wanted), Person.deleted_at.is_(None)))
+        p.uuid: p
+        for p in session.scalars(
+            select(Person).where(Person.uuid.in_(wanted), Person.deleted_at.is_(None))
+        )
     }
     missing = [
         FieldError("person_uuid", f"Participant {e.person_uuid} is not in the directory", row)
-        for row, e in enumerate(draft.enrollments) if e.person_uuid not in found
+        for row, e in enumerate(draft.enrollments)
+        if e.person_uuid not in found
     ]
     if missing:
         raise ValidationFailed(missing)
     return found
 
 
-def _apply(session_row: TrainingSession, draft: TrainingDraft,
-           persons: dict[str, Person]) -> None:
+def _apply(session_row: TrainingSession, draft: TrainingDraft, persons: dict[str, Person]) -> None:
     for name in _FIELDS:
         setattr(session_row, name, getattr(draft, name))
     session_row.status = draft.status
@@ -108,7 +123,8 @@ def _apply(session_row: TrainingSession, draft: TrainingDraft,
     counts = []
     for position, part_count in enumerate(draft.counts):
         count = existing_counts.get(part_count.uuid or "") or AttendanceCount(
-            uuid=part_count.uuid or new_uuid())
+            uuid=part_count.uuid or new_uuid()
+        )
         count.position = position
         for name in _COUNT_FIELDS:
             setattr(count, name, getattr(part_count, name))
@@ -139,8 +155,16 @@ def save_training(ctx: AppContext, draft: TrainingDraft) -> Saved:
             action = "update"
         _apply(row, draft, persons)
         session.flush()
-        log_changes(session, ctx, kind=KIND, record_uuid=row.uuid, revision=row.revision,
-                    action=action, before=before, after=_snapshot(draft_of(row)))
+        log_changes(
+            session,
+            ctx,
+            kind=KIND,
+            record_uuid=row.uuid,
+            revision=row.revision,
+            action=action,
+            before=before,
+            after=_snapshot(draft_of(row)),
+        )
         return Saved(row.uuid, row.revision)
 
 

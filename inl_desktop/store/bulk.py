@@ -13,9 +13,7 @@ from inl_desktop.store.models import Base
 class BulkInserter:
     """Insert tuples of Python values into a model's table, converted as the ORM would."""
 
-    def __init__(
-        self, connection: Connection, model: type[Base], columns: Sequence[str]
-    ) -> None:
+    def __init__(self, connection: Connection, model: type[Base], columns: Sequence[str]) -> None:
         table = cast(Table, model.__table__)
         self._connection = connection
         dialect = connection.dialect
@@ -23,8 +21,7 @@ class BulkInserter:
         marks = ", ".join("?" for _ in columns)
         self._sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
         processors: list[Callable[[Any], Any] | None] = [
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in columns
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
         ]
         self._processors = [(i, p) for i, p in enumerate(processors) if p is not None]
 

@@ -262,7 +262,8 @@ class TrainingSession(RecordColumns, Base):
         back_populates="session", cascade="all, delete-orphan", order_by="Enrollment.position"
     )
     counts: Mapped[list[AttendanceCount]] = relationship(
-        back_populates="session", cascade="all, delete-orphan",
+        back_populates="session",
+        cascade="all, delete-orphan",
         order_by="AttendanceCount.position",
     )
 

@@ -118,24 +118,24 @@ def seed_reference_data(session: Session, country: str) -> int:
     country_program(country)  # refuse unknown countries before writing anything
     existing = {
         (list_name, code)
-        for list_name, code in session.execute(
-            select(ReferenceItem.list_name, ReferenceItem.code)
-        )
+        for list_name, code in session.execute(select(ReferenceItem.list_name, ReferenceItem.code))
     }
     added = 0
     for list_name, path in list_files(country).items():
         for position, row in enumerate(read_list(path)):
             if (list_name, row.code) in existing:
                 continue
-            session.add(ReferenceItem(
-                list_name=list_name,
-                code=row.code,
-                label=row.label,
-                parent_code=row.parent,
-                attributes=json.dumps(row.attributes, ensure_ascii=False, sort_keys=True),
-                position=position,
-                retired=False,
-            ))
+            session.add(
+                ReferenceItem(
+                    list_name=list_name,
+                    code=row.code,
+                    label=row.label,
+                    parent_code=row.parent,
+                    attributes=json.dumps(row.attributes, ensure_ascii=False, sort_keys=True),
+                    position=position,
+                    retired=False,
+                )
+            )
             added += 1
     return added
 

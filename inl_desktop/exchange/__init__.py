@@ -1,0 +1,1 @@
+"""Workbook and spreadsheet formats; openpyxl and its friends are imported only here."""
