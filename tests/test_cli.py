@@ -298,7 +298,7 @@ def test_demo_of_a_single_seizure_item_adds_it(
 def test_demo_with_a_single_training_session_adds_it(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    """One session means about 10 persons, fewer than a roster of 14 to 56 needs."""
+    """One session has a roster or head counts, so one of the two bulk inserts is empty."""
     code, _, _ = run_cli(
         capsys, "demo", "--db", str(db_path), "--seizures", "0", "--trainings", "1"
     )
@@ -310,6 +310,7 @@ def test_demo_with_a_single_training_session_adds_it(
 def test_demo_with_few_training_sessions_adds_them(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
+    """Three sessions make 30 persons, fewer than a roster of up to 56 draws from."""
     code, _, _ = run_cli(
         capsys, "demo", "--db", str(db_path), "--seizures", "200", "--trainings", "3"
     )

@@ -7,11 +7,16 @@ the same name (a test checks that they agree).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+
+# Digits grouped by commas the Western way (1,000,000) or the South Asian way
+# (10,00,000); any other comma (a decimal comma, "3,26") is refused, never dropped.
+_GROUPED = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d*)?")
 
 # Excel refuses longer text in a cell; we refuse it at entry instead of cutting it.
 EXCEL_CELL_LIMIT = 32_767
@@ -64,13 +69,15 @@ class FieldDef:
         if not cleaned:
             return None
         if self.type is FieldType.INTEGER:
+            digits = _ungroup(cleaned)
             try:
-                return int(cleaned.replace(",", ""))
+                return int(digits or "")
             except ValueError:
                 raise ValueError(f"{self.label} must be a whole number") from None
         if self.type in (FieldType.DECIMAL, FieldType.MONEY):
+            digits = _ungroup(cleaned.removeprefix("$").strip())
             try:
-                value = Decimal(cleaned.replace(",", "").lstrip("$"))
+                value = Decimal(digits or "")
             except InvalidOperation:
                 raise ValueError(f"{self.label} must be a number") from None
             if not value.is_finite():
@@ -82,6 +89,13 @@ class FieldDef:
             except ValueError:
                 raise ValueError(f"{self.label} must be a date (YYYY-MM-DD)") from None
         return cleaned
+
+
+def _ungroup(text: str) -> str | None:
+    """Digits without their grouping commas; None when a comma is not a grouping one."""
+    if "," not in text:
+        return text
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ drug's mass per unit when the reference data gives one, else no kg-equivalent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 MG_PER_KG = 1_000_000
@@ -69,7 +69,7 @@ def kg_to_mg(kg: Decimal | None) -> int | None:
     """Kilograms as whole milligrams (the stored form, exact to sum in SQL)."""
     if kg is None:
         return None
-    return int((kg * MG_PER_KG).to_integral_value())
+    return int((kg * MG_PER_KG).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def mg_to_kg(mg: int | None) -> Decimal | None:

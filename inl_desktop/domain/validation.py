@@ -8,7 +8,7 @@ what it holds must still be well-formed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +70,8 @@ def _type_error(field: FieldDef, value: Any) -> str | None:
     kind = expected[field.type]
     if isinstance(value, bool) or not isinstance(value, kind):
         return f"{field.label} has a value of the wrong type"
+    if field.type is FieldType.DATE and isinstance(value, datetime):
+        return f"{field.label} must be a date without a time"
     return None
 
 
@@ -91,11 +93,22 @@ def _bounds_error(field: FieldDef, value: Any) -> str | None:
             return f"{field.label} must not be less than {field.minimum}"
     if field.maximum is not None and number > field.maximum:
         return f"{field.label} must not be more than {field.maximum:,}"
-    if field.max_decimals is not None:
-        exponent = number.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > field.max_decimals:
-            return f"{field.label} has more than {field.max_decimals} decimal places"
+    if field.max_decimals is not None and _decimal_places(number) > field.max_decimals:
+        return f"{field.label} has more than {field.max_decimals} decimal places"
     return None
+
+
+def _decimal_places(number: Decimal) -> int:
+    """Significant digits after the point ("1.500" has 1), without rounding."""
+    _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    places = -exponent
+    for digit in reversed(digits):
+        if digit != 0 or places == 0:
+            break
+        places -= 1
+    return places
 
 
 def _membership_error(field: FieldDef, value: Any, catalog: Catalog | None) -> str | None:
@@ -133,7 +146,7 @@ def check_record(
 
 def not_in_future(field: FieldDef, value: date | None, today: date) -> list[FieldError]:
     """A date that must not lie after today."""
-    if value is not None and value > today:
+    if type(value) is date and value > today:
         return [FieldError(field.name, f"{field.label} is in the future ({value.isoformat()})")]
     return []
 
@@ -142,7 +155,7 @@ def end_not_before_start(
     start_field: FieldDef, start: date | None, end_field: FieldDef, end: date | None
 ) -> list[FieldError]:
     """An end date that must not precede its start date."""
-    if start is not None and end is not None and end < start:
+    if type(start) is date and type(end) is date and end < start:
         return [
             FieldError(
                 end_field.name,
