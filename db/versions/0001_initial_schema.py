@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 04:52:59.860176
+Create Date: 2026-11-28 05:04:21.115093
 """
 
 from collections.abc import Sequence
@@ -71,6 +71,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("uuid", name=op.f("uq_persons_uuid")),
     )
     with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_persons_deleted",
+            ["deleted_at"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
         batch_op.create_index("ix_persons_name_agency", ["name_key", "agency"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_persons_national_id_key"), ["national_id_key"], unique=False
@@ -149,6 +156,13 @@ def upgrade() -> None:
     with op.batch_alter_table("seizure_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_seizure_events_agency"), ["agency"], unique=False)
         batch_op.create_index(
+            "ix_seizure_events_deleted",
+            ["deleted_at"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
+        batch_op.create_index(
             "ix_seizure_events_period", ["period_start", "period_end"], unique=False
         )
 
@@ -199,6 +213,13 @@ def upgrade() -> None:
     with op.batch_alter_table("training_sessions", schema=None) as batch_op:
         batch_op.create_index(
             "ix_training_sessions_dates", ["start_date", "end_date"], unique=False
+        )
+        batch_op.create_index(
+            "ix_training_sessions_deleted",
+            ["deleted_at"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
 
     op.create_table(
@@ -370,11 +391,21 @@ def downgrade() -> None:
 
     op.drop_table("attendance_counts")
     with op.batch_alter_table("training_sessions", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_training_sessions_deleted",
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
         batch_op.drop_index("ix_training_sessions_dates")
 
     op.drop_table("training_sessions")
     with op.batch_alter_table("seizure_events", schema=None) as batch_op:
         batch_op.drop_index("ix_seizure_events_period")
+        batch_op.drop_index(
+            "ix_seizure_events_deleted",
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_seizure_events_agency"))
 
     op.drop_table("seizure_events")
@@ -386,6 +417,11 @@ def downgrade() -> None:
     with op.batch_alter_table("persons", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_persons_national_id_key"))
         batch_op.drop_index("ix_persons_name_agency")
+        batch_op.drop_index(
+            "ix_persons_deleted",
+            sqlite_where=sa.text("deleted_at IS NOT NULL"),
+            postgresql_where=sa.text("deleted_at IS NOT NULL"),
+        )
 
     op.drop_table("persons")
     with op.batch_alter_table("change_log", schema=None) as batch_op:

@@ -1,0 +1,111 @@
+"""Starting the GUI: the application's names, a refused database, a cancelled first start.
+
+``run_gui`` normally blocks in the event loop; these tests only take the paths that
+return before it (a refused database, a cancelled set-up dialog).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from inl_desktop.gui import app as gui_app
+from inl_desktop.gui.post_setup import PostSetupDialog
+from inl_desktop.store.migrate import backup_database
+
+EXIT_USAGE = 2
+
+
+class RecordedMessageBoxes:
+    """Stands in for QMessageBox: records critical messages instead of blocking on them."""
+
+    shown: list[tuple[str, str]]
+
+    def __init__(self) -> None:
+        self.shown = []
+
+    def critical(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.shown.append((title, text))
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> RecordedMessageBoxes:
+    recorded = RecordedMessageBoxes()
+    monkeypatch.setattr(gui_app, "QMessageBox", recorded)
+    return recorded
+
+
+def test_make_application_names_the_app_for_its_settings(app: QApplication) -> None:
+    assert app.organizationName() == "INL"
+    assert app.applicationName() == "INL Desktop"
+    assert app.applicationVersion()
+
+
+def test_a_folder_as_database_is_refused_with_a_message(
+    app: QApplication,
+    message_boxes: RecordedMessageBoxes,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / "folder.sqlite"
+    folder.mkdir()
+
+    code = gui_app.run_gui(str(folder))
+
+    assert code == EXIT_USAGE
+    assert len(message_boxes.shown) == 1
+    _, text = message_boxes.shown[0]
+    assert str(folder) in text
+    assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_a_database_of_a_newer_version_is_refused_and_left_alone(
+    app: QApplication,
+    message_boxes: RecordedMessageBoxes,
+    tmp_path: Path,
+    template_db: Path,
+) -> None:
+    path = backup_database(template_db, tmp_path / "newer.sqlite")
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    before = path.read_bytes()
+
+    code = gui_app.run_gui(str(path))
+
+    assert code == EXIT_USAGE
+    assert len(message_boxes.shown) == 1
+    assert "newer version" in message_boxes.shown[0][1]
+    assert path.read_bytes() == before
+
+
+def test_cancelling_the_first_start_dialog_exits_without_setting_a_post(
+    qtbot: QtBot, app: QApplication, tmp_path: Path
+) -> None:
+    path = tmp_path / "first-start.sqlite"
+    seen: list[QWidget | None] = []
+
+    def cancel_the_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog)
+        if dialog is not None:
+            dialog.close()  # a dialog closes as rejected, like Esc or Cancel
+
+    QTimer.singleShot(0, cancel_the_dialog)
+
+    code = gui_app.run_gui(str(path))
+
+    assert code == 0
+    assert len(seen) == 1
+    assert isinstance(seen[0], PostSetupDialog)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT count(*) FROM post_identity").fetchone() == (0,)
+    finally:
+        connection.close()
