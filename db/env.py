@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 
+from inl_desktop.store.migrate import include_name
 from inl_desktop.store.models import Base
 
 config = context.config
@@ -30,6 +31,7 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

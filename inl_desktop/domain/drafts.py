@@ -49,6 +49,7 @@ class SeizureDraft:
     remarks: str | None = None
     status: str = "draft"
     items: list[SeizureItemDraft] = field(default_factory=list)
+    same_as_uuid: str | None = None
     uuid: str | None = None
     revision: int | None = None
 

@@ -37,6 +37,7 @@ EVENTS_PER_BATCH = 20_000
 # A larger page cache while bulk inserting keeps the random-UUID indexes in memory.
 BULK_CACHE_KIB = 65_536
 QUANTITY_POOL_SIZE = 2_048
+MAX_ROSTER = 56
 AUTHOR = "demo"
 
 # (agency, weight, provinces it mostly works in)
@@ -285,7 +286,7 @@ def _seizures(
     case_sizes = _weighted([(1, 70), (2, 20), (3, 7), (4, 3)])
     arrest_counts = _weighted([(0, 30), (1, 45), (2, 15), (3, 10)])
     foreigner_counts = _weighted([(0, 92), (1, 8)])
-    pools: dict[tuple[str, str, bool], list[tuple[str, int | None]]] = {}
+    pools: dict[tuple[str, str, bool], list[tuple[str, int | None, float]]] = {}
     pick = rng.pick
     transports: list[str | None] = [t for t in TRANSPORT if catalog.has("transport_modes", t)]
     transports = transports or [None]
@@ -317,7 +318,10 @@ def _seizures(
         "arrests_foreigners",
         "source_reference",
     ]
-    item_columns = ["uuid", "event_id", "position", "drug", "quantity", "unit", "kg_equivalent_mg"]
+    item_columns = [
+        *("uuid", "event_id", "position", "drug", "quantity", "unit", "kg_equivalent_mg"),
+        *("quantity_value", "event_start", "agency", "province", "basis", "status", "live"),
+    ]
     event_id = _next_id(ctx, "seizure_events")
     made_items = made_events = 0
     while made_items < total_items:
@@ -331,6 +335,7 @@ def _seizures(
             home = homes[agency]
             province = pick(home) if home else pick(provinces)
             aggregate = rng.random() < 0.04
+            basis = "aggregate" if aggregate else "case"
             if aggregate:
                 month = rng.day(first_day, today - timedelta(days=40))
                 period = periods.month(month.year, month.month)
@@ -356,7 +361,7 @@ def _seizures(
                     now,
                     AUTHOR,
                     "final",
-                    "aggregate" if aggregate else "case",
+                    basis,
                     event_date,
                     precision,
                     start,
@@ -392,9 +397,24 @@ def _seizures(
                         typical * (40.0 if aggregate else 1.0),
                         spread,
                     )
-                quantity, kg_mg = pick(pool)
+                quantity, kg_mg, quantity_value = pick(pool)
                 item_rows.append(
-                    (rng.uuid(), event_id, position, drug_code, quantity, unit_code, kg_mg)
+                    (
+                        rng.uuid(),
+                        event_id,
+                        position,
+                        drug_code,
+                        quantity,
+                        unit_code,
+                        kg_mg,
+                        quantity_value,
+                        start,
+                        agency,
+                        province,
+                        basis,
+                        "final",
+                        True,
+                    )
                 )
             made_items += n_items
             made_events += 1
@@ -417,13 +437,13 @@ def _weighted(choices: list[tuple[T, int]]) -> list[T]:
 
 def _quantity_pool(
     rng: _Rng, catalog: Catalog, drug: str, unit: str, typical: float, spread: float
-) -> list[tuple[str, int | None]]:
+) -> list[tuple[str, int | None, float]]:
     """Plausible quantities (as text) of one drug and unit, with their kg-equivalent in mg."""
     pool = []
     for _ in range(QUANTITY_POOL_SIZE):
         quantity = _quantity(rng, typical, spread, unit)
         kg = kg_equivalent(quantity, catalog.units[unit], catalog.drugs[drug])
-        pool.append((str(quantity), kg_to_mg(kg)))
+        pool.append((str(quantity), kg_to_mg(kg), float(quantity)))
     return pool
 
 
@@ -451,7 +471,7 @@ def _trainings(
     programs: list[str | None] = [*sorted(catalog.codes.get("funding_programs", {}))]
     programs = programs or [None]
     record = [now, AUTHOR, now, AUTHOR, "final"]
-    person_count = total * 10
+    person_count = max(total * 10, MAX_ROSTER)
     person_id = first_person = _next_id(ctx, "persons")
     person_rows = []
     sexes = []
@@ -550,7 +570,7 @@ def _trainings(
                 )
             )
             if roster:
-                size = rng.randint(14, 56)
+                size = rng.randint(14, MAX_ROSTER)
                 chosen = rng.sample(range(person_count), size)
                 for position, index in enumerate(chosen):
                     completion = (

@@ -70,6 +70,7 @@ def draft_of(event: SeizureEvent) -> SeizureDraft:
         joint_agencies=event.joint_agencies,
         transit_countries=event.transit_countries,
         status=event.status,
+        same_as_uuid=event.same_as_uuid,
         uuid=event.uuid,
         revision=event.revision,
         items=[
@@ -83,7 +84,9 @@ def draft_of(event: SeizureEvent) -> SeizureDraft:
 
 
 def _snapshot(draft: SeizureDraft) -> dict[str, str]:
-    return snapshot(SEIZURE_EVENT, draft, {"items": (SEIZURE_ITEM, draft.items)})
+    values = snapshot(SEIZURE_EVENT, draft, {"items": (SEIZURE_ITEM, draft.items)})
+    values["same_as_uuid"] = draft.same_as_uuid or ""
+    return values
 
 
 def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
@@ -92,6 +95,7 @@ def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
     for name in _SCALAR_FIELDS:
         setattr(event, name, getattr(draft, name))
     event.status = draft.status
+    event.same_as_uuid = draft.same_as_uuid
     event.joint_agency_rows = [
         SeizureJointAgency(agency=code, position=i) for i, code in enumerate(draft.joint_agencies)
     ]
@@ -111,8 +115,11 @@ def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
         drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
         kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
         item.kg_equivalent_mg = kg_to_mg(kg)
+        item.quantity_value = float(item.quantity)
         items.append(item)
     event.items = items
+    for item in items:
+        item.copy_event_columns(event)
 
 
 def _check(ctx: AppContext, draft: SeizureDraft) -> None:
@@ -184,4 +191,6 @@ def set_seizure_deleted(
         event = _load(session, uuid)
         check_revision(event, revision, "seizure")
         mark_deleted(session, ctx, event, KIND, deleted)
+        for item in event.items:
+            item.copy_event_columns(event)
         return Saved(event.uuid, event.revision)

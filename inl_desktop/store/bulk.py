@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table
@@ -25,8 +25,10 @@ class BulkInserter:
         ]
         self._processors = [(i, p) for i, p in enumerate(processors) if p is not None]
 
-    def insert(self, rows: Iterable[Sequence[Any]]) -> None:
+    def insert(self, rows: Sequence[Sequence[Any]]) -> None:
         """Insert the rows (values in the column order given at construction)."""
+        if not rows:
+            return
         if not self._processors:
             self._connection.exec_driver_sql(self._sql, list(rows))
             return

@@ -181,8 +181,7 @@ def all_counts(ctx: AppContext) -> dict[str, int]:
 def log_entries(ctx: AppContext, record_uuid: str, revision: int | None = None) -> list[LogEntry]:
     """A record's change-log rows (of one revision if given), in the order written."""
     sql = (
-        "SELECT revision, action, field, old_value, new_value FROM change_log "
-        "WHERE record_uuid = ?"
+        "SELECT revision, action, field, old_value, new_value FROM change_log WHERE record_uuid = ?"
     )
     params: tuple[object, ...] = (record_uuid,)
     if revision is not None:

@@ -65,11 +65,13 @@ def test_a_case_seizure_keeps_quantities_as_reported_with_kg_equivalents(
 
 
 def test_volume_and_counted_units_convert_or_are_flagged(ctx: AppContext) -> None:
-    draft = heroin_and_tablets(items=[
-        SeizureItemDraft(drug="COCAINE", quantity=Decimal("3.260"), unit="KG"),
-        SeizureItemDraft(drug="ACETIC_ANHYDRIDE", quantity=Decimal("200"), unit="L"),
-        SeizureItemDraft(drug="CANNABIS_PLANTS", quantity=Decimal("300"), unit="PLANT"),
-    ])
+    draft = heroin_and_tablets(
+        items=[
+            SeizureItemDraft(drug="COCAINE", quantity=Decimal("3.260"), unit="KG"),
+            SeizureItemDraft(drug="ACETIC_ANHYDRIDE", quantity=Decimal("200"), unit="L"),
+            SeizureItemDraft(drug="CANNABIS_PLANTS", quantity=Decimal("300"), unit="PLANT"),
+        ]
+    )
 
     saved = save_seizure(ctx, draft)
 
@@ -85,9 +87,11 @@ def test_volume_and_counted_units_convert_or_are_flagged(ctx: AppContext) -> Non
 
 def test_heroin_counted_in_tablets_is_refused_and_nothing_is_written(ctx: AppContext) -> None:
     before = all_counts(ctx)
-    draft = heroin_and_tablets(items=[
-        SeizureItemDraft(drug="HEROIN", quantity=Decimal("40"), unit="TABLET"),
-    ])
+    draft = heroin_and_tablets(
+        items=[
+            SeizureItemDraft(drug="HEROIN", quantity=Decimal("40"), unit="TABLET"),
+        ]
+    )
 
     with pytest.raises(ValidationFailed) as refused:
         save_seizure(ctx, draft)

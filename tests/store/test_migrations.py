@@ -14,13 +14,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 from inl_desktop import paths
 from inl_desktop.store import migrate
 from inl_desktop.store.migrate import (
-    NewerSchema,
     SCHEMA_HEAD,
+    NewerSchema,
     alembic_config,
     backup_database,
     backups_dir,
@@ -57,7 +57,8 @@ def sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 def table_names(path: Path) -> set[str]:
     """Names of the tables in an SQLite file."""
-    return {row[0] for row in sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
+    query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return {row[0] for row in sqlite_rows(path, query)}
 
 
 def schema_revision(path: Path) -> str:
@@ -83,7 +84,7 @@ def test_a_new_database_gets_every_table_at_the_newest_revision(
 
     engines.append(open_database(path, now=opened_at))
 
-    assert table_names(path) == set(Base.metadata.tables) | {"alembic_version"}
+    assert set(Base.metadata.tables) | {"alembic_version"} <= table_names(path)
     assert schema_revision(path) == SCHEMA_HEAD
 
 
@@ -95,12 +96,33 @@ def test_schema_head_is_the_newest_migration_file() -> None:
     assert SCHEMA_HEAD == known_revisions()[-1] == script.get_current_head()
 
 
+def sqlite_managed_tables(path: Path) -> set[str]:
+    """Virtual tables (full-text search) and the shadow tables SQLite keeps for them."""
+    virtual = {
+        str(row[0])
+        for row in sqlite_rows(
+            path, "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+        )
+    }
+    return {name for name in table_names(path) if any(name.startswith(v) for v in virtual)}
+
+
 def test_models_and_migrations_describe_the_same_schema(template_db: Path) -> None:
+    not_modelled = sqlite_managed_tables(template_db)
+
+    def include_name(name: str | None, kind: str, _parents: object) -> bool:
+        return not (kind == "table" and name in not_modelled)
+
     engine = migrate.make_engine(template_db)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "target_metadata": Base.metadata,
+                    "include_name": include_name,
+                },
             )
             assert compare_metadata(context, Base.metadata) == []
             # The same check through the app's own Alembic environment (db/env.py).
@@ -171,66 +193,54 @@ def test_backup_while_in_use_holds_only_committed_rows(db_path: Path, tmp_path: 
     assert "UNCOMMITTED" not in codes
 
 
-SECOND_MIGRATION = '''"""add a notes table
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    op.create_table("extra_notes", sa.Column("id", sa.Integer(), primary_key=True))
-    {after_create}
-
-
-def downgrade() -> None:
-    op.drop_table("extra_notes")
-'''
-
-
-def install_second_migration(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, after_create: str = "pass"
-) -> None:
-    """Pretend this version of the app carries a migration 0002 beyond today's 0001.
-
-    The app's own db/ folder is copied and one real migration added to the copy, so
-    opening a database at 0001 goes through the backup and the upgrade for real.
-    """
-    migrations = tmp_path / "app-db"
-    shutil.copytree(
-        paths.migrations_dir(), migrations, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (migrations / "versions" / "0002_add_notes.py").write_text(
-        SECOND_MIGRATION.format(after_create=after_create), encoding="utf-8"
-    )
-    monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
-    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
+def build_database_at(path: Path, revision: str) -> None:
+    """A post database at an older schema revision, as an earlier version left it."""
+    engine = migrate.make_engine(path)
+    try:
+        migrate.upgrade(engine, revision)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO post_identity (id, code, name, country, created_at) "
+                "VALUES (1, 'PK-ISB', 'Islamabad', 'PK', '2025-01-01 00:00:00.000000')"
+            )
+            for event_id, deleted_at in ((1, None), (2, "2025-03-01 00:00:00.000000")):
+                connection.exec_driver_sql(
+                    "INSERT INTO seizure_events (id, uuid, post_code, revision, created_at, "
+                    "created_by, updated_at, updated_by, status, deleted_at, basis, event_date, "
+                    "date_precision, period_start, period_end, agency, province, place) VALUES "
+                    "(?, ?, 'PK-ISB', 1, '2025-02-01 00:00:00.000000', 'clerk', "
+                    "'2025-02-01 00:00:00.000000', 'clerk', 'final', ?, 'case', '2025-01-20', "
+                    "'day', '2025-01-20', '2025-01-20', 'ANF', 'PK-KP', 'Torkham')",
+                    (event_id, f"event-{event_id}", deleted_at),
+                )
+                connection.exec_driver_sql(
+                    "INSERT INTO seizure_items (uuid, event_id, position, drug, quantity, unit, "
+                    "kg_equivalent_mg) VALUES (?, ?, 0, 'HEROIN', '1.5', 'KG', 1500000)",
+                    (f"item-{event_id}", event_id),
+                )
+    finally:
+        engine.dispose()
 
 
 def test_an_older_database_is_backed_up_then_migrated(
-    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engines: list[Engine]
+    tmp_path: Path, engines: list[Engine]
 ) -> None:
-    before = row_counts(db_path)
-    install_second_migration(monkeypatch, tmp_path)
+    path = tmp_path / "post.sqlite"
+    build_database_at(path, known_revisions()[0])
+    before = row_counts(path)
 
-    engines.append(open_database(db_path, now=opened_at))
+    engines.append(open_database(path, now=opened_at))
 
-    backup = backups_dir(db_path) / "post-before-schema-0002-20260615T093005Z.sqlite"
-    assert list(backups_dir(db_path).iterdir()) == [backup]
-    assert schema_revision(backup) == "0001"
-    assert "extra_notes" not in table_names(backup)
+    backup = backups_dir(path) / f"post-before-schema-{SCHEMA_HEAD}-20260615T093005Z.sqlite"
+    assert list(backups_dir(path).iterdir()) == [backup]
+    assert schema_revision(backup) == known_revisions()[0]
     assert row_counts(backup) == before
-    assert schema_revision(db_path) == "0002"
-    assert "extra_notes" in table_names(db_path)
-    assert row_counts(db_path) == before
+    assert schema_revision(path) == SCHEMA_HEAD
+    assert row_counts(path) == before
+    assert sqlite_rows(path, "SELECT uuid, quantity, kg_equivalent_mg FROM seizure_items") == [
+        ("item-1", "1.5", 1_500_000),
+        ("item-2", "1.5", 1_500_000),
+    ]
 
 
 def test_a_database_at_the_newest_revision_is_not_backed_up(
@@ -241,18 +251,61 @@ def test_a_database_at_the_newest_revision_is_not_backed_up(
     assert not backups_dir(db_path).exists()
 
 
-def test_a_failing_migration_leaves_the_database_at_its_old_revision(
+BROKEN_MIGRATION = '''"""a migration that fails half-way
+
+Revision ID: {revision}
+Revises: {down_revision}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = "{down_revision}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("extra_notes", sa.Column("id", sa.Integer(), primary_key=True))
+    op.execute("DELETE FROM reference_items")
+    raise RuntimeError("migration broke")
+
+
+def downgrade() -> None:
+    op.drop_table("extra_notes")
+'''
+
+
+def install_broken_migration(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Pretend this version of the app carries one more migration, which fails half-way.
+
+    The app's own db/ folder is copied and the migration added to the copy, so opening
+    a database goes through the backup and the upgrade for real. Returns its revision.
+    """
+    revision = f"{int(SCHEMA_HEAD) + 1:04d}"
+    migrations = tmp_path / "app-db"
+    shutil.copytree(
+        paths.migrations_dir(), migrations, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (migrations / "versions" / f"{revision}_broken.py").write_text(
+        BROKEN_MIGRATION.format(revision=revision, down_revision=SCHEMA_HEAD), encoding="utf-8"
+    )
+    monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", revision)
+    return revision
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = row_counts(db_path)
-    install_second_migration(
-        monkeypatch, tmp_path, after_create='raise RuntimeError("migration broke")'
-    )
+    install_broken_migration(monkeypatch, tmp_path)
 
     with pytest.raises(RuntimeError, match="migration broke"):
         open_database(db_path, now=opened_at)
 
-    assert schema_revision(db_path) == "0001"
+    assert schema_revision(db_path) == SCHEMA_HEAD
     assert "extra_notes" not in table_names(db_path)
     assert row_counts(db_path) == before
     # The copy taken before the attempt is still there for the user.

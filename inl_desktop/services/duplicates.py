@@ -1,0 +1,121 @@
+"""Seizures that look like one already recorded (agencies often report jointly)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from inl_desktop.domain.drafts import SeizureDraft
+from inl_desktop.domain.units import kg_equivalent, kg_to_mg
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.seizures import case_period
+from inl_desktop.store.models import SeizureEvent, SeizureJointAgency
+
+TOLERANCE = Decimal("0.01")
+MAX_CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A stored seizure that may be the same as the one being entered."""
+
+    uuid: str
+    revision: int
+    period_start: date
+    period_end: date
+    agency: str | None
+    drug: str
+    quantity: Decimal
+    unit: str
+    place: str | None
+    source_reference: str | None
+
+
+def _close(a: Decimal | int, b: Decimal | int) -> bool:
+    """Within 1% of the larger of the two."""
+    larger = max(abs(Decimal(a)), abs(Decimal(b)))
+    return larger == 0 or abs(Decimal(a) - Decimal(b)) <= larger * TOLERANCE
+
+
+def find_possible_duplicates(ctx: AppContext, draft: SeizureDraft) -> list[PossibleDuplicate]:
+    """Live seizures with the same date or an overlapping period, the same or a joint
+    agency, and an item of the same drug whose quantity is within 1%."""
+    if draft.basis == "case" and draft.event_date is not None:
+        start, end = case_period(draft.event_date, draft.date_precision)
+    elif draft.period_start is not None and draft.period_end is not None:
+        start, end = draft.period_start, draft.period_end
+    else:
+        return []
+    agencies = {code for code in (draft.agency, *draft.joint_agencies) if code}
+    if not agencies or not draft.items:
+        return []
+    catalog = ctx.catalog()
+    wanted = []
+    for item in draft.items:
+        if item.drug is None or item.quantity is None or item.unit is None:
+            continue
+        drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
+        kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
+        wanted.append((item.drug, item.quantity, item.unit, kg_to_mg(kg)))
+    joint = select(SeizureJointAgency.event_id).where(SeizureJointAgency.agency.in_(agencies))
+    query = (
+        select(SeizureEvent)
+        .where(
+            SeizureEvent.deleted_at.is_(None),
+            SeizureEvent.period_start <= end,
+            SeizureEvent.period_end >= start,
+            or_(SeizureEvent.agency.in_(agencies), SeizureEvent.id.in_(joint)),
+        )
+        .options(selectinload(SeizureEvent.items))
+        .limit(MAX_CANDIDATES)
+    )
+    if draft.uuid is not None:
+        query = query.where(SeizureEvent.uuid != draft.uuid)
+    found = []
+    with ctx.sessions() as session:
+        for event in session.scalars(query):
+            for stored in event.items:
+                if any(
+                    _same_item(
+                        stored.drug, stored.quantity, stored.unit, stored.kg_equivalent_mg, *w
+                    )
+                    for w in wanted
+                ):
+                    assert event.period_start is not None and event.period_end is not None
+                    found.append(
+                        PossibleDuplicate(
+                            event.uuid,
+                            event.revision,
+                            event.period_start,
+                            event.period_end,
+                            event.agency,
+                            stored.drug,
+                            stored.quantity,
+                            stored.unit,
+                            event.place,
+                            event.source_reference,
+                        )
+                    )
+                    break
+    return found
+
+
+def _same_item(
+    drug: str,
+    quantity: Decimal,
+    unit: str,
+    kg_mg: int | None,
+    other_drug: str,
+    other_quantity: Decimal,
+    other_unit: str,
+    other_kg_mg: int | None,
+) -> bool:
+    if drug != other_drug:
+        return False
+    if unit == other_unit:
+        return _close(quantity, other_quantity)
+    return kg_mg is not None and other_kg_mg is not None and _close(kg_mg, other_kg_mg)
