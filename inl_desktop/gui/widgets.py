@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from inl_desktop.domain.catalog import Catalog
 
@@ -80,3 +81,96 @@ class CodeComboBox(QComboBox):
         index = self.findText(self.currentText().strip(), Qt.MatchFlag.MatchFixedString)
         if index >= 0 and index != self.currentIndex():
             self.setCurrentIndex(index)
+
+
+class _LastPartCompleter(QCompleter):
+    """Completes the part after the last comma and puts the chosen code in its place."""
+
+    def __init__(self, model: QStandardItemModel, editor: QLineEdit) -> None:
+        super().__init__(model, editor)
+        self._editor = editor
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.rsplit(",", 1)[-1].strip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        code = index.data(Qt.ItemDataRole.UserRole)
+        head = self._editor.text().rsplit(",", 1)[0] if "," in self._editor.text() else ""
+        return f"{head}, {code}, " if head.strip() else f"{code}, "
+
+
+class CodeListEdit(QLineEdit):
+    """Several codes from a reference list, typed comma-separated ("CUSTOMS, FC_KP").
+
+    Each part may be a code, a label, or "Label (CODE)" as the completer offers it
+    (any part of a label completes). ``codes()`` returns the known codes in order;
+    ``unknown_parts()`` what matched nothing, to name it in a message. When editing
+    ends the text is rewritten as the codes, so what is shown is what is stored.
+    """
+
+    codes_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lookup: dict[str, str] = {}
+        self._model = QStandardItemModel(self)
+        completer = _LastPartCompleter(self._model, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompleter(completer)
+        self.setPlaceholderText("type part of a name; separate with commas")
+        self.editingFinished.connect(self._on_self_editing_finished)
+        self.textChanged.connect(self._on_self_text_changed)
+
+    def set_choices(self, choices: list[tuple[str, str]]) -> None:
+        """Offer (code, label) pairs; the typed text is kept as it is."""
+        self._model.clear()
+        self._lookup = {}
+        for code, label in choices:
+            shown = f"{label} ({code})" if label != code else code
+            item = QStandardItem(shown)
+            item.setData(code, Qt.ItemDataRole.UserRole)
+            self._model.appendRow(item)
+            for key in (code, label, shown):
+                self._lookup.setdefault(key.casefold(), code)
+
+    def set_reference_list(
+        self, catalog: Catalog, list_name: str, keep: tuple[str, ...] = ()
+    ) -> None:
+        """Offer a reference list's live codes (and those in ``keep``, even if retired)."""
+        retired = catalog.retired.get(list_name, frozenset())
+        self.set_choices(
+            [
+                (code, label)
+                for code, label in catalog.codes.get(list_name, {}).items()
+                if code not in retired or code in keep
+            ]
+        )
+
+    def _parts(self) -> list[str]:
+        return [part.strip() for part in self.text().split(",") if part.strip()]
+
+    def codes(self) -> tuple[str, ...]:
+        """The known codes typed, in order, each once."""
+        found = (self._lookup.get(part.casefold()) for part in self._parts())
+        return tuple(dict.fromkeys(code for code in found if code is not None))
+
+    def unknown_parts(self) -> list[str]:
+        """The parts that match no code or label."""
+        return [part for part in self._parts() if part.casefold() not in self._lookup]
+
+    def set_codes(self, codes: tuple[str, ...] | list[str]) -> None:
+        """Show ``codes`` (unknown ones as they are)."""
+        self.setText(", ".join(codes))
+
+    def _on_self_editing_finished(self) -> None:
+        if self.completer().popup().isVisible():
+            self.completer().popup().hide()
+        parts = [self._lookup.get(part.casefold(), part) for part in self._parts()]
+        normal = ", ".join(dict.fromkeys(parts))
+        if normal != self.text():
+            self.setText(normal)
+
+    def _on_self_text_changed(self, _text: str) -> None:
+        self.codes_changed.emit(self.codes())

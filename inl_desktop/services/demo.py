@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from sqlalchemy import Connection
+
 from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.units import kg_equivalent, kg_to_mg
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import case_period
-from inl_desktop.store.bulk import BulkInserter
+from inl_desktop.store.bulk import BulkInserter, deferred_indexes
 from inl_desktop.store.models import (
     AttendanceCount,
     Enrollment,
@@ -229,7 +231,7 @@ def _quantity(rng: _Rng, typical: float, spread: float, unit: str) -> Decimal:
     value = rng.lognormvariate(0.0, spread) * typical
     if unit in ("TABLET", "PLANT", "AMPOULE"):
         return Decimal(max(1, round(value)))
-    return Decimal(str(round(max(value, 0.01), 3))).normalize()
+    return Decimal(format(Decimal(str(round(max(value, 0.01), 3))).normalize(), "f"))
 
 
 def generate_demo(
@@ -246,11 +248,28 @@ def generate_demo(
     post = ctx.post()
     today = ctx.today()
     report = progress or (lambda done, total, what: None)
-    events, items = _seizures(ctx, rng, catalog, post.code, seizure_items, today, report)
-    sessions, persons, enrollments = _trainings(
-        ctx, rng, catalog, post.code, trainings, today, report
-    )
+    # One transaction: a demo that fails or is cancelled leaves nothing behind. Indexes
+    # are built once at the end rather than row by row.
+    with ctx.engine.begin() as connection, deferred_indexes(connection, DEMO_TABLES):
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        events, items = _seizures(
+            ctx, connection, rng, catalog, post.code, seizure_items, today, report
+        )
+        sessions, persons, enrollments = _trainings(
+            ctx, connection, rng, catalog, post.code, trainings, today, report
+        )
     return DemoResult(events, items, sessions, persons, enrollments)
+
+
+DEMO_TABLES = (
+    SeizureEvent,
+    SeizureItem,
+    SeizureJointAgency,
+    Person,
+    TrainingSession,
+    Enrollment,
+    AttendanceCount,
+)
 
 
 def _districts_by_province(catalog: Catalog) -> dict[str, list[str]]:
@@ -260,14 +279,14 @@ def _districts_by_province(catalog: Catalog) -> dict[str, list[str]]:
     return {province: sorted(codes) for province, codes in result.items()}
 
 
-def _next_id(ctx: AppContext, table: str) -> int:
-    with ctx.engine.connect() as connection:
-        value = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
+def _next_id(connection: Connection, table: str) -> int:
+    value = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
     return int(value or 0) + 1
 
 
 def _seizures(
     ctx: AppContext,
+    connection: Connection,
     rng: _Rng,
     catalog: Catalog,
     post: str,
@@ -322,7 +341,7 @@ def _seizures(
         *("uuid", "event_id", "position", "drug", "quantity", "unit", "kg_equivalent_mg"),
         *("quantity_value", "event_start", "agency", "province", "basis", "status", "live"),
     ]
-    event_id = _next_id(ctx, "seizure_events")
+    event_id = _next_id(connection, "seizure_events")
     made_items = made_events = 0
     while made_items < total_items:
         event_rows: list[tuple[object, ...]] = []
@@ -384,7 +403,8 @@ def _seizures(
             for position in range(n_items):
                 drug_code, _, unit_code, typical, spread = pick(drugs)
                 if drug_code in chosen:
-                    drug_code, _, unit_code, typical, spread = DRUGS[position]
+                    unused = [d for d in drugs if d[0] not in chosen]
+                    drug_code, _, unit_code, typical, spread = pick(unused)
                 chosen.add(drug_code)
                 key = (drug_code, unit_code, aggregate)
                 pool = pools.get(key)
@@ -419,13 +439,11 @@ def _seizures(
             made_items += n_items
             made_events += 1
             event_id += 1
-        with ctx.engine.begin() as connection:
-            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-            BulkInserter(connection, SeizureEvent, event_columns).insert(event_rows)
-            BulkInserter(connection, SeizureItem, item_columns).insert(item_rows)
-            BulkInserter(connection, SeizureJointAgency, ["event_id", "position", "agency"]).insert(
-                joint_rows
-            )
+        BulkInserter(connection, SeizureEvent, event_columns).insert(event_rows)
+        BulkInserter(connection, SeizureItem, item_columns).insert(item_rows)
+        BulkInserter(connection, SeizureJointAgency, ["event_id", "position", "agency"]).insert(
+            joint_rows
+        )
         report(made_items, total_items, "seizure items")
     return made_events, made_items
 
@@ -454,6 +472,7 @@ def _cnic(rng: _Rng, sex: str) -> str:
 
 def _trainings(
     ctx: AppContext,
+    connection: Connection,
     rng: _Rng,
     catalog: Catalog,
     post: str,
@@ -472,7 +491,7 @@ def _trainings(
     programs = programs or [None]
     record = [now, AUTHOR, now, AUTHOR, "final"]
     person_count = max(total * 10, MAX_ROSTER)
-    person_id = first_person = _next_id(ctx, "persons")
+    person_id = first_person = _next_id(connection, "persons")
     person_rows = []
     sexes = []
     for _ in range(person_count):
@@ -499,32 +518,31 @@ def _trainings(
         )
         sexes.append(sex)
         person_id += 1
-    with ctx.engine.begin() as connection:
-        BulkInserter(
-            connection,
-            Person,
-            [
-                "id",
-                "uuid",
-                "post_code",
-                "revision",
-                "created_at",
-                "created_by",
-                "updated_at",
-                "updated_by",
-                "status",
-                "full_name",
-                "sex",
-                "agency",
-                "rank",
-                "province",
-                "national_id",
-                "national_id_key",
-                "name_key",
-            ],
-        ).insert(person_rows)
+    BulkInserter(
+        connection,
+        Person,
+        [
+            "id",
+            "uuid",
+            "post_code",
+            "revision",
+            "created_at",
+            "created_by",
+            "updated_at",
+            "updated_by",
+            "status",
+            "full_name",
+            "sex",
+            "agency",
+            "rank",
+            "province",
+            "national_id",
+            "national_id_key",
+            "name_key",
+        ],
+    ).insert(person_rows)
     del person_rows
-    session_id = _next_id(ctx, "training_sessions")
+    session_id = _next_id(connection, "training_sessions")
     first_day = date(today.year - 8, 1, 1)
     enrollments = 0
     done = 0
@@ -616,67 +634,66 @@ def _trainings(
                     )
             session_id += 1
             done += 1
-        with ctx.engine.begin() as connection:
-            BulkInserter(
-                connection,
-                TrainingSession,
-                [
-                    "id",
-                    "uuid",
-                    "post_code",
-                    "revision",
-                    "created_at",
-                    "created_by",
-                    "updated_at",
-                    "updated_by",
-                    "status",
-                    "title",
-                    "topic",
-                    "provider",
-                    "venue_type",
-                    "location",
-                    "venue_country",
-                    "start_date",
-                    "end_date",
-                    "contact_hours",
-                    "funding_program",
-                    "project_code",
-                    "cost_instruction",
-                    "cost_participant",
-                    "cost_travel",
-                    "training_status",
-                    "attendance_mode",
-                ],
-            ).insert(session_rows)
-            BulkInserter(
-                connection,
-                Enrollment,
-                [
-                    "uuid",
-                    "session_id",
-                    "person_id",
-                    "position",
-                    "audience",
-                    "completion",
-                    "pre_score",
-                    "post_score",
-                    "vetting_status",
-                    "vetting_submitted",
-                    "vetting_cleared",
-                ],
-            ).insert(enrollment_rows)
-            BulkInserter(
-                connection,
-                AttendanceCount,
-                [
-                    "uuid",
-                    "session_id",
-                    "position",
-                    "audience",
-                    "sex",
-                    "enrolled",
-                    "completed",
-                ],
-            ).insert(count_rows)
+        BulkInserter(
+            connection,
+            TrainingSession,
+            [
+                "id",
+                "uuid",
+                "post_code",
+                "revision",
+                "created_at",
+                "created_by",
+                "updated_at",
+                "updated_by",
+                "status",
+                "title",
+                "topic",
+                "provider",
+                "venue_type",
+                "location",
+                "venue_country",
+                "start_date",
+                "end_date",
+                "contact_hours",
+                "funding_program",
+                "project_code",
+                "cost_instruction",
+                "cost_participant",
+                "cost_travel",
+                "training_status",
+                "attendance_mode",
+            ],
+        ).insert(session_rows)
+        BulkInserter(
+            connection,
+            Enrollment,
+            [
+                "uuid",
+                "session_id",
+                "person_id",
+                "position",
+                "audience",
+                "completion",
+                "pre_score",
+                "post_score",
+                "vetting_status",
+                "vetting_submitted",
+                "vetting_cleared",
+            ],
+        ).insert(enrollment_rows)
+        BulkInserter(
+            connection,
+            AttendanceCount,
+            [
+                "uuid",
+                "session_id",
+                "position",
+                "audience",
+                "sex",
+                "enrolled",
+                "completed",
+            ],
+        ).insert(count_rows)
         report(done, total, "training sessions")
     return done, person_count, enrollments

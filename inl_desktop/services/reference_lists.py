@@ -69,6 +69,12 @@ class AttributeSpec:
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     reference_list: str | None = None
+    short_label: str = ""
+
+    @property
+    def header(self) -> str:
+        """The attribute's name as a table column header."""
+        return self.short_label or self.label
 
 
 @dataclass(frozen=True)
@@ -105,8 +111,10 @@ LIST_SPECS: tuple[ListSpec, ...] = (
         "drug",
         attributes=(
             AttributeSpec("group", "Group", "code", required=True, reference_list="drug_groups"),
-            AttributeSpec("mass_per_unit_g", "Mass per unit (g)", "decimal"),
-            AttributeSpec("counted", "Counted by the piece", "flag"),
+            AttributeSpec(
+                "mass_per_unit_g", "Mass per unit (g)", "decimal", short_label="g per unit"
+            ),
+            AttributeSpec("counted", "Counted by the piece", "flag", short_label="Counted"),
         ),
     ),
     ListSpec("drug_groups", "Drug groups", "drug group"),
@@ -116,7 +124,9 @@ LIST_SPECS: tuple[ListSpec, ...] = (
         "unit",
         attributes=(
             AttributeSpec("kind", "Kind", "choice", required=True, choices=UNIT_KINDS),
-            AttributeSpec("kg_per_unit", "Kilograms per unit", "decimal"),
+            AttributeSpec(
+                "kg_per_unit", "Kilograms per unit", "decimal", short_label="kg per unit"
+            ),
         ),
     ),
     ListSpec("provinces", "Provinces", "province"),
@@ -206,6 +216,9 @@ _CODES_STORAGE: dict[tuple[str, str], tuple[_Storage, str]] = {
     ),
 }
 
+# The post's own country is a code of this list.
+_POST_COUNTRY_LIST = "countries"
+
 
 @dataclass(frozen=True)
 class _CodeColumn:
@@ -240,6 +253,7 @@ def _code_columns() -> tuple[_CodeColumn, ...]:
 
 
 _CODE_COLUMNS = _code_columns()
+_RECORD_NOUNS = {column.noun for column in _CODE_COLUMNS}
 
 
 def _plural(noun: str, count: int) -> str:
@@ -285,13 +299,12 @@ def _reference_usage(session: Session, list_name: str) -> dict[str, Counter[str]
         )
         for parent_code, attributes_text in items:
             attributes = _attributes_of(attributes_text)
-            targets = {attributes.get(name) for name in links}
+            targets = {attributes.get(name, "") for name in links}
             if spec.parent_list == list_name:
-                targets.add(parent_code)
-            for target in targets - {None, ""}:
-                assert target is not None
+                targets.add(parent_code or "")
+            for target in targets - {""}:
                 usage.setdefault(target, Counter())[spec.item_noun] += 1
-    if list_name == "countries":
+    if list_name == _POST_COUNTRY_LIST:
         country = session.scalar(select(PostIdentity.country))
         if country:
             usage.setdefault(country, Counter())["post"] += 1
@@ -307,7 +320,10 @@ def _usage(session: Session, list_name: str, code: str | None = None) -> dict[st
 
 
 def _describe(counts: Counter[str]) -> str:
-    parts = [f"{n:,} {_plural(noun, n)}" for noun, n in sorted(counts.items())]
+    parts = [
+        "the post" if noun == "post" else f"{n:,} {_plural(noun, n)}"
+        for noun, n in sorted(counts.items())
+    ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -524,7 +540,7 @@ def _unit_conversion_kept(
     usage = _usage(session, spec.name, stored.code).get(stored.code)
     if not usage:
         return []
-    label = spec.attribute(changed[0]).label  # type: ignore[union-attr]
+    label = next(a.label for a in spec.attributes if a.name == changed[0])
     return [
         FieldError(
             changed[0],
@@ -692,6 +708,20 @@ def code_usage(ctx: AppContext, list_name: str, code: str) -> str:
     return _describe(counts) if counts else ""
 
 
+def _in_use_message(spec: ListSpec, item: ReferenceItem, counts: Counter[str]) -> str:
+    total = f" ({sum(counts.values()):,} in all)" if len(counts) > 1 else ""
+    deleted = ", deleted records included," if counts.keys() & _RECORD_NOUNS else ""
+    advice = (
+        "It is already retired, so it is not offered for new records."
+        if item.retired
+        else "Retire it instead: the records keep it and it is no longer offered for new ones."
+    )
+    return (
+        f"{spec.item_noun.capitalize()} {item.code} ({item.label}) is used by "
+        f"{_describe(counts)}{total}{deleted} and cannot be deleted. {advice}"
+    )
+
+
 def delete_item(ctx: AppContext, list_name: str, code: str) -> None:
     """Delete a code no record uses; CodeInUse (retire it instead) when one does."""
     spec = list_spec(list_name)
@@ -700,17 +730,7 @@ def delete_item(ctx: AppContext, list_name: str, code: str) -> None:
         item = _find(session, spec, code)
         counts = _usage(session, list_name, code).get(code)
         if counts:
-            total = f" ({sum(counts.values()):,} in all)" if len(counts) > 1 else ""
-            advice = (
-                "It is already retired, so it is not offered for new records."
-                if item.retired
-                else "Retire it instead: the records keep it and it is no longer offered "
-                "for new ones."
-            )
-            raise CodeInUse(
-                f"{spec.title} code {code} ({item.label}) is used by {_describe(counts)}"
-                f"{total}, deleted records included, and cannot be deleted. " + advice
-            )
+            raise CodeInUse(_in_use_message(spec, item, counts))
         before = _snapshot(item)
         session.delete(item)
         _log(session, ctx, list_name, code, "delete", before, {})

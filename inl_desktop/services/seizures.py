@@ -96,13 +96,22 @@ def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
         setattr(event, name, getattr(draft, name))
     event.status = draft.status
     event.same_as_uuid = draft.same_as_uuid
-    event.joint_agency_rows = [
-        SeizureJointAgency(agency=code, position=i) for i, code in enumerate(draft.joint_agencies)
-    ]
-    event.transit_country_rows = [
-        SeizureTransitCountry(country=code, position=i)
-        for i, code in enumerate(draft.transit_countries)
-    ]
+    # Keep the rows of codes that stay: a new row for an unchanged agency would be
+    # inserted before the old one is deleted and break the (event, agency) uniqueness.
+    old_agencies = {row.agency: row for row in event.joint_agency_rows}
+    joint_rows = []
+    for position, code in enumerate(draft.joint_agencies):
+        joint = old_agencies.get(code) or SeizureJointAgency(agency=code)
+        joint.position = position
+        joint_rows.append(joint)
+    event.joint_agency_rows = joint_rows
+    old_countries = {row.country: row for row in event.transit_country_rows}
+    transit_rows = []
+    for position, code in enumerate(draft.transit_countries):
+        transit = old_countries.pop(code, None) or SeizureTransitCountry(country=code)
+        transit.position = position
+        transit_rows.append(transit)
+    event.transit_country_rows = transit_rows
     existing = {item.uuid: item for item in event.items}
     items = []
     for position, item_draft in enumerate(draft.items):

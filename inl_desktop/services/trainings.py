@@ -89,16 +89,23 @@ def load_training(ctx: AppContext, uuid: str) -> TrainingDraft:
 
 def _persons_by_uuid(session: Session, draft: TrainingDraft) -> dict[str, Person]:
     wanted = {e.person_uuid for e in draft.enrollments if e.person_uuid}
-    found = {
-        p.uuid: p
-        for p in session.scalars(
-            select(Person).where(Person.uuid.in_(wanted), Person.deleted_at.is_(None))
-        )
-    }
+    found = {p.uuid: p for p in session.scalars(select(Person).where(Person.uuid.in_(wanted)))}
     missing = [
         FieldError("person_uuid", f"Participant {e.person_uuid} is not in the directory", row)
         for row, e in enumerate(draft.enrollments)
         if e.person_uuid not in found
+    ]
+    # A person deleted from the directory keeps the enrollments they had, but cannot
+    # be enrolled anew.
+    missing += [
+        FieldError(
+            "person_uuid",
+            f"{found[e.person_uuid].full_name} was deleted from the "
+            "directory; restore them before enrolling them",
+            row,
+        )
+        for row, e in enumerate(draft.enrollments)
+        if e.person_uuid in found and e.uuid is None and found[e.person_uuid].deleted_at is not None
     ]
     if missing:
         raise ValidationFailed(missing)
@@ -109,10 +116,18 @@ def _apply(session_row: TrainingSession, draft: TrainingDraft, persons: dict[str
     for name in _FIELDS:
         setattr(session_row, name, getattr(draft, name))
     session_row.status = draft.status
+    # Parts are matched by UUID, else by their natural key (the person; the audience
+    # and sex), so removing and re-adding one in a single edit updates the stored row
+    # instead of inserting a second one beside it.
     existing = {e.uuid: e for e in session_row.enrollments}
+    by_person = {e.person.uuid: e for e in session_row.enrollments}
     enrollments = []
     for position, part in enumerate(draft.enrollments):
-        enrollment = existing.get(part.uuid or "") or Enrollment(uuid=part.uuid or new_uuid())
+        enrollment = (
+            existing.get(part.uuid or "")
+            or by_person.get(part.person_uuid or "")
+            or Enrollment(uuid=part.uuid or new_uuid())
+        )
         enrollment.position = position
         enrollment.person = persons[part.person_uuid or ""]
         for name in _ENROLLMENT_FIELDS:
@@ -120,10 +135,13 @@ def _apply(session_row: TrainingSession, draft: TrainingDraft, persons: dict[str
         enrollments.append(enrollment)
     session_row.enrollments = enrollments
     existing_counts = {c.uuid: c for c in session_row.counts}
+    by_slot = {(c.audience, c.sex): c for c in session_row.counts}
     counts = []
     for position, part_count in enumerate(draft.counts):
-        count = existing_counts.get(part_count.uuid or "") or AttendanceCount(
-            uuid=part_count.uuid or new_uuid()
+        count = (
+            existing_counts.get(part_count.uuid or "")
+            or by_slot.get((part_count.audience or "", part_count.sex or ""))
+            or AttendanceCount(uuid=part_count.uuid or new_uuid())
         )
         count.position = position
         for name in _COUNT_FIELDS:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table
@@ -49,3 +50,29 @@ class BulkInserter:
                     last[index] = (value, converted)
             processed.append(tuple(values))
         self._connection.exec_driver_sql(self._sql, processed)
+
+
+@contextmanager
+def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> Iterator[None]:
+    """Drop the models' secondary indexes and the search triggers, then rebuild them.
+
+    For loading many rows inside one transaction: building an index once over all the
+    rows is much faster than keeping it up to date row by row. Unique constraints
+    stay, so duplicates are still refused.
+    """
+    indexes = [index for model in models for index in cast(Table, model.__table__).indexes]
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'seizure_search%'"
+    ).all()
+    for index in indexes:
+        index.drop(connection)
+    for name, _ in triggers:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    yield
+    for index in indexes:
+        index.create(connection)
+    for _, sql in triggers:
+        connection.exec_driver_sql(sql)
+    if triggers:
+        connection.exec_driver_sql("INSERT INTO seizure_search(seizure_search) VALUES ('rebuild')")
+    connection.exec_driver_sql("ANALYZE")

@@ -130,7 +130,11 @@ def open_database(
         )
     engine = make_engine(path)
     if state.revision != SCHEMA_HEAD:
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     return engine
 
 

@@ -219,3 +219,19 @@ def test_a_round_demo_quantity_is_written_without_an_exponent() -> None:
 
     assert quantity == 10
     assert str(quantity) == "10"
+
+
+def test_demo_items_carry_their_events_list_columns(ctx: AppContext) -> None:
+    add_demo(ctx)
+
+    mismatched = rows(
+        ctx,
+        "SELECT i.uuid FROM seizure_items i JOIN seizure_events e ON e.id = i.event_id "
+        "WHERE i.event_start IS NOT e.period_start OR i.agency IS NOT e.agency "
+        "OR i.province IS NOT e.province OR i.basis IS NOT e.basis "
+        "OR i.status IS NOT e.status OR i.live != (e.deleted_at IS NULL) "
+        "OR i.quantity_value != CAST(i.quantity AS REAL)",
+    )
+
+    assert mismatched == []
+    assert count(ctx, "seizure_items") == ITEMS

@@ -80,9 +80,7 @@ def test_volume_and_counted_units_convert_or_are_flagged(ctx: AppContext) -> Non
         ("ACETIC_ANHYDRIDE", "200", "L", 200_000_000),  # 1 kg per litre
         ("CANNABIS_PLANTS", "300", "PLANT", None),  # no mass per plant: flagged
     ]
-    assert load_seizure(ctx, saved.uuid).items[0].quantity.as_tuple() == (  # type: ignore[union-attr]
-        Decimal("3.260").as_tuple()
-    )
+    assert str(load_seizure(ctx, saved.uuid).items[0].quantity) == "3.260"
 
 
 def test_heroin_counted_in_tablets_is_refused_and_nothing_is_written(ctx: AppContext) -> None:
@@ -340,3 +338,48 @@ def test_a_district_outside_the_province_is_refused(ctx: AppContext) -> None:
     assert [e.field for e in refused.value.errors] == ["district"]
     assert "Khyber" in str(refused.value) and "Punjab" in str(refused.value)
     assert count(ctx, "seizure_events") == 0
+
+
+def list_copies(ctx: AppContext, uuid: str) -> list[tuple[object, ...]]:
+    """What the seizure list reads from each item: its copies of the event's columns."""
+    return rows(
+        ctx,
+        "SELECT i.event_start, i.agency, i.province, i.basis, i.status, i.live, "
+        "i.quantity_value FROM seizure_items i JOIN seizure_events e ON e.id = i.event_id "
+        "WHERE e.uuid = ? ORDER BY i.position",
+        uuid,
+    )
+
+
+def test_items_carry_their_events_list_columns(ctx: AppContext) -> None:
+    saved = save_seizure(ctx, heroin_and_tablets())
+
+    assert list_copies(ctx, saved.uuid) == [
+        ("2026-03-14", "ANF", "PK-KP", "case", "final", 1, 1.5),
+        ("2026-03-14", "ANF", "PK-KP", "case", "final", 1, 1000.0),
+    ]
+
+
+def test_list_columns_follow_a_correction_of_the_event(ctx: AppContext) -> None:
+    saved = save_seizure(ctx, heroin_and_tablets())
+    draft = load_seizure(ctx, saved.uuid)
+    draft.agency = "CUSTOMS"
+    draft.province, draft.district = "PK-SD", None
+    draft.event_date, draft.date_precision = date(2026, 2, 20), "month"
+
+    save_seizure(ctx, draft)
+
+    assert [row[:5] for row in list_copies(ctx, saved.uuid)] == [
+        ("2026-02-01", "CUSTOMS", "PK-SD", "case", "final"),
+        ("2026-02-01", "CUSTOMS", "PK-SD", "case", "final"),
+    ]
+
+
+def test_deleted_seizures_leave_the_list_and_come_back_on_restore(ctx: AppContext) -> None:
+    saved = save_seizure(ctx, heroin_and_tablets())
+
+    set_seizure_deleted(ctx, saved.uuid, True)
+    assert [row[5] for row in list_copies(ctx, saved.uuid)] == [0, 0]
+
+    set_seizure_deleted(ctx, saved.uuid, False)
+    assert [row[5] for row in list_copies(ctx, saved.uuid)] == [1, 1]

@@ -96,7 +96,7 @@ def test_a_deleted_person_cannot_be_enrolled(ctx: AppContext) -> None:
     set_person_deleted(ctx, bilal, True)
     before = all_counts(ctx)
 
-    with pytest.raises(ValidationFailed, match="not in the directory"):
+    with pytest.raises(ValidationFailed, match="was deleted from the directory"):
         save_training(ctx, roster_training([ayesha, bilal]))
     assert all_counts(ctx) == before
 

@@ -243,6 +243,28 @@ def test_an_older_database_is_backed_up_then_migrated(
     ]
 
 
+def test_seizures_from_before_the_upgrade_appear_in_the_list_and_search(
+    tmp_path: Path, engines: list[Engine]
+) -> None:
+    path = tmp_path / "post.sqlite"
+    build_database_at(path, "0001")
+
+    engines.append(open_database(path, now=opened_at))
+
+    # The list reads the items alone: each carries its event's columns, and the
+    # item of the deleted event is not live.
+    assert sqlite_rows(
+        path,
+        "SELECT uuid, event_start, agency, province, basis, status, live, quantity_value "
+        "FROM seizure_items ORDER BY uuid",
+    ) == [
+        ("item-1", "2025-01-20", "ANF", "PK-KP", "case", "final", 1, 1.5),
+        ("item-2", "2025-01-20", "ANF", "PK-KP", "case", "final", 0, 1.5),
+    ]
+    found = sqlite_rows(path, "SELECT rowid FROM seizure_search WHERE seizure_search MATCH 'orkh'")
+    assert sorted(row[0] for row in found) == [1, 2]
+
+
 def test_a_database_at_the_newest_revision_is_not_backed_up(
     db_path: Path, engines: list[Engine]
 ) -> None:

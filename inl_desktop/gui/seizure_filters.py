@@ -1,0 +1,150 @@
+"""The filter bar above the seizure list: period, agency, drug or group, province,
+basis, status, free text and the deleted view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from inl_desktop.domain import periods
+from inl_desktop.domain.catalog import Catalog
+from inl_desktop.domain.fields import RECORD_STATUS, REPORTING_BASIS
+from inl_desktop.gui.widgets import CodeComboBox
+from inl_desktop.store.seizure_list import SeizureFilter
+
+GROUP_PREFIX = "group:"
+INVALID_STYLE = "border: 1px solid #b00020;"
+
+
+def period_presets(today: date) -> list[tuple[str, str]]:
+    """(text, label) of the periods offered without typing."""
+    fy = periods.fiscal_year_of(today)
+    quarter = (today.month - 10) % 12 // 3 + 1
+    return [
+        ("", "All dates"),
+        (str(today.year), f"{today.year} (calendar year)"),
+        (str(today.year - 1), f"{today.year - 1} (calendar year)"),
+        (f"FY{fy}", f"FY{fy} (US fiscal year)"),
+        (f"FY{fy}Q{quarter}", f"FY{fy} quarter {quarter}"),
+        (f"FY{fy - 1}", f"FY{fy - 1} (US fiscal year)"),
+    ]
+
+
+def _labelled(text: str, widget: QWidget, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setBuddy(widget)
+    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    return label
+
+
+class SeizureFilterBar(QWidget):
+    """Emits ``filter_changed`` with a new SeizureFilter after any change."""
+
+    filter_changed = Signal(object)
+
+    def __init__(self, catalog: Catalog, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._catalog = catalog
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Place, remarks or source (3+ letters)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.period_combo = QComboBox(self)
+        self.period_combo.setEditable(True)
+        self.period_combo.setToolTip(
+            "A period: 2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or 2019-01-01..2019-06-30"
+        )
+        for text, label in period_presets(today):
+            self.period_combo.addItem(label, text)
+        self.agency_combo = CodeComboBox(self, blank_text="All agencies")
+        self.drug_combo = CodeComboBox(self, blank_text="All drugs")
+        self.province_combo = CodeComboBox(self, blank_text="All provinces")
+        self.basis_combo = QComboBox(self)
+        self.basis_combo.addItem("Any basis", None)
+        for code, label in REPORTING_BASIS:
+            self.basis_combo.addItem(label, code)
+        self.status_combo = QComboBox(self)
+        self.status_combo.addItem("Any status", None)
+        for code, label in RECORD_STATUS:
+            self.status_combo.addItem(label, code)
+        self.deleted_check = QCheckBox("Show d&eleted", self)
+        self.deleted_check.setAccessibleName("Show deleted")
+        self.set_catalog(catalog)
+
+        for text, widget in (
+            ("Searc&h:", self.search_edit),
+            ("&Period:", self.period_combo),
+            ("A&gency:", self.agency_combo),
+            ("Dr&ug:", self.drug_combo),
+            ("Pro&vince:", self.province_combo),
+            ("&Basis:", self.basis_combo),
+            ("S&tatus:", self.status_combo),
+        ):
+            layout.addWidget(_labelled(text, widget, self))
+            layout.addWidget(widget, 2 if widget is self.search_edit else 1)
+        layout.addWidget(self.deleted_check)
+
+        self.search_edit.textChanged.connect(self._on_any_changed)
+        self.period_combo.currentIndexChanged.connect(self._on_any_changed)
+        self.period_combo.lineEdit().editingFinished.connect(self._on_any_changed)
+        for combo in (self.agency_combo, self.drug_combo, self.province_combo):
+            combo.code_changed.connect(self._on_any_changed)
+        self.basis_combo.currentIndexChanged.connect(self._on_any_changed)
+        self.status_combo.currentIndexChanged.connect(self._on_any_changed)
+        self.deleted_check.toggled.connect(self._on_any_changed)
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Refill the code lists (after reference lists change)."""
+        self._catalog = catalog
+        self.agency_combo.set_reference_list(catalog, "agencies")
+        self.province_combo.set_reference_list(catalog, "provinces")
+        groups = [
+            (GROUP_PREFIX + code, f"{label} (all)")
+            for code, label in catalog.codes.get("drug_groups", {}).items()
+        ]
+        drugs = list(catalog.codes.get("drugs", {}).items())
+        self.drug_combo.set_choices(groups + drugs)
+
+    def period(self) -> periods.Period | None:
+        """The chosen period; None for all dates. Raises BadPeriod for unreadable text."""
+        text = self.period_combo.currentText().strip()
+        index = self.period_combo.findText(text)
+        if index >= 0:
+            text = self.period_combo.itemData(index) or ""
+        return periods.parse_period(text) if text else None
+
+    def current_filter(self) -> SeizureFilter:
+        """The filter the widgets describe (an unreadable period counts as all dates)."""
+        try:
+            period = self.period()
+            self.period_combo.setStyleSheet("")
+            self.period_combo.setToolTip(self.period_combo.toolTip())
+        except periods.BadPeriod as error:
+            period = None
+            self.period_combo.setStyleSheet(INVALID_STYLE)
+            self.period_combo.setToolTip(str(error))
+        drug = self.drug_combo.code()
+        if drug and drug.startswith(GROUP_PREFIX):
+            group = drug.removeprefix(GROUP_PREFIX)
+            in_group = tuple(code for code, d in self._catalog.drugs.items() if d.group == group)
+            drugs = in_group or ("",)  # an empty group selects nothing, not everything
+        else:
+            drugs = (drug,) if drug else ()
+        return SeizureFilter(
+            start=period.start if period else None,
+            end=period.end if period else None,
+            agency=self.agency_combo.code(),
+            drugs=drugs,
+            province=self.province_combo.code(),
+            basis=self.basis_combo.currentData(),
+            status=self.status_combo.currentData(),
+            text=self.search_edit.text(),
+            deleted=self.deleted_check.isChecked(),
+        )
+
+    def _on_any_changed(self, *_args: object) -> None:
+        self.filter_changed.emit(self.current_filter())

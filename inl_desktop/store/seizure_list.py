@@ -1,0 +1,180 @@
+"""The queries behind the seizure list: one row per drug item, filtered, sorted, paged.
+
+Filters and the common sorts read ``seizure_items`` alone (it carries copies of its
+event's list columns, each served by an index), so a page and a sort stay fast at a
+million items; the event's other columns are joined for the rows of one page only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection
+
+PAGE_SIZE = 200
+MIN_SEARCH_LENGTH = 3  # the trigram index finds substrings of three characters or more
+
+
+@dataclass(frozen=True)
+class SeizureFilter:
+    """What the list shows. Empty values mean "any"."""
+
+    start: date | None = None
+    end: date | None = None
+    agency: str | None = None
+    drugs: tuple[str, ...] = ()
+    province: str | None = None
+    basis: str | None = None
+    status: str | None = None
+    text: str = ""
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of the list: its key, the SQL it reads and the SQL it sorts by."""
+
+    key: str
+    label: str
+    sort_sql: str
+    visible: bool = True
+    numeric: bool = False
+
+
+# Selected for every row, in this order (the model formats them into cells).
+ROW_SQL = (
+    "i.id, e.uuid, e.revision, e.basis, e.event_date, e.date_precision, e.period_start, "
+    "e.period_end, e.agency, i.drug, i.quantity, i.unit, i.kg_equivalent_mg, e.province, "
+    "e.district, e.place, e.transport_mode, e.source_reference, e.status, e.remarks, "
+    "e.updated_at, e.updated_by, e.same_as_uuid"
+)
+ROW_KEYS = tuple(part.strip().split(".")[1] for part in ROW_SQL.split(","))
+
+COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn("date", "Date", "i.event_start"),
+    ListColumn("basis", "Basis", "i.basis", visible=False),
+    ListColumn("agency", "Seizing agency", "i.agency"),
+    ListColumn("drug", "Drug", "i.drug"),
+    ListColumn("quantity", "Quantity", "i.quantity_value", numeric=True),
+    ListColumn("unit", "Unit", "i.unit"),
+    ListColumn("kg_equivalent", "Kg-equivalent", "i.kg_equivalent_mg", numeric=True),
+    ListColumn("province", "Province", "i.province"),
+    ListColumn("district", "District", "e.district"),
+    ListColumn("place", "Place", "e.place"),
+    ListColumn("transport_mode", "Transport mode", "e.transport_mode", visible=False),
+    ListColumn("source_reference", "Source reference", "e.source_reference"),
+    ListColumn("status", "Record status", "i.status"),
+    ListColumn("remarks", "Remarks", "e.remarks", visible=False),
+    ListColumn("updated_at", "Last changed", "e.updated_at", visible=False),
+    ListColumn("updated_by", "Changed by", "e.updated_by", visible=False),
+)
+COLUMN_KEYS = tuple(column.key for column in COLUMNS)
+
+
+def search_query(text: str) -> str | None:
+    """An FTS5 query that finds every word as a substring, or None if nothing to search.
+
+    Words shorter than three characters cannot be looked up in a trigram index and
+    are left out; quotes are doubled so any text is safe.
+    """
+    words = [w for w in re.split(r"\s+", text.strip()) if len(w) >= MIN_SEARCH_LENGTH]
+    if not words:
+        return None
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def _where(filter_: SeizureFilter) -> tuple[str, dict[str, Any]]:
+    clauses = ["i.live = :live"]
+    params: dict[str, Any] = {"live": 0 if filter_.deleted else 1}
+    if filter_.start is not None:
+        clauses.append("i.event_start >= :start")
+        params["start"] = filter_.start.isoformat()
+    if filter_.end is not None:
+        clauses.append("i.event_start <= :end")
+        params["end"] = filter_.end.isoformat()
+    for key in ("agency", "province", "basis", "status"):
+        value = getattr(filter_, key)
+        if value is not None:
+            clauses.append(f"i.{key} = :{key}")
+            params[key] = value
+    if filter_.drugs:
+        names = []
+        for n, drug in enumerate(filter_.drugs):
+            params[f"drug{n}"] = drug
+            names.append(f":drug{n}")
+        clauses.append(f"i.drug IN ({', '.join(names)})")
+    query = search_query(filter_.text)
+    if query is not None:
+        clauses.append(
+            "i.event_id IN (SELECT rowid FROM seizure_search WHERE seizure_search MATCH :search)"
+        )
+        params["search"] = query
+    return " AND ".join(clauses), params
+
+
+def _order(sort_key: str, descending: bool) -> str:
+    column = next((c for c in COLUMNS if c.key == sort_key), COLUMNS[0])
+    direction = "DESC" if descending else "ASC"
+    return f"{column.sort_sql} {direction}, i.id {direction}"
+
+
+def fetch_page(
+    connection: Connection,
+    filter_: SeizureFilter,
+    *,
+    sort_key: str = "date",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> list[dict[str, Any]]:
+    """One page of list rows (dicts keyed by ``ROW_KEYS``)."""
+    where, params = _where(filter_)
+    order = _order(sort_key, descending)
+    params.update(limit=limit, offset=offset)
+    if next((c for c in COLUMNS if c.key == sort_key), COLUMNS[0]).sort_sql.startswith("e."):
+        # Sorting by a column only the event has: join first, then sort.
+        sql = (
+            f"SELECT {ROW_SQL} FROM seizure_items i JOIN seizure_events e ON e.id = i.event_id "
+            f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+    else:
+        # Find the page's items on the items table alone, then join their events.
+        sql = (
+            f"SELECT {ROW_SQL} FROM (SELECT i.id FROM seizure_items i WHERE {where} "
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset) AS page "
+            "JOIN seizure_items i ON i.id = page.id JOIN seizure_events e ON e.id = i.event_id "
+            f"ORDER BY {order}"
+        )
+    rows = connection.exec_driver_sql(sql, params).all()
+    return [dict(zip(ROW_KEYS, row, strict=True)) for row in rows]
+
+
+@dataclass(frozen=True)
+class ListTotals:
+    """How many items the filter selects and their total kg-equivalent."""
+
+    items: int
+    kg_equivalent: Decimal
+    items_without_kg: int
+
+
+def fetch_totals(connection: Connection, filter_: SeizureFilter) -> ListTotals:
+    """Count and total kg-equivalent of what the filter selects."""
+    where, params = _where(filter_)
+    sql = (
+        "SELECT count(*), coalesce(sum(i.kg_equivalent_mg), 0), "
+        f"count(*) - count(i.kg_equivalent_mg) FROM seizure_items i WHERE {where}"
+    )
+    count, mg, missing = connection.exec_driver_sql(sql, params).one()
+    return ListTotals(int(count), Decimal(int(mg)) / 1_000_000, int(missing))
+
+
+def parse_timestamp(value: str | datetime | None) -> datetime | None:
+    """A stored UTC timestamp as read by the raw driver."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
