@@ -18,6 +18,7 @@ depends_on: str | Sequence[str] | None = None
 SEARCH_COLUMNS = "place, remarks, source_reference"
 NEW_SEARCH_VALUES = "new.place, new.remarks, new.source_reference"
 OLD_SEARCH_VALUES = "old.place, old.remarks, old.source_reference"
+EVENT_SORT_COLUMNS = ("district", "place", "source_reference", "transport_mode", "updated_at")
 
 
 def upgrade() -> None:
@@ -51,6 +52,10 @@ def upgrade() -> None:
         batch_op.create_index("ix_seizure_items_list_kg", ["live", "kg_equivalent_mg", "id"])
         batch_op.create_index("ix_seizure_items_list_province", ["live", "province", "event_start"])
         batch_op.create_index("ix_seizure_items_list_quantity", ["live", "quantity_value", "id"])
+        batch_op.create_index("ix_seizure_items_list_unit", ["live", "unit", "event_start"])
+    with op.batch_alter_table("seizure_events", schema=None) as batch_op:
+        for column in EVENT_SORT_COLUMNS:
+            batch_op.create_index(f"ix_seizure_events_{column}", [column])
 
     # Substring search ("as you type") over place, remarks and source reference.
     op.execute(
@@ -82,8 +87,11 @@ def downgrade() -> None:
     for trigger in ("insert", "delete", "update"):
         op.execute(f"DROP TRIGGER seizure_search_{trigger}")
     op.execute("DROP TABLE seizure_search")
+    with op.batch_alter_table("seizure_events", schema=None) as batch_op:
+        for column in EVENT_SORT_COLUMNS:
+            batch_op.drop_index(f"ix_seizure_events_{column}")
     with op.batch_alter_table("seizure_items", schema=None) as batch_op:
-        for name in ("quantity", "province", "kg", "drug", "date", "agency"):
+        for name in ("unit", "quantity", "province", "kg", "drug", "date", "agency"):
             batch_op.drop_index(f"ix_seizure_items_list_{name}")
         batch_op.create_index(batch_op.f("ix_seizure_items_drug"), ["drug"], unique=False)
         for column in ("live", "status", "basis", "province", "agency", "event_start"):

@@ -139,6 +139,12 @@ class SeizureEvent(RecordColumns, Base):
         CheckConstraint("period_end >= period_start", name="period_order"),
         Index("ix_seizure_events_period", "period_start", "period_end"),
         deleted_index("seizure_events"),
+        # Sorting the seizure list by an event column walks one of these.
+        Index("ix_seizure_events_district", "district"),
+        Index("ix_seizure_events_place", "place"),
+        Index("ix_seizure_events_source_reference", "source_reference"),
+        Index("ix_seizure_events_transport_mode", "transport_mode"),
+        Index("ix_seizure_events_updated_at", "updated_at"),
     )
 
     basis: Mapped[str] = mapped_column(String(10), default="case")
@@ -200,6 +206,7 @@ class SeizureItem(Base):
         Index("ix_seizure_items_list_agency", "live", "agency", "event_start"),
         Index("ix_seizure_items_list_drug", "live", "drug", "event_start"),
         Index("ix_seizure_items_list_province", "live", "province", "event_start"),
+        Index("ix_seizure_items_list_unit", "live", "unit", "event_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,9 @@ from sqlalchemy import Connection
 
 PAGE_SIZE = 200
 MIN_SEARCH_LENGTH = 3  # the trigram index finds substrings of three characters or more
+SEARCH_COLUMNS = ("place", "remarks", "source_reference")
+SEARCH_WINDOW_FACTOR = 20
+MAX_SEARCH_WINDOW = 20_000
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,7 @@ COLUMNS: tuple[ListColumn, ...] = (
     ListColumn("transport_mode", "Transport mode", "e.transport_mode", visible=False),
     ListColumn("source_reference", "Source reference", "e.source_reference"),
     ListColumn("status", "Record status", "i.status"),
-    ListColumn("remarks", "Remarks", "e.remarks", visible=False),
     ListColumn("updated_at", "Last changed", "e.updated_at", visible=False),
-    ListColumn("updated_by", "Changed by", "e.updated_by", visible=False),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 
@@ -87,7 +88,7 @@ def search_query(text: str) -> str | None:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
-def _where(filter_: SeizureFilter) -> tuple[str, dict[str, Any]]:
+def _where(filter_: SeizureFilter, *, search: bool = True) -> tuple[str, dict[str, Any]]:
     clauses = ["i.live = :live"]
     params: dict[str, Any] = {"live": 0 if filter_.deleted else 1}
     if filter_.start is not None:
@@ -107,7 +108,7 @@ def _where(filter_: SeizureFilter) -> tuple[str, dict[str, Any]]:
             params[f"drug{n}"] = drug
             names.append(f":drug{n}")
         clauses.append(f"i.drug IN ({', '.join(names)})")
-    query = search_query(filter_.text)
+    query = search_query(filter_.text) if search else None
     if query is not None:
         clauses.append(
             "i.event_id IN (SELECT rowid FROM seizure_search WHERE seizure_search MATCH :search)"
@@ -116,10 +117,55 @@ def _where(filter_: SeizureFilter) -> tuple[str, dict[str, Any]]:
     return " AND ".join(clauses), params
 
 
+def _column(sort_key: str) -> ListColumn:
+    return next((c for c in COLUMNS if c.key == sort_key), COLUMNS[0])
+
+
 def _order(sort_key: str, descending: bool) -> str:
-    column = next((c for c in COLUMNS if c.key == sort_key), COLUMNS[0])
+    column = _column(sort_key)
     direction = "DESC" if descending else "ASC"
+    if column.sort_sql.startswith("e."):
+        # Walk the event column's index, then each event's items in order.
+        return f"{column.sort_sql} {direction}, e.id {direction}, i.id {direction}"
     return f"{column.sort_sql} {direction}, i.id {direction}"
+
+
+def _like_clauses(text: str, params: dict[str, Any]) -> str:
+    """The search as LIKE tests on the event's columns (same words as ``search_query``)."""
+    words = [w for w in re.split(r"\s+", text.strip()) if len(w) >= MIN_SEARCH_LENGTH]
+    clauses = []
+    for n, word in enumerate(words):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[f"like{n}"] = f"%{escaped}%"
+        clauses.append(
+            "("
+            + " OR ".join(f"e.{column} LIKE :like{n} ESCAPE '\\'" for column in SEARCH_COLUMNS)
+            + ")"
+        )
+    return " AND ".join(clauses)
+
+
+def _page_by_window(
+    connection: Connection, filter_: SeizureFilter, order: str, offset: int, limit: int
+) -> list[Any] | None:
+    """A search's page found among the first rows of the unsearched order, if it is there.
+
+    A common word matches many seizures: testing the first few thousand rows in list
+    order finds a page sooner than collecting every match from the index. A rare word
+    does not fill the page from the window: None, and the caller asks the index.
+    """
+    where, params = _where(filter_, search=False)
+    window = min(MAX_SEARCH_WINDOW, (offset + limit) * SEARCH_WINDOW_FACTOR)
+    params.update(window=window, limit=limit, offset=offset)
+    like = _like_clauses(filter_.text, params)
+    sql = (
+        f"SELECT {ROW_SQL} FROM (SELECT i.id FROM seizure_items i WHERE {where} "
+        f"ORDER BY {order} LIMIT :window) AS candidates "
+        "JOIN seizure_items i ON i.id = candidates.id JOIN seizure_events e ON e.id = i.event_id "
+        f"WHERE {like} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    )
+    rows = connection.exec_driver_sql(sql, params).all()
+    return list(rows) if len(rows) == limit else None
 
 
 def fetch_page(
@@ -132,10 +178,15 @@ def fetch_page(
     limit: int = PAGE_SIZE,
 ) -> list[dict[str, Any]]:
     """One page of list rows (dicts keyed by ``ROW_KEYS``)."""
-    where, params = _where(filter_)
     order = _order(sort_key, descending)
+    event_sort = _column(sort_key).sort_sql.startswith("e.")
+    if search_query(filter_.text) is not None and not event_sort:
+        found = _page_by_window(connection, filter_, order, offset, limit)
+        if found is not None:
+            return [dict(zip(ROW_KEYS, row, strict=True)) for row in found]
+    where, params = _where(filter_)
     params.update(limit=limit, offset=offset)
-    if next((c for c in COLUMNS if c.key == sort_key), COLUMNS[0]).sort_sql.startswith("e."):
+    if event_sort:
         # Sorting by a column only the event has: join first, then sort.
         sql = (
             f"SELECT {ROW_SQL} FROM seizure_items i JOIN seizure_events e ON e.id = i.event_id "
