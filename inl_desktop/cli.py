@@ -96,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "gui"
     try:
         if command == "gui":
+            # The data layers first: PySide6 inspects every module imported after it,
+            # which makes SQLAlchemy's many modules slow to import once Qt is loaded.
+            import inl_desktop.services.context
+            import inl_desktop.store.migrate  # noqa: F401
             from inl_desktop.gui.app import run_gui
 
             return run_gui(args.db)

@@ -76,7 +76,6 @@ def upgrade() -> None:
             ["deleted_at"],
             unique=False,
             sqlite_where=sa.text("deleted_at IS NOT NULL"),
-            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
         batch_op.create_index("ix_persons_name_agency", ["name_key", "agency"], unique=False)
         batch_op.create_index(
@@ -160,7 +159,6 @@ def upgrade() -> None:
             ["deleted_at"],
             unique=False,
             sqlite_where=sa.text("deleted_at IS NOT NULL"),
-            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
         batch_op.create_index(
             "ix_seizure_events_period", ["period_start", "period_end"], unique=False
@@ -219,7 +217,6 @@ def upgrade() -> None:
             ["deleted_at"],
             unique=False,
             sqlite_where=sa.text("deleted_at IS NOT NULL"),
-            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
 
     op.create_table(
@@ -394,7 +391,6 @@ def downgrade() -> None:
         batch_op.drop_index(
             "ix_training_sessions_deleted",
             sqlite_where=sa.text("deleted_at IS NOT NULL"),
-            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
         batch_op.drop_index("ix_training_sessions_dates")
 
@@ -404,7 +400,6 @@ def downgrade() -> None:
         batch_op.drop_index(
             "ix_seizure_events_deleted",
             sqlite_where=sa.text("deleted_at IS NOT NULL"),
-            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
         batch_op.drop_index(batch_op.f("ix_seizure_events_agency"))
 
@@ -420,7 +415,6 @@ def downgrade() -> None:
         batch_op.drop_index(
             "ix_persons_deleted",
             sqlite_where=sa.text("deleted_at IS NOT NULL"),
-            postgresql_where=sa.text("deleted_at IS NOT NULL"),
         )
 
     op.drop_table("persons")

@@ -56,6 +56,11 @@ def upgrade() -> None:
     with op.batch_alter_table("seizure_events", schema=None) as batch_op:
         for column in EVENT_SORT_COLUMNS:
             batch_op.create_index(f"ix_seizure_events_{column}", [column])
+        batch_op.create_index(
+            "ix_seizure_events_aggregates",
+            ["period_start"],
+            sqlite_where=sa.text("basis = 'aggregate'"),
+        )
 
     # Substring search ("as you type") over place, remarks and source reference.
     op.execute(
@@ -88,6 +93,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER seizure_search_{trigger}")
     op.execute("DROP TABLE seizure_search")
     with op.batch_alter_table("seizure_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_seizure_events_aggregates")
         for column in EVENT_SORT_COLUMNS:
             batch_op.drop_index(f"ix_seizure_events_{column}")
     with op.batch_alter_table("seizure_items", schema=None) as batch_op:

@@ -1,18 +1,34 @@
-"""The main window: the areas of the app, the post, and record counts."""
+"""The main window: a navigation of the app's areas, the post, and record counts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from inl_desktop import __version__
 from inl_desktop.gui.overview import OverviewPage
+from inl_desktop.gui.reference_page import ReferenceListsPage
+from inl_desktop.gui.seizure_page import SeizurePage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
+
+UNDO_TIMEOUT_MS = 30_000
+REFERENCE_AREA = 2
 
 
 class MainWindow(QMainWindow):
@@ -22,20 +38,97 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._ctx = ctx
         self._db_path = db_path
+        self._undo: Callable[[], None] | None = None
         post = ctx.post()
         self.setWindowTitle(f"INL Desktop — {post.name} ({post.code})")
+
         self.overview = OverviewPage(self)
-        self.setCentralWidget(self.overview)
-        self.counts_label = QLabel()
+        self.seizures = SeizurePage(ctx, self)
+        # Built when first shown: it counts how often every code is used.
+        self._reference_lists: ReferenceListsPage | None = None
+        self._reference_slot = QWidget(self)
+        self.pages = QStackedWidget(self)
+        self.navigation = QListWidget(self)
+        self.navigation.setAccessibleName("Areas")
+        for number, (title, page) in enumerate(
+            (
+                ("Overview", self.overview),
+                ("Seizures", self.seizures),
+                ("Reference lists", self._reference_slot),
+            ),
+            start=1,
+        ):
+            item = QListWidgetItem(title, self.navigation)
+            item.setToolTip(f"{title} (Ctrl+{number})")
+            self.pages.addWidget(page)
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, row=number - 1: self.show_area(row))
+            self.addAction(action)
+        widest = max(
+            self.navigation.fontMetrics().horizontalAdvance(self.navigation.item(row).text())
+            for row in range(self.navigation.count())
+        )
+        self.navigation.setMinimumWidth(widest + 32)
+        self.navigation.setMaximumWidth(widest + 48)
+        self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.counts_label = QLabel(self)
         self.counts_label.setAccessibleName("Record counts")
+        self.undo_button = QPushButton("&Undo", self)
+        self.undo_button.setAccessibleName("Undo")
+        self.undo_button.setVisible(False)
+        self.statusBar().addPermanentWidget(self.undo_button)
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
-        self.resize(900, 600)
+
+        self.undo_button.clicked.connect(self._on_undo_button_clicked)
+        self.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
+        self.seizures.records_changed.connect(self.refresh)
+        self.seizures.seizure_deleted.connect(self._on_seizures_seizure_deleted)
+
+        self.resize(1200, 720)
         self._restore_layout()
         self.refresh()
 
+    @property
+    def reference_lists(self) -> ReferenceListsPage:
+        """The reference lists page (built on first use)."""
+        return self._ensure_reference_page()
+
+    def _ensure_reference_page(self) -> ReferenceListsPage:
+        if self._reference_lists is None:
+            page = ReferenceListsPage(self._ctx, self)
+            page.lists_changed.connect(self.seizures.refresh_reference_lists)
+            index = self.pages.indexOf(self._reference_slot)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(self._reference_slot)
+            self._reference_slot.deleteLater()
+            self._reference_lists = page
+        return self._reference_lists
+
+    def _on_navigation_current_row_changed(self, row: int) -> None:
+        if row == REFERENCE_AREA:
+            self._ensure_reference_page()
+        self.pages.setCurrentIndex(row)
+
+    def show_area(self, row: int) -> None:
+        """Switch to an area (0 overview, 1 seizures, 2 reference lists)."""
+        self.navigation.setCurrentRow(row)
+        self.pages.currentWidget().setFocus()
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        new_action = QAction("&New seizure", self)
+        new_action.triggered.connect(self._on_new_action_triggered)
+        file_menu.addAction(new_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -59,6 +152,32 @@ class MainWindow(QMainWindow):
             f" · {counts['trainings']:,} trainings · {counts['persons']:,} persons"
         )
 
+    def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
+        """Show ``message`` in the status bar with an Undo button for a while."""
+        self._undo = undo
+        self.statusBar().showMessage(message, UNDO_TIMEOUT_MS)
+        self.undo_button.setVisible(True)
+
+    def _on_seizures_seizure_deleted(self, uuid: str, description: str) -> None:
+        self.offer_undo(f"Deleted seizure {description}", lambda: self.seizures.restore(uuid))
+
+    def _on_undo_button_clicked(self) -> None:
+        undo, self._undo = self._undo, None
+        self.undo_button.setVisible(False)
+        self.statusBar().clearMessage()
+        if undo is not None:
+            undo()
+            self.statusBar().showMessage("Restored.", 5_000)
+
+    def _on_status_bar_message_changed(self, message: str) -> None:
+        if not message and self._undo is not None:
+            self._undo = None
+            self.undo_button.setVisible(False)
+
+    def _on_new_action_triggered(self) -> None:
+        self.show_area(1)
+        self.seizures.new_seizure()
+
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
@@ -75,9 +194,22 @@ class MainWindow(QMainWindow):
         state = settings.value("main_window/state")
         if state is not None:
             self.restoreState(state)
+        splitter = settings.value("main_window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.navigation.setCurrentRow(int(settings.value("main_window/area", 1)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.seizures.stack.currentWidget() is self.seizures.form and not (
+            self.seizures.form.confirm_discard()
+        ):
+            event.ignore()
+            return
+        self.seizures.wait_for_totals()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
+        settings.setValue("main_window/splitter", self.splitter.saveState())
+        settings.setValue("main_window/area", self.navigation.currentRow())
+        self.seizures.save_layout()
         super().closeEvent(event)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
@@ -46,7 +46,7 @@ class SeizureFilterBar(QWidget):
 
     def __init__(self, catalog: Catalog, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._catalog = catalog
 
@@ -75,18 +75,26 @@ class SeizureFilterBar(QWidget):
         self.deleted_check.setAccessibleName("Show deleted")
         self.set_catalog(catalog)
 
-        for text, widget in (
-            ("Searc&h:", self.search_edit),
-            ("&Period:", self.period_combo),
-            ("A&gency:", self.agency_combo),
-            ("Dr&ug:", self.drug_combo),
-            ("Pro&vince:", self.province_combo),
-            ("&Basis:", self.basis_combo),
-            ("S&tatus:", self.status_combo),
-        ):
-            layout.addWidget(_labelled(text, widget, self))
-            layout.addWidget(widget, 2 if widget is self.search_edit else 1)
-        layout.addWidget(self.deleted_check)
+        # Two rows: what to look for and when; then who, what drug, where, how recorded.
+        rows = (
+            (("Searc&h:", self.search_edit, 5), ("&Period:", self.period_combo, 2)),
+            (
+                ("A&gency:", self.agency_combo, 1),
+                ("Dr&ug:", self.drug_combo, 1),
+                ("Pro&vince:", self.province_combo, 1),
+                ("&Basis:", self.basis_combo, 1),
+                ("S&tatus:", self.status_combo, 1),
+            ),
+        )
+        for row, cells in enumerate(rows):
+            column = 0
+            for text, widget, span in cells:
+                layout.addWidget(_labelled(text, widget, self), row, column)
+                layout.addWidget(widget, row, column + 1, 1, span)
+                column += span + 1
+        layout.addWidget(self.deleted_check, 0, 9)
+        for column in (1, 3, 5, 7, 9):
+            layout.setColumnStretch(column, 1)
 
         self.search_edit.textChanged.connect(self._on_any_changed)
         self.period_combo.currentIndexChanged.connect(self._on_any_changed)

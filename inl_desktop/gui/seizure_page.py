@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ class SeizurePage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._list_stale = False
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -58,13 +59,12 @@ class SeizurePage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 8
-        )
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(30)  # size columns from a sample of rows
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
         panel.addWidget(self.table, 1)
@@ -205,11 +205,16 @@ class SeizurePage(QWidget):
             self.restore(uuid)
 
     def _on_form_record_saved(self, uuid: str) -> None:
-        self.model.reload()
-        self.records_changed.emit()
+        # The list is hidden while the form is open: read it again when it shows, and
+        # let the save return as soon as it is committed.
+        self._list_stale = True
+        QTimer.singleShot(0, self.records_changed.emit)
 
     def _on_form_closed(self) -> None:
         self.stack.setCurrentWidget(self.list_panel)
+        if self._list_stale:
+            self._list_stale = False
+            self.model.reload()
         self.table.setFocus()
 
     def _on_header_context_menu_requested(self, _pos: object) -> None:

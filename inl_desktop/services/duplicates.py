@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from inl_desktop.domain.drafts import SeizureDraft
 from inl_desktop.domain.units import kg_equivalent, kg_to_mg
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import case_period
-from inl_desktop.store.models import SeizureEvent, SeizureJointAgency
+from inl_desktop.store.models import SeizureEvent, SeizureItem, SeizureJointAgency
 
 TOLERANCE = Decimal("0.01")
 MAX_CANDIDATES = 500
+LONGEST_PERIOD = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -61,17 +62,37 @@ def find_possible_duplicates(ctx: AppContext, draft: SeizureDraft) -> list[Possi
         drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
         kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
         wanted.append((item.drug, item.quantity, item.unit, kg_to_mg(kg)))
-    joint = select(SeizureJointAgency.event_id).where(SeizureJointAgency.agency.in_(agencies))
+    if not wanted:
+        return []
+    joint = exists().where(
+        SeizureJointAgency.event_id == SeizureEvent.id, SeizureJointAgency.agency.in_(agencies)
+    )
+    same_agency = or_(SeizureEvent.agency.in_(agencies), joint)
+    same_drug = exists().where(
+        SeizureItem.event_id == SeizureEvent.id,
+        SeizureItem.drug.in_({drug for drug, _, _, _ in wanted}),
+    )
+    live = SeizureEvent.deleted_at.is_(None)
+    # Reports that start within the period (the period index, a narrow range), and
+    # aggregate reports that started before it and still cover it (a small partial index).
+    starting_within = select(SeizureEvent.id).where(
+        live, same_agency, same_drug, SeizureEvent.period_start.between(start, end)
+    )
+    covering = select(SeizureEvent.id).where(
+        live,
+        same_agency,
+        same_drug,
+        SeizureEvent.basis == "aggregate",
+        SeizureEvent.period_start >= start - LONGEST_PERIOD,
+        SeizureEvent.period_start < start,
+        SeizureEvent.period_end >= start,
+    )
+    with ctx.sessions() as session:
+        ids = set(session.scalars(starting_within)) | set(session.scalars(covering))
     query = (
         select(SeizureEvent)
-        .where(
-            SeizureEvent.deleted_at.is_(None),
-            SeizureEvent.period_start <= end,
-            SeizureEvent.period_end >= start,
-            or_(SeizureEvent.agency.in_(agencies), SeizureEvent.id.in_(joint)),
-        )
+        .where(SeizureEvent.id.in_(sorted(ids)[:MAX_CANDIDATES]))
         .options(selectinload(SeizureEvent.items))
-        .limit(MAX_CANDIDATES)
     )
     if draft.uuid is not None:
         query = query.where(SeizureEvent.uuid != draft.uuid)

@@ -51,7 +51,7 @@ class Base(DeclarativeBase):
 def deleted_index(table: str) -> Index:
     """An index of the few deleted rows, so "live = all - deleted" counts stay fast."""
     where = text("deleted_at IS NOT NULL")
-    return Index(f"ix_{table}_deleted", "deleted_at", sqlite_where=where, postgresql_where=where)
+    return Index(f"ix_{table}_deleted", "deleted_at", sqlite_where=where)
 
 
 def _code(length: int = 40) -> Mapped[str | None]:
@@ -145,6 +145,12 @@ class SeizureEvent(RecordColumns, Base):
         Index("ix_seizure_events_source_reference", "source_reference"),
         Index("ix_seizure_events_transport_mode", "transport_mode"),
         Index("ix_seizure_events_updated_at", "updated_at"),
+        # Aggregate reports are few; the duplicate check looks for those covering a date.
+        Index(
+            "ix_seizure_events_aggregates",
+            "period_start",
+            sqlite_where=text("basis = 'aggregate'"),
+        ),
     )
 
     basis: Mapped[str] = mapped_column(String(10), default="case")
