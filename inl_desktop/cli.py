@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="PATH",
+        default=argparse.SUPPRESS,  # keep a --db given before the command
         help="database file (default: $INL_DESKTOP_DB, else the per-user data folder)",
     )
     parser.add_argument("--db", metavar="PATH", help=argparse.SUPPRESS)
@@ -141,7 +142,8 @@ def _info(db: str | None, *, as_json: bool) -> int:
         path, ctx = _open(db, create=False)
         info = database_info(ctx, path)
     else:
-        check_db_path(path, create_parent=True)
+        if path.parent.exists():
+            check_db_path(path, create_parent=False)
         info = DatabaseInfo(db_path=str(path), schema_version=None, post=None)
     if as_json:
         print(json.dumps(info.as_json()))
@@ -157,8 +159,9 @@ def _info(db: str | None, *, as_json: bool) -> int:
 
 
 def _setup(db: str | None, post: str, country: str, name: str | None) -> int:
-    from inl_desktop.services.setup import set_up_post
+    from inl_desktop.services.setup import checked_post, set_up_post
 
+    checked_post(post, country, name)  # refuse a bad post before creating any file
     _, ctx = _open(db)
     identity = set_up_post(ctx, post, country, name)
     print(f"Post {identity.code} ({identity.name}, {identity.country}) is set up.")

@@ -97,6 +97,10 @@ class DuplicateDialog(QDialog):
         """("link", uuid), ("keep", None) or ("cancel", None)."""
         return self._decision
 
+    def reject(self) -> None:
+        self._decision = (CANCEL, None)
+        super().reject()
+
     def _selected_uuid(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         return self._candidates[rows[0].row()].uuid if rows else None

@@ -42,6 +42,7 @@ class PostSetupDialog(QDialog):
             self.country_combo.addItem(f"{country_program(code).name} ({code})", code)
         self.country_combo.currentIndexChanged.connect(self._on_country_combo_changed)
         self.post_combo.currentIndexChanged.connect(self._on_post_combo_changed)
+        self.post_combo.editTextChanged.connect(self._on_post_combo_changed)
         self._on_country_combo_changed()
 
     def _on_country_combo_changed(self) -> None:
@@ -52,8 +53,10 @@ class PostSetupDialog(QDialog):
                 self.post_combo.addItem(post.code, post.name)
         self._on_post_combo_changed()
 
-    def _on_post_combo_changed(self) -> None:
-        self.name_edit.setText(self.post_combo.currentData() or "")
+    def _on_post_combo_changed(self, *_args: object) -> None:
+        # The name of the post whose code is typed or chosen; blank for an unlisted code.
+        index = self.post_combo.findText(self.post_combo.currentText().strip().upper())
+        self.name_edit.setText(self.post_combo.itemData(index) if index >= 0 else "")
 
     def _on_buttons_accepted(self) -> None:
         try:

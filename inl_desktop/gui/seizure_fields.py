@@ -10,10 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from inl_desktop import paths
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import FieldDef, FieldType
+from inl_desktop.gui.history_view import HistoryView
+from inl_desktop.gui.seizure_items import ItemsGrid
 from inl_desktop.gui.widgets import CodeComboBox, CodeListEdit
 
 INVALID_STYLE = """
@@ -21,6 +26,70 @@ INVALID_STYLE = """
 QLabel[flagged="true"] { color: #8a5a00; font-style: italic; }
 QLabel#problemsLabel { color: #b00020; }
 """
+
+
+def load_ui(name: str, parent: QWidget) -> QWidget:
+    """Build ``ui/<name>.ui`` with the app's own widgets where the form promotes them.
+
+    (gui.forms.load_form knows no promoted widgets.)
+    """
+    loader = QUiLoader()
+    for widget_class in (CodeComboBox, CodeListEdit, ItemsGrid, HistoryView):
+        loader.registerCustomWidget(widget_class)
+    path = paths.ui_dir() / f"{name}.ui"
+    handle = QFile(str(path))
+    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(f"Form {path} cannot be opened: {handle.errorString()}")
+    try:
+        widget = loader.load(handle, parent)
+    finally:
+        handle.close()
+    if widget is None:
+        raise RuntimeError(f"Form {path} could not be built: {loader.errorString()}")
+    return widget
+
+
+def label_inputs(
+    labels: Sequence[tuple[QLabel, str]],
+    alternatives: Sequence[tuple[QWidget, QWidget]] = (),
+) -> None:
+    """Give each label its text with a mnemonic, and its buddy the text as accessible name.
+
+    ``labels`` come in order of importance (tab order). In each pair of
+    ``alternatives`` only one input shows at a time, so the second may reuse the
+    first one's letter.
+    """
+    later = {second for _, second in alternatives}
+    first = [(label, text) for label, text in labels if label.buddy() not in later]
+    second = [(label, text) for label, text in labels if label.buddy() in later]
+    taken: set[str] = set()
+    marked_first = with_mnemonics([text for _, text in first], taken)
+    marks = {label: marked for (label, _), marked in zip(first, marked_first, strict=True)}
+    replaced = {one for one, _ in alternatives}
+    freed = {
+        marked[marked.index("&") + 1].casefold()
+        for label, marked in marks.items()
+        if label.buddy() in replaced
+    }
+    marked_second = with_mnemonics([text for _, text in second], taken - freed)
+    marks.update({label: marked for (label, _), marked in zip(second, marked_second, strict=True)})
+    for label, text in labels:
+        label.setText(marks[label])
+        label.buddy().setAccessibleName(text)
+
+
+def districts_of(
+    catalog: Catalog, province: str | None, keep: str | None = None
+) -> list[tuple[str, str]]:
+    """The live districts of ``province`` (all provinces for None), and ``keep`` if retired."""
+    parents = catalog.parents.get("districts", {})
+    retired = catalog.retired.get("districts", frozenset())
+    return [
+        (code, label)
+        for code, label in catalog.codes.get("districts", {}).items()
+        if (province is None or parents.get(code) == province)
+        and (code not in retired or code == keep)
+    ]
 
 
 @dataclass(frozen=True)
@@ -45,41 +114,62 @@ class Problem:
 def with_mnemonics(labels: Sequence[str], taken: set[str] | None = None) -> list[str]:
     """Each label with an "&" before a letter of its own, not one in ``taken``.
 
-    As many labels as possible get a letter no other label has (a maximum matching
-    of labels to letters), word initials preferred; ``taken`` collects the letters
-    picked. A label left without one shares its initial (Qt then cycles between
-    the fields on Alt+letter).
+    As many labels as possible get a letter no other label has; among the ways to
+    do that, earlier labels get their word initials first. ``taken`` collects the
+    letters picked. A label left without one shares its initial (Qt then cycles
+    between the fields on Alt+letter).
     """
     used = taken if taken is not None else set()
-    options: list[list[int]] = []
+    options: list[list[str]] = []
     for label in labels:
         letters = [i for i, ch in enumerate(label) if ch.isalpha()]
         initials = [i for i in letters if i == 0 or not label[i - 1].isalpha()]
-        ordered = dict.fromkeys([*initials, *letters])
-        options.append([i for i in ordered if label[i].casefold() not in used])
-    picks: list[int | None] = [None] * len(labels)
-    owner: dict[str, int] = {}
+        ordered = dict.fromkeys(label[i].casefold() for i in (*initials, *letters))
+        options.append([letter for letter in ordered if letter not in used])
+    best = _matching_size(options, {})
+    chosen: dict[int, str] = {}
+    for n, letters in enumerate(options):
+        for letter in letters:
+            if letter not in chosen.values():
+                trial = {**chosen, n: letter}
+                if _matching_size(options, trial) == best:
+                    chosen = trial
+                    break
+    used.update(chosen.values())
+    marked = []
+    for n, label in enumerate(labels):
+        letter = chosen.get(n)
+        at = next(
+            (i for i, ch in enumerate(label) if ch.isalpha() and letter in (None, ch.casefold())),
+            0,
+        )
+        if letter is not None:
+            initials = [
+                i
+                for i, ch in enumerate(label)
+                if ch.casefold() == letter and (i == 0 or not label[i - 1].isalpha())
+            ]
+            at = initials[0] if initials else at
+        marked.append(label[:at] + "&" + label[at:])
+    return marked
+
+
+def _matching_size(options: list[list[str]], fixed: dict[int, str]) -> int:
+    """How many labels can have letters of their own, those in ``fixed`` as given."""
+    owner = {letter: n for n, letter in fixed.items()}
 
     def assign(n: int, seen: set[str]) -> bool:
-        for i in options[n]:
-            letter = labels[n][i].casefold()
+        for letter in options[n]:
             if letter in seen:
                 continue
             seen.add(letter)
-            if letter not in owner or assign(owner[letter], seen):
+            other = owner.get(letter)
+            if other is None or (other not in fixed and assign(other, seen)):
                 owner[letter] = n
-                picks[n] = i
                 return True
         return False
 
-    for n in range(len(labels)):
-        assign(n, set())
-    used.update(owner)
-    marked = []
-    for label, pick in zip(labels, picks, strict=True):
-        at = pick if pick is not None else next((i for i, c in enumerate(label) if c.isalpha()), 0)
-        marked.append(label[:at] + "&" + label[at:])
-    return marked
+    return len(fixed) + sum(1 for n in range(len(options)) if n not in fixed and assign(n, set()))
 
 
 def read_field(field: FieldDef, widget: QWidget) -> tuple[object, str | None]:
@@ -135,17 +225,31 @@ def as_text(value: object) -> str:
     return str(value)
 
 
-def mark(widget: QWidget, message: str | None) -> None:
-    """Show (or clear) a problem on ``widget``: red border, tooltip, description."""
-    invalid = message is not None
-    if bool(widget.property("invalid")) == invalid and widget.accessibleDescription() == (
-        message or ""
-    ):
-        return
-    if widget.property("plainToolTip") is None:
-        widget.setProperty("plainToolTip", widget.toolTip())
-    widget.setProperty("invalid", invalid)
-    widget.setToolTip(message if invalid else widget.property("plainToolTip"))
-    widget.setAccessibleDescription(message or "")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+class Marker:
+    """Shows (or clears) problems on widgets: red border, tooltip, accessible description.
+
+    What is shown is remembered here, not read back from Qt, so that a refresh on
+    every keystroke only touches the widgets whose mark changes.
+    """
+
+    def __init__(self) -> None:
+        self._shown: dict[QWidget, str | None] = {}
+        self._plain_tooltips: dict[QWidget, str] = {}
+
+    def mark(self, widget: QWidget, message: str | None) -> None:
+        """Mark ``widget`` with ``message``, or clear its mark for None."""
+        if self._shown.get(widget) == message:
+            return
+        self._shown[widget] = message
+        plain = self._plain_tooltips.setdefault(widget, widget.toolTip())
+        widget.setProperty("invalid", message is not None)
+        widget.setToolTip(plain if message is None else message)
+        widget.setAccessibleDescription(message or "")
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def forget(self, widgets: set[QWidget]) -> None:
+        """Drop what is remembered of widgets that are gone."""
+        for widget in [w for w in self._shown if w not in widgets]:
+            self._shown.pop(widget, None)
+            self._plain_tooltips.pop(widget, None)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 
-from PySide6.QtCore import QFile, QIODevice, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -28,8 +27,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from inl_desktop import paths
 from inl_desktop.domain.drafts import SeizureDraft
 from inl_desktop.domain.errors import UserError, ValidationFailed
 from inl_desktop.domain.fields import SEIZURE_EVENT, FieldType
@@ -38,17 +37,19 @@ from inl_desktop.gui.duplicate_dialog import ask_duplicate
 from inl_desktop.gui.history_view import HistoryView
 from inl_desktop.gui.seizure_fields import (
     INVALID_STYLE,
+    Marker,
     Problem,
-    mark,
+    districts_of,
+    label_inputs,
+    load_ui,
     read_field,
-    with_mnemonics,
     write_field,
 )
-from inl_desktop.gui.seizure_items import INPUT_FIELDS, ItemsGrid, settle_code
+from inl_desktop.gui.seizure_items import INPUT_FIELDS, ItemsGrid, settle_code, show_start
 from inl_desktop.gui.widgets import CodeComboBox, CodeListEdit
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.duplicates import PossibleDuplicate, find_possible_duplicates
-from inl_desktop.services.records import history
+from inl_desktop.services.records import history, new_uuid
 from inl_desktop.services.seizures import case_period, load_seizure, save_seizure
 
 # What save-and-new carries over to the next report of the same batch.
@@ -69,24 +70,6 @@ AGGREGATE_ONLY = ("period_start", "period_end")
 MAX_PROBLEMS_SHOWN = 6
 
 
-def _load_ui(parent: QWidget) -> QWidget:
-    """Build ui/seizure_form.ui with the app's own widgets in place of the promoted ones."""
-    loader = QUiLoader()
-    for widget_class in (CodeComboBox, CodeListEdit, ItemsGrid, HistoryView):
-        loader.registerCustomWidget(widget_class)
-    path = paths.ui_dir() / "seizure_form.ui"
-    handle = QFile(str(path))
-    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise FileNotFoundError(f"Form {path} cannot be opened: {handle.errorString()}")
-    try:
-        widget = loader.load(handle, parent)
-    finally:
-        handle.close()
-    if widget is None:
-        raise RuntimeError(f"Form {path} could not be built: {loader.errorString()}")
-    return widget
-
-
 class SeizureForm(QWidget):
     """Enter a new seizure report or correct a stored one."""
 
@@ -97,7 +80,7 @@ class SeizureForm(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._catalog = ctx.catalog()
-        ui = _load_ui(self)
+        ui = load_ui("seizure_form", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(ui)
@@ -126,6 +109,7 @@ class SeizureForm(QWidget):
         self._populating = False
         self._history_stale = True
         self._problems: list[Problem] = []
+        self._marker = Marker()
         self._label_fields(ui)
         self._fill_choices()
         self._connect_inputs()
@@ -140,32 +124,24 @@ class SeizureForm(QWidget):
 
     def _label_fields(self, ui: QWidget) -> None:
         """Labels and accessible names from the field definitions, with mnemonics."""
-        labelled: list[tuple[QLabel, str]] = []
-        for label in ui.findChildren(QLabel):
-            buddy = label.buddy()
-            name = buddy.property("field") if buddy is not None else None
-            if name and buddy is self.inputs.get(str(name)):
-                labelled.append((label, SEIZURE_EVENT[str(name)].label))
         chain = self._focus_chain()
-        labelled.sort(key=lambda pair: chain.index(pair[0].buddy()))
-        labelled += [
-            (self.items_grid.headers[name], self.items_grid.headers[name].text())
-            for name in INPUT_FIELDS
+        labels = [
+            label
+            for label in ui.findChildren(QLabel)
+            if label.buddy() is not None and label.buddy() in self.inputs.values()
         ]
+        labels.sort(key=lambda label: chain.index(label.buddy()))
+        fields = {widget: name for name, widget in self.inputs.items()}
+        texts = [(label, SEIZURE_EVENT[fields[label.buddy()]].label) for label in labels]
+        texts += [(header, header.text()) for header in self.items_grid.input_headers()]
         # The period rows replace the date rows, so they may reuse those letters.
-        periods = [pair for pair in labelled if pair[0].buddy().property("field") in AGGREGATE_ONLY]
-        others = [pair for pair in labelled if pair not in periods]
-        taken: set[str] = set()
-        marks = with_mnemonics([text for _, text in others], taken)
-        date_letters = {
-            mark_text[mark_text.index("&") + 1].casefold()
-            for (label, _), mark_text in zip(others, marks, strict=True)
-            if label.buddy().property("field") in CASE_ONLY
-        }
-        marks += with_mnemonics([text for _, text in periods], taken - date_letters)
-        for (label, text), marked in zip([*others, *periods], marks, strict=True):
-            label.setText(marked)
-            label.buddy().setAccessibleName(text)
+        label_inputs(
+            texts,
+            alternatives=[
+                (self.inputs[case], self.inputs[aggregate])
+                for case, aggregate in zip(CASE_ONLY, AGGREGATE_ONLY, strict=True)
+            ],
+        )
 
     def _fill_choices(self) -> None:
         for field in SEIZURE_EVENT:
@@ -244,12 +220,12 @@ class SeizureForm(QWidget):
             self._focus_first_field()
 
     def open_record(self, uuid: str) -> None:
-        """Show the stored seizure ``uuid`` for correction."""
-        try:
-            draft = load_seizure(self._ctx, uuid)
-        except UserError as error:
-            self._show_error(str(error))
-            return
+        """Show the stored seizure ``uuid`` for correction.
+
+        Raises RecordNotFound (a UserError) when there is none; the form is then
+        left as it was.
+        """
+        draft = load_seizure(self._ctx, uuid)
         self._uuid, self._revision = draft.uuid, draft.revision
         self._same_as_uuid = draft.same_as_uuid
         self._populate(draft)
@@ -277,6 +253,7 @@ class SeizureForm(QWidget):
     def save(self) -> bool:
         """Save the report; False when it is refused or the user cancels."""
         self._all_touched = True
+        self._settle_codes()
         draft, problems = self._check()
         self._show_marks()
         if problems:
@@ -292,21 +269,25 @@ class SeizureForm(QWidget):
                         draft.same_as_uuid = same_as
                     elif decision != "keep":
                         return False
+            # New items get their UUIDs here, so the form knows them without a reload.
+            for item in draft.items:
+                item.uuid = item.uuid or new_uuid()
             saved = save_seizure(self._ctx, copy.deepcopy(draft))
-            stored = load_seizure(self._ctx, saved.uuid)
         except ValidationFailed as error:
             self._show_problems([str(field_error) for field_error in error.errors])
             return False
         except UserError as error:
             self._show_error(str(error))
             return False
-        self._uuid, self._revision = stored.uuid, stored.revision
-        self._same_as_uuid = stored.same_as_uuid
         filled = [row for row in self.items_grid.rows() if not row.is_blank()]
-        for row, item in zip(filled, stored.items, strict=False):
+        for row, item in zip(filled, draft.items, strict=True):
             row.uuid = item.uuid
-        self._loaded = stored
+        self._uuid, self._revision = saved.uuid, saved.revision
+        self._same_as_uuid = draft.same_as_uuid
+        draft.uuid, draft.revision = saved.uuid, saved.revision
+        self._loaded = draft
         self._baseline = self._state()
+        self._show_title()
         self._history_stale = True
         self._refresh_history_if_shown()
         self.record_saved.emit(saved.uuid)
@@ -331,7 +312,7 @@ class SeizureForm(QWidget):
         QMessageBox.warning(self, "The seizure was not saved", message)
 
     def _ask_unsaved(self) -> str:
-        """"save", "discard" or "cancel"."""
+        """The answer: "save", "discard" or "cancel"."""
         answer = QMessageBox.question(
             self,
             "Unsaved changes",
@@ -390,6 +371,13 @@ class SeizureForm(QWidget):
         problems.sort(key=position)
         return draft, problems
 
+    def _settle_codes(self) -> None:
+        """Settle what was typed in code combos, as leaving each of them would."""
+        combos = [w for w in self.inputs.values() if isinstance(w, CodeComboBox)]
+        combos += [combo for row in self.items_grid.rows() for combo in (row.drug, row.unit)]
+        for combo in combos:
+            settle_code(combo)
+
     def _state(self) -> object:
         draft, problems, _rows = self._read()
         return draft, tuple(problem.text for problem in problems)
@@ -416,7 +404,8 @@ class SeizureForm(QWidget):
     # -- showing problems --------------------------------------------------------
 
     def _refresh(self) -> None:
-        if self._populating:
+        # Focus moves while a closed form's widgets are being deleted; nothing to show then.
+        if self._populating or not isValid(self.problems_label):
             return
         _draft, self._problems = self._check()
         self._show_marks()
@@ -430,9 +419,11 @@ class SeizureForm(QWidget):
             if widget is not None:
                 messages.setdefault(widget, []).append(problem.message)
         cells = [cell for row in self.items_grid.rows() for cell in row.inputs()]
-        for widget in (*self.inputs.values(), *cells):
+        widgets = {*self.inputs.values(), *cells}
+        self._marker.forget(widgets)
+        for widget in widgets:
             found = messages.get(widget)
-            mark(widget, "\n".join(found) if found else None)
+            self._marker.mark(widget, "\n".join(found) if found else None)
         lines = [f"• {problem.text}" for problem in shown[:MAX_PROBLEMS_SHOWN]]
         if len(shown) > MAX_PROBLEMS_SHOWN:
             lines.append(f"… and {len(shown) - MAX_PROBLEMS_SHOWN} more")
@@ -440,7 +431,7 @@ class SeizureForm(QWidget):
         self.problems_label.setVisible(bool(lines))
 
     def _touch(self, name: str, row: int | None = None) -> None:
-        if self._populating:
+        if self._populating or not isValid(self.problems_label):
             return
         self._touched.add((name, row))
         self._refresh()
@@ -453,14 +444,22 @@ class SeizureForm(QWidget):
         try:
             for field in SEIZURE_EVENT:
                 if field.name != "district":
-                    write_field(field, self.inputs[field.name], getattr(draft, field.name), self._catalog)
+                    write_field(
+                        field, self.inputs[field.name], getattr(draft, field.name), self._catalog
+                    )
             self._offer_districts(draft.province, keep=draft.district)
-            write_field(SEIZURE_EVENT["district"], self.inputs["district"], draft.district, self._catalog)
+            write_field(
+                SEIZURE_EVENT["district"], self.inputs["district"], draft.district, self._catalog
+            )
+            for widget in self.inputs.values():
+                if isinstance(widget, CodeComboBox):
+                    show_start(widget)
             self.items_grid.set_items(copy.deepcopy(draft.items))
             self._show_basis_rows()
         finally:
             self._populating = False
         self._loaded = copy.deepcopy(draft)
+        self._show_title()
         self._touched.clear()
         self._all_touched = draft.uuid is not None
         self._history_stale = True
@@ -468,18 +467,16 @@ class SeizureForm(QWidget):
         self._refresh()
         self._baseline = self._state()
 
+    def _show_title(self) -> None:
+        if self._uuid is None:
+            self.setWindowTitle("New seizure")
+        else:
+            self.setWindowTitle(f"Seizure (revision {self._revision})")
+
     def _offer_districts(self, province: str | None, keep: str | None = None) -> None:
         """Offer the districts of ``province`` (all of them when none is chosen)."""
-        parents = self._catalog.parents.get("districts", {})
-        retired = self._catalog.retired.get("districts", frozenset())
-        choices = [
-            (code, label)
-            for code, label in self._catalog.codes.get("districts", {}).items()
-            if (province is None or parents.get(code) == province)
-            and (code not in retired or code == keep)
-        ]
         district: CodeComboBox = self.inputs["district"]
-        district.set_choices(choices)
+        district.set_choices(districts_of(self._catalog, province, keep))
 
     def _show_basis_rows(self) -> None:
         case = self.inputs["basis"].currentData() == "case"
@@ -555,9 +552,12 @@ class SeizureForm(QWidget):
     def _on_province_changed(self, province: str | None) -> None:
         district: CodeComboBox = self.inputs["district"]
         current = district.code()
-        if current is not None and province is not None:
-            if self._catalog.parent_of("districts", current) != province:
-                current = None
+        if (
+            current is not None
+            and province is not None
+            and self._catalog.parent_of("districts", current) != province
+        ):
+            current = None
         self._offer_districts(province, keep=current)
         district.set_code(current)
 

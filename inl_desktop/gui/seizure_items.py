@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ KG_LABEL = SEIZURE_ITEM["kg_equivalent"].label
 NO_KG_COUNTED = "no kg-equivalent (no mass per unit)"
 NO_KG = "no kg-equivalent"
 # Columns: drug, quantity, unit, kg-equivalent, remove button.
-_STRETCH = (5, 2, 3, 3, 0)
+_STRETCH = (6, 2, 3, 4, 0)
 
 
 def format_kg(kg: Decimal) -> str:
@@ -62,6 +63,12 @@ def settle_code(combo: CodeComboBox) -> None:
         combo.setCurrentIndex(index)
     elif combo.currentText() != combo.itemText(index):
         combo.setEditText(combo.itemText(index))
+    show_start(combo)
+
+
+def show_start(combo: CodeComboBox) -> None:
+    """Show the beginning of a long item ("Methamphetamine tablets...") rather than its end."""
+    combo.lineEdit().setCursorPosition(0)
 
 
 def _only_match(combo: CodeComboBox, text: str) -> str | None:
@@ -137,6 +144,10 @@ class ItemsGrid(QWidget):
 
     # -- rows --------------------------------------------------------------------
 
+    def input_headers(self) -> list[QLabel]:
+        """The column labels of the inputs (buddies of the first row's cells)."""
+        return [self.headers[name] for name in INPUT_FIELDS]
+
     def rows(self) -> list[ItemRow]:
         """The rows, top to bottom."""
         return list(self._rows)
@@ -161,14 +172,14 @@ class ItemsGrid(QWidget):
             cell = row.cell(field)
             cell.setAccessibleName(SEIZURE_ITEM[field].label)
             cell.setProperty("field", field)
-        row.drug.setMinimumContentsLength(14)
-        row.unit.setMinimumContentsLength(8)
+        row.drug.setMinimumContentsLength(12)
+        row.unit.setMinimumContentsLength(6)
         for combo in (row.drug, row.unit):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
         row.quantity.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.quantity.setMinimumWidth(80)
+        row.quantity.setMinimumWidth(70)
         row.kg_label.setAccessibleName(KG_LABEL)
         row.kg_label.setWordWrap(True)
         row.kg_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -183,6 +194,9 @@ class ItemsGrid(QWidget):
         self._connect(row)
         self._rows.append(row)
         self._relayout()
+        for widget in (*row.inputs(), row.kg_label, row.remove_button):
+            # A layout shows new children only later (queued); the cursor goes in now.
+            widget.setVisible(True)
         self._update_kg(row)
         self.rows_changed.emit()
         return row
@@ -279,6 +293,8 @@ class ItemsGrid(QWidget):
             row.unit.set_reference_list(self._catalog, "units", keep=item.unit)
         row.drug.set_code(item.drug)
         row.unit.set_code(item.unit)
+        show_start(row.drug)
+        show_start(row.unit)
         row.quantity.setText("" if item.quantity is None else format(item.quantity, "f"))
 
     def _connect(self, row: ItemRow) -> None:
@@ -345,5 +361,5 @@ class ItemsGrid(QWidget):
         if self._before is None or self._after is None:
             return
         chain = [self._before, *(w for row in self._rows for w in row.inputs()), self._after]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

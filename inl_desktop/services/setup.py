@@ -19,8 +19,8 @@ class BadPostCode(UserError):
     """A post code that does not have the CC-XXX form."""
 
 
-def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> PostIdentity:
-    """Record (or correct) the post's identity and seed its reference data.
+def checked_post(code: str, country: str, name: str | None = None) -> tuple[str, str, str]:
+    """The post's code, country and name, normalised; BadPostCode when they do not fit.
 
     ``name`` defaults to the post's name in the country's reference data.
     """
@@ -37,6 +37,12 @@ def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = Non
         raise BadPostCode(
             f"Post {code} is not in {program.name}'s list ({', '.join(known)}); give its name"
         )
+    return code, country, post_name
+
+
+def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> PostIdentity:
+    """Record (or correct) the post's identity and seed its reference data."""
+    code, country, post_name = checked_post(code, country, name)
     with ctx.sessions.begin() as session:
         post = session.scalar(select(PostIdentity))
         if post is not None and post.code != code and _holds_records(session):

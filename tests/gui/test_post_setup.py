@@ -22,6 +22,12 @@ from inl_desktop.services.context import AppContext
 from inl_desktop.store.models import PostIdentity, ReferenceItem
 from inl_desktop.store.reference import list_files, read_list
 
+# The offscreen platform used for tests cannot resize native windows to their size
+# hints and says so once per shown window; it is noise, not a fault of the app.
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints", extend=True
+)
+
 
 @pytest.fixture
 def dialog(qtbot: QtBot, app: QApplication, first_start_ctx: AppContext) -> PostSetupDialog:
@@ -69,6 +75,16 @@ def stored_post(ctx: AppContext) -> PostIdentity | None:
 def reference_item_count(ctx: AppContext) -> int:
     with ctx.sessions() as session:
         return session.scalar(select(func.count()).select_from(ReferenceItem)) or 0
+
+
+def test_the_form_is_shown_inside_the_dialog(dialog: PostSetupDialog) -> None:
+    """The fields and buttons must be on screen, not in a hidden window of their own."""
+    ok = button(dialog, QDialogButtonBox.StandardButton.Ok)
+
+    for widget in (dialog.country_combo, dialog.post_combo, dialog.name_edit, ok):
+        assert widget.isVisible(), widget.objectName() or widget.text()
+        assert widget.window() is dialog
+    assert dialog.width() >= dialog.country_combo.width() > 0
 
 
 def test_country_combo_offers_pakistan(dialog: PostSetupDialog) -> None:
