@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.navigation)
         self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([widest + 32, 10_000])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 

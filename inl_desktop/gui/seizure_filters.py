@@ -71,6 +71,14 @@ class SeizureFilterBar(QWidget):
         self.status_combo.addItem("Any status", None)
         for code, label in RECORD_STATUS:
             self.status_combo.addItem(label, code)
+        # Narrow minimums: the bar must fit a 1,024-pixel-wide window.
+        for combo in (self.agency_combo, self.drug_combo, self.province_combo):
+            combo.setMinimumContentsLength(6)
+        for combo in (self.period_combo, self.basis_combo, self.status_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
         self.deleted_check = QCheckBox("Show d&eleted", self)
         self.deleted_check.setAccessibleName("Show deleted")
         self.set_catalog(catalog)

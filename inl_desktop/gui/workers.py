@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -26,10 +27,15 @@ class _Job(QRunnable):
             result = self._work()
         except Exception as error:
             # A bug, not a user error: tell the GUI thread and report it like any other.
-            self._relay.failed.emit(self._ticket, f"{type(error).__name__}: {error}")
+            self._deliver(self._relay.failed, f"{type(error).__name__}: {error}")
             sys.excepthook(*sys.exc_info())
             return
-        self._relay.finished.emit(self._ticket, result)
+        self._deliver(self._relay.finished, result)
+
+    def _deliver(self, signal: Any, payload: object) -> None:
+        # RuntimeError: the receiving window is gone (the app is closing): nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(self._ticket, payload)
 
 
 class LatestOnly(QObject):
