@@ -62,7 +62,7 @@ def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> It
     """
     indexes = [index for model in models for index in cast(Table, model.__table__).indexes]
     triggers = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'seizure_search%'"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%search%'"
     ).all()
     for index in indexes:
         index.drop(connection)
@@ -73,6 +73,6 @@ def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> It
         index.create(connection)
     for _, sql in triggers:
         connection.exec_driver_sql(sql)
-    if triggers:
-        connection.exec_driver_sql("INSERT INTO seizure_search(seizure_search) VALUES ('rebuild')")
+    for search in sorted({name.rsplit("_", 1)[0] for name, _ in triggers}):
+        connection.exec_driver_sql(f"INSERT INTO {search}({search}) VALUES ('rebuild')")
     connection.exec_driver_sql("ANALYZE")

@@ -289,6 +289,11 @@ class TrainingSession(RecordColumns, Base):
         CheckConstraint("attendance_mode IN ('roster', 'counts')", name="attendance_mode"),
         Index("ix_training_sessions_dates", "start_date", "end_date"),
         deleted_index("training_sessions"),
+        Index("ix_training_sessions_topic", "topic"),
+        Index("ix_training_sessions_venue_type", "venue_type"),
+        Index("ix_training_sessions_training_status", "training_status"),
+        Index("ix_training_sessions_provider", "provider"),
+        Index("ix_training_sessions_title", "title"),
     )
 
     title: Mapped[str | None] = mapped_column(String(200))
@@ -328,6 +333,8 @@ class Person(RecordColumns, Base):
         CheckConstraint("status IN ('draft', 'final')", name="status"),
         Index("ix_persons_name_agency", "name_key", "agency"),
         deleted_index("persons"),
+        Index("ix_persons_full_name", "full_name"),
+        Index("ix_persons_agency", "agency"),
     )
 
     full_name: Mapped[str] = mapped_column(String(200))
@@ -352,6 +359,7 @@ class Enrollment(Base):
     __tablename__ = "enrollments"
     __table_args__ = (
         UniqueConstraint("session_id", "person_id"),
+        Index("ix_enrollments_audience", "audience"),
         CheckConstraint(
             "completion IS NULL OR completion IN "
             "('completed', 'partial', 'did_not_finish', 'no_show')",
