@@ -28,7 +28,7 @@ def upgrade() -> None:
         "change_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("record_kind", sa.String(length=20), nullable=False),
-        sa.Column("record_uuid", sa.String(length=36), nullable=False),
+        sa.Column("record_uuid", sa.String(length=100), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),
         sa.Column("field", sa.String(length=100), nullable=True),

@@ -426,7 +426,7 @@ class ChangeLogEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_kind: Mapped[str] = mapped_column(String(20))
-    record_uuid: Mapped[str] = mapped_column(String(36))
+    record_uuid: Mapped[str] = mapped_column(String(100))
     revision: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
     field: Mapped[str | None] = mapped_column(String(100))
