@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from inl_desktop.domain.drafts import SeizureDraft
@@ -68,10 +68,16 @@ def find_possible_duplicates(ctx: AppContext, draft: SeizureDraft) -> list[Possi
         SeizureJointAgency.event_id == SeizureEvent.id, SeizureJointAgency.agency.in_(agencies)
     )
     same_agency = or_(SeizureEvent.agency.in_(agencies), joint)
-    same_drug = exists().where(
-        SeizureItem.event_id == SeizureEvent.id,
-        SeizureItem.drug.in_({drug for drug, _, _, _ in wanted}),
-    )
+    # An item of the same drug whose quantity (same unit) or kg-equivalent is close: a
+    # slightly wider window in SQL, the exact 1% rule in Python below.
+    close_items = []
+    for drug_code, quantity, unit_code, kg_mg in wanted:
+        low, high = float(quantity) * 0.989, float(quantity) * 1.011
+        near = and_(SeizureItem.unit == unit_code, SeizureItem.quantity_value.between(low, high))
+        if kg_mg is not None:
+            near = or_(near, SeizureItem.kg_equivalent_mg.between(kg_mg * 0.989, kg_mg * 1.011))
+        close_items.append(and_(SeizureItem.drug == drug_code, near))
+    same_drug = exists().where(SeizureItem.event_id == SeizureEvent.id, or_(*close_items))
     live = SeizureEvent.deleted_at.is_(None)
     # Reports that start within the period (the period index, a narrow range), and
     # aggregate reports that started before it and still cover it (a small partial index).

@@ -1,19 +1,22 @@
-"""Record, correct, delete and restore persons (the people trained)."""
+"""Record, correct, delete, restore and merge persons (the people trained)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.errors import UserError, ValidationFailed
-from inl_desktop.domain.fields import PERSON
+from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON
 from inl_desktop.domain.validation import validate_person
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import (
     Saved,
     check_revision,
+    display,
     find_record,
     log_changes,
     mark_deleted,
@@ -21,7 +24,7 @@ from inl_desktop.services.records import (
     stamp_change,
     stamp_new,
 )
-from inl_desktop.store.models import Person
+from inl_desktop.store.models import Enrollment, Person, TrainingSession
 
 KIND = "person"
 _FIELDS = tuple(f.name for f in PERSON if f.name != "status")
@@ -116,3 +119,181 @@ def find_same_person(ctx: AppContext, draft: PersonDraft) -> list[PersonDraft]:
         )
         condition = by_name if key is None else (Person.national_id_key == key) | by_name
         return [draft_of(p) for p in session.scalars(query.where(condition).limit(20))]
+
+
+# Which of two enrollments in the same session a merge keeps: the better completion.
+_COMPLETION_RANK = {code: len(COMPLETION) - n for n, (code, _) in enumerate(COMPLETION)}
+TRAINING_KIND = "training"
+
+
+@dataclass(frozen=True)
+class _Dropped:
+    """An enrollment a merge removed because the kept person has one in that session."""
+
+    session: TrainingSession
+    kept: Enrollment
+    dropped: Enrollment
+
+
+def _completion_rank(enrollment: Enrollment) -> int:
+    return _COMPLETION_RANK.get(enrollment.completion or "", 0)
+
+
+def _load_for_merge(session: Session, uuid: str) -> Person:
+    person = session.scalar(
+        select(Person)
+        .where(Person.uuid == uuid)
+        .options(selectinload(Person.enrollments).selectinload(Enrollment.session))
+    )
+    if person is None:
+        raise UserError(f"No person with ID {uuid}")
+    if person.deleted_at is not None:
+        raise UserError(f"{person.full_name} was deleted; restore them before merging")
+    return person
+
+
+def merge_persons(
+    ctx: AppContext, keep_uuid: str, merged_uuid: str, values: PersonDraft | None = None
+) -> Saved:
+    """Merge the person ``merged_uuid`` into ``keep_uuid``, in one transaction.
+
+    Every enrollment of the merged person moves to the kept one; where both are
+    enrolled in the same session the enrollment with the better completion stays
+    (the kept person's on a tie) and the other is removed. ``values``, when given,
+    are the kept person's fields after the merge (taken from either record). The
+    merged person is soft-deleted, logged as "merged into" the kept one; the kept
+    person and each session whose roster changed get a new revision and a log entry.
+    """
+    if keep_uuid == merged_uuid:
+        raise UserError("A person cannot be merged with themself")
+    if values is not None:
+        errors = validate_person(values, ctx.catalog())
+        if errors:
+            raise ValidationFailed(errors)
+    with ctx.sessions.begin() as session:
+        kept = _load_for_merge(session, keep_uuid)
+        merged = _load_for_merge(session, merged_uuid)
+        if values is not None:
+            check_revision(kept, values.revision, "person")
+        before = snapshot(PERSON, draft_of(kept))
+        kept_by_session = {e.session_id: e for e in kept.enrollments}
+        moved: list[Enrollment] = []
+        dropped: list[_Dropped] = []
+        for enrollment in list(merged.enrollments):
+            other = kept_by_session.get(enrollment.session_id)
+            if other is None:
+                moved.append(enrollment)
+            elif _completion_rank(enrollment) > _completion_rank(other):
+                dropped.append(_Dropped(enrollment.session, enrollment, other))
+            else:
+                dropped.append(_Dropped(enrollment.session, other, enrollment))
+        _log_session_changes(session, ctx, merged, kept, moved, dropped)
+        for case in dropped:
+            session.delete(case.dropped)
+        # The removed rows must be gone before the kept ones take their place in the
+        # session (one enrollment per person and session).
+        session.flush()
+        for enrollment in moved + [case.kept for case in dropped if case.kept.person is merged]:
+            enrollment.person = kept
+
+        stamp_change(kept, ctx)
+        if values is not None:
+            for name in _FIELDS:
+                setattr(kept, name, getattr(values, name))
+            kept.status = values.status
+            kept.national_id_key = national_id_key(values.national_id)
+            kept.name_key = name_key(values.full_name or "")
+        stamp_change(merged, ctx)
+        merged.deleted_at = ctx.now()
+        merged.deleted_by = ctx.user
+        session.flush()
+
+        after = snapshot(PERSON, draft_of(kept))
+        after["merged_from"] = merged.uuid
+        after["enrollments_moved"] = str(len(moved) + len(dropped))
+        for n, case in enumerate(dropped, start=1):
+            after[f"duplicate_enrollment[{n}]"] = _dropped_text(case)
+        log_changes(
+            session,
+            ctx,
+            kind=KIND,
+            record_uuid=kept.uuid,
+            revision=kept.revision,
+            action="merge",
+            before=before,
+            after=after,
+        )
+        log_changes(
+            session,
+            ctx,
+            kind=KIND,
+            record_uuid=merged.uuid,
+            revision=merged.revision,
+            action="delete",
+            before={"deleted": "", "merged_into": ""},
+            after={"deleted": "yes", "merged_into": kept.uuid},
+        )
+        return Saved(kept.uuid, kept.revision)
+
+
+def _dropped_text(case: _Dropped) -> str:
+    def completion(enrollment: Enrollment) -> str:
+        return ENROLLMENT["completion"].choice_label(enrollment.completion or "") or "none"
+
+    return (
+        f"{case.session.title or 'Untitled session'} ({case.session.uuid}): both were "
+        f"enrolled; kept the enrollment with completion {completion(case.kept)}, removed "
+        f"the one with completion {completion(case.dropped)}"
+    )
+
+
+def _log_session_changes(
+    session: Session,
+    ctx: AppContext,
+    merged: Person,
+    kept: Person,
+    moved: list[Enrollment],
+    dropped: list[_Dropped],
+) -> None:
+    """Raise the revision of every session whose roster changes, and log the change.
+
+    Rows are numbered as the session's change log numbers its roster
+    (``enrollments[n].field``, from 1 in roster order).
+    """
+    changes: dict[int, tuple[TrainingSession, dict[str, str], dict[str, str]]] = {}
+
+    def entry(training: TrainingSession) -> tuple[dict[str, str], dict[str, str]]:
+        found = changes.setdefault(training.id, (training, {}, {}))
+        return found[1], found[2]
+
+    def row_of(enrollment: Enrollment) -> int:
+        return enrollment.session.enrollments.index(enrollment) + 1
+
+    for enrollment in moved:
+        before, after = entry(enrollment.session)
+        key = f"enrollments[{row_of(enrollment)}].person"
+        before[key], after[key] = merged.uuid, kept.uuid
+    for case in dropped:
+        before, after = entry(case.session)
+        row = row_of(case.dropped)
+        for field in ENROLLMENT:
+            value = display(getattr(case.dropped, field.name))
+            if value:
+                before[f"enrollments[{row}].{field.name}"] = value
+        before[f"enrollments[{row}].person"] = case.dropped.person.uuid
+        if case.kept.person is merged:
+            key = f"enrollments[{row_of(case.kept)}].person"
+            before[key], after[key] = merged.uuid, kept.uuid
+    for training, before, after in changes.values():
+        stamp_change(training, ctx)
+        session.flush()
+        log_changes(
+            session,
+            ctx,
+            kind=TRAINING_KIND,
+            record_uuid=training.uuid,
+            revision=training.revision,
+            action="update",
+            before=before,
+            after=after,
+        )

@@ -67,7 +67,8 @@ def _snapshot(draft: TrainingDraft) -> dict[str, str]:
     return values
 
 
-def _load(session: Session, uuid: str) -> TrainingSession:
+def load_row(session: Session, uuid: str) -> TrainingSession:
+    """The stored session with its enrollments (and their persons) and counts."""
     row = session.scalar(
         select(TrainingSession)
         .where(TrainingSession.uuid == uuid)
@@ -84,7 +85,7 @@ def _load(session: Session, uuid: str) -> TrainingSession:
 def load_training(ctx: AppContext, uuid: str) -> TrainingDraft:
     """The stored session as a draft to edit."""
     with ctx.sessions() as session:
-        return draft_of(_load(session, uuid))
+        return draft_of(load_row(session, uuid))
 
 
 def _persons_by_uuid(session: Session, draft: TrainingDraft) -> dict[str, Person]:
@@ -156,34 +157,43 @@ def save_training(ctx: AppContext, draft: TrainingDraft) -> Saved:
     if errors:
         raise ValidationFailed(errors)
     with ctx.sessions.begin() as session:
-        persons = _persons_by_uuid(session, draft)
-        if draft.uuid is None:
-            row = TrainingSession()
-            stamp_new(row, ctx, draft.status)
-            before: dict[str, str] = {}
-            action = "create"
-            session.add(row)
-        else:
-            row = _load(session, draft.uuid)
-            if row.deleted_at is not None:
-                raise UserError("This training session was deleted; restore it before editing")
-            check_revision(row, draft.revision, "training session")
-            before = _snapshot(draft_of(row))
-            stamp_change(row, ctx)
-            action = "update"
-        _apply(row, draft, persons)
-        session.flush()
-        log_changes(
-            session,
-            ctx,
-            kind=KIND,
-            record_uuid=row.uuid,
-            revision=row.revision,
-            action=action,
-            before=before,
-            after=_snapshot(draft_of(row)),
-        )
-        return Saved(row.uuid, row.revision)
+        return write_training(session, ctx, draft)
+
+
+def write_training(session: Session, ctx: AppContext, draft: TrainingDraft) -> Saved:
+    """Create or update a validated session inside the caller's transaction.
+
+    The enrolled persons must exist in ``session`` (flushed); a stale revision or a
+    deleted session raises a UserError and the caller's transaction rolls back.
+    """
+    persons = _persons_by_uuid(session, draft)
+    if draft.uuid is None:
+        row = TrainingSession()
+        stamp_new(row, ctx, draft.status)
+        before: dict[str, str] = {}
+        action = "create"
+        session.add(row)
+    else:
+        row = load_row(session, draft.uuid)
+        if row.deleted_at is not None:
+            raise UserError("This training session was deleted; restore it before editing")
+        check_revision(row, draft.revision, "training session")
+        before = _snapshot(draft_of(row))
+        stamp_change(row, ctx)
+        action = "update"
+    _apply(row, draft, persons)
+    session.flush()
+    log_changes(
+        session,
+        ctx,
+        kind=KIND,
+        record_uuid=row.uuid,
+        revision=row.revision,
+        action=action,
+        before=before,
+        after=_snapshot(draft_of(row)),
+    )
+    return Saved(row.uuid, row.revision)
 
 
 def set_training_deleted(
@@ -191,7 +201,7 @@ def set_training_deleted(
 ) -> Saved:
     """Soft-delete (or restore) a session; its roster and counts go (or come back) with it."""
     with ctx.sessions.begin() as session:
-        row = _load(session, uuid)
+        row = load_row(session, uuid)
         check_revision(row, revision, "training session")
         mark_deleted(session, ctx, row, KIND, deleted)
         return Saved(row.uuid, row.revision)

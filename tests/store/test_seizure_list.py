@@ -10,6 +10,7 @@ import pytest
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import save_seizure, set_seizure_deleted
+from inl_desktop.store import seizure_list
 from inl_desktop.store.seizure_list import (
     PAGE_SIZE,
     SeizureFilter,
@@ -200,8 +201,12 @@ def test_pages_cover_every_row_once(ctx: AppContext) -> None:
     assert len(set(ids)) == PAGE_SIZE + 20
 
 
-def test_a_common_word_pages_the_same_as_a_rare_one(ctx: AppContext) -> None:
+@pytest.mark.parametrize("common_from", [5, 10_000], ids=["window", "index"])
+def test_a_common_word_pages_the_same_as_a_rare_one(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, common_from: int
+) -> None:
     """The search answers from the list order or from the index: the same rows."""
+    monkeypatch.setattr(seizure_list, "COMMON_MATCHES", common_from)
     for n in range(60):
         place = "Checkpost" if n % 3 else "Warehouse"
         save_seizure(
