@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,19 +24,36 @@ EXTRA_LABELS = {"same_as_uuid": "Same seizure as", "deleted": "Deleted"}
 _PART_KEY = re.compile(r"(?P<part>\w+)\[(?P<row>\d+)\]\.(?P<field>\w+)")
 
 
+# A record's parts as logged ("items[2].quantity"): the part's name in the log, what a
+# row is called, and its fields.
+PartTitles = Mapping[str, tuple[str, RecordDef]]
+# A logged part field that names another record (its UUID is the value).
+REFERENCE_FIELDS = {"person": "Person"}
+
+
 def field_title(
-    key: str | None, record: RecordDef = SEIZURE_EVENT, part: RecordDef = SEIZURE_ITEM
+    key: str | None,
+    record: RecordDef = SEIZURE_EVENT,
+    part: RecordDef = SEIZURE_ITEM,
+    parts: PartTitles | None = None,
 ) -> str:
-    """The label of a logged field: "Seizing agency", "Item 2: Quantity"."""
+    """The label of a logged field: "Seizing agency", "Item 2: Quantity".
+
+    ``parts`` names the rows of each part ("enrollments": ("Participant", ENROLLMENT));
+    without it every part is an "Item" of ``part``.
+    """
     if key is None:
         return ""
     match = _PART_KEY.fullmatch(key)
     if match is not None:
+        title, definition = ("Item", part)
+        if parts is not None:
+            title, definition = parts.get(match["part"], (match["part"], part))
         try:
-            label = part[match["field"]].label
+            label = definition[match["field"]].label
         except KeyError:
-            label = match["field"]
-        return f"Item {match['row']}: {label}"
+            label = REFERENCE_FIELDS.get(match["field"], match["field"])
+        return f"{title} {match['row']}: {label}"
     if key in EXTRA_LABELS:
         return EXTRA_LABELS[key]
     try:
@@ -45,10 +62,14 @@ def field_title(
         return key
 
 
-def _field_def(key: str | None, record: RecordDef, part: RecordDef) -> FieldDef | None:
+def _field_def(
+    key: str | None, record: RecordDef, part: RecordDef, parts: PartTitles | None = None
+) -> FieldDef | None:
     if key is None:
         return None
     match = _PART_KEY.fullmatch(key)
+    if match is not None and parts is not None:
+        part = parts.get(match["part"], ("", part))[1]
     try:
         return part[match["field"]] if match is not None else record[key]
     except KeyError:
@@ -93,18 +114,29 @@ class HistoryView(QTableWidget):
         catalog: Catalog,
         record: RecordDef = SEIZURE_EVENT,
         part: RecordDef = SEIZURE_ITEM,
+        *,
+        parts: PartTitles | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> None:
-        """Show ``entries`` (oldest first), times in the computer's time zone."""
+        """Show ``entries`` (oldest first), times in the computer's time zone.
+
+        ``parts`` as for ``field_title``; ``names`` turns the UUIDs logged for
+        references (an enrollment's person) into names.
+        """
         self.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            field = _field_def(entry.field, record, part)
+            field = _field_def(entry.field, record, part, parts)
+            values = [
+                shown_value(field, value, catalog) for value in (entry.old_value, entry.new_value)
+            ]
+            if names and entry.field and entry.field.rsplit(".", 1)[-1] in REFERENCE_FIELDS:
+                values = [names.get(value, value) for value in values]
             cells = (
                 entry.changed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                 entry.changed_by,
                 ACTIONS.get(entry.action, entry.action),
-                field_title(entry.field, record, part),
-                shown_value(field, entry.old_value, catalog),
-                shown_value(field, entry.new_value, catalog),
+                field_title(entry.field, record, part, parts),
+                *values,
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

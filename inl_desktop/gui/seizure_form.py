@@ -12,7 +12,6 @@ import copy
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -35,6 +34,7 @@ from inl_desktop.domain.fields import SEIZURE_EVENT, FieldType
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.gui.duplicate_dialog import ask_duplicate
 from inl_desktop.gui.history_view import HistoryView
+from inl_desktop.gui.record_form import add_shortcuts, ask_unsaved, focus_chain, show_problem_lines
 from inl_desktop.gui.seizure_fields import (
     INVALID_STYLE,
     Marker,
@@ -67,7 +67,6 @@ KEPT_FIELDS = (
 )
 CASE_ONLY = ("event_date", "date_precision")
 AGGREGATE_ONLY = ("period_start", "period_end")
-MAX_PROBLEMS_SHOWN = 6
 
 
 class SeizureForm(QWidget):
@@ -198,10 +197,7 @@ class SeizureForm(QWidget):
             ("Insert", self._on_add_item_requested),
             ("Ctrl+Delete", self._on_remove_item_requested),
         )
-        for keys, slot in bindings:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        add_shortcuts(self, bindings)
 
     # -- the contract ------------------------------------------------------------
 
@@ -313,19 +309,7 @@ class SeizureForm(QWidget):
 
     def _ask_unsaved(self) -> str:
         """The answer: "save", "discard" or "cancel"."""
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "This seizure has changes that are not saved. Save them?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        return {
-            QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard",
-        }.get(answer, "cancel")
+        return ask_unsaved(self, "This seizure")
 
     def _ask_duplicate(self, candidates: Sequence[PossibleDuplicate]) -> tuple[str, str | None]:
         """("link", uuid), ("keep", None) or ("cancel", None)."""
@@ -393,13 +377,7 @@ class SeizureForm(QWidget):
 
     def _focus_chain(self) -> list[QWidget]:
         """The form's inputs in tab order."""
-        first = self.inputs["basis"]
-        chain = [first]
-        widget = first.nextInFocusChain()
-        while widget is not None and widget is not first and len(chain) < 10_000:
-            chain.append(widget)
-            widget = widget.nextInFocusChain()
-        return chain
+        return focus_chain(self.inputs["basis"])
 
     # -- showing problems --------------------------------------------------------
 
@@ -424,11 +402,7 @@ class SeizureForm(QWidget):
         for widget in widgets:
             found = messages.get(widget)
             self._marker.mark(widget, "\n".join(found) if found else None)
-        lines = [f"• {problem.text}" for problem in shown[:MAX_PROBLEMS_SHOWN]]
-        if len(shown) > MAX_PROBLEMS_SHOWN:
-            lines.append(f"… and {len(shown) - MAX_PROBLEMS_SHOWN} more")
-        self.problems_label.setText("\n".join(lines))
-        self.problems_label.setVisible(bool(lines))
+        show_problem_lines(self.problems_label, [problem.text for problem in shown])
 
     def _touch(self, name: str, row: int | None = None) -> None:
         if self._populating or not isValid(self.problems_label):

@@ -21,6 +21,8 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureItemDraft
 from inl_desktop.domain.fields import SEIZURE_ITEM
 from inl_desktop.domain.units import UnitKind, kg_equivalent, kg_to_mg, mg_to_kg
+from inl_desktop.gui.record_form import settle_code as settle_code
+from inl_desktop.gui.record_form import show_start as show_start
 from inl_desktop.gui.widgets import CodeComboBox
 
 INPUT_FIELDS = ("drug", "quantity", "unit")
@@ -39,50 +41,6 @@ def format_kg(kg: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text} kg"
-
-
-def settle_code(combo: CodeComboBox) -> None:
-    """Turn what was typed into a combo into its item when it names one unambiguously.
-
-    A code or "Label (CODE)" is what CodeComboBox itself understands; a label typed
-    in full, or text found in exactly one item, is settled here too.
-    """
-    popup = combo.completer().popup() if combo.completer() is not None else None
-    if popup is not None and popup.isVisible():
-        popup.hide()
-    text = combo.typed_text()
-    if not text:
-        if combo.currentIndex() > 0:
-            combo.set_code(None)
-        return
-    code = combo.code() or _only_match(combo, text)
-    if code is None:
-        return
-    index = combo.findData(code)
-    if index != combo.currentIndex():
-        combo.setCurrentIndex(index)
-    elif combo.currentText() != combo.itemText(index):
-        combo.setEditText(combo.itemText(index))
-    show_start(combo)
-
-
-def show_start(combo: CodeComboBox) -> None:
-    """Show the beginning of a long item ("Methamphetamine tablets...") rather than its end."""
-    combo.lineEdit().setCursorPosition(0)
-
-
-def _only_match(combo: CodeComboBox, text: str) -> str | None:
-    """The code whose label is ``text``, else of the one item containing ``text``."""
-    folded = text.casefold()
-    containing = []
-    for index in range(1, combo.count()):
-        code, shown = combo.itemData(index), combo.itemText(index)
-        label = shown.removesuffix(f" ({code})")
-        if label.casefold() == folded:
-            return str(code)
-        if folded in shown.casefold():
-            containing.append(str(code))
-    return containing[0] if len(containing) == 1 else None
 
 
 @dataclass

@@ -75,4 +75,6 @@ def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> It
         connection.exec_driver_sql(sql)
     for search in sorted({name.rsplit("_", 1)[0] for name, _ in triggers}):
         connection.exec_driver_sql(f"INSERT INTO {search}({search}) VALUES ('rebuild')")
+    # Fresh statistics let the planner pick the right index; a sample is enough.
+    connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
     connection.exec_driver_sql("ANALYZE")

@@ -1,0 +1,159 @@
+"""The people directory's table model: persons fetched from SQL a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from inl_desktop.domain.fields import SEX
+from inl_desktop.services.context import AppContext
+from inl_desktop.store.people_list import COLUMNS, PAGE_SIZE, PeopleFilter, fetch_people_page
+
+Index = QModelIndex | QPersistentModelIndex
+UUID_ROLE = Qt.ItemDataRole.UserRole
+REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
+DRAFT = QColor("#6b6b6b")
+
+_SEX = dict(SEX)
+_LABEL_LISTS = {"agency": "agencies", "province": "provinces"}
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+class PeopleTableModel(QAbstractTableModel):
+    """One row per person, fetched on demand in pages; thin: it only formats cells."""
+
+    query_changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._rows: list[dict[str, Any]] = []
+        self._exhausted = True
+        self._filter = PeopleFilter()
+        self._sort_key = "full_name"
+        self._descending = False
+
+    @property
+    def current_filter(self) -> PeopleFilter:
+        """The filter the rows answer."""
+        return self._filter
+
+    @property
+    def sort_column(self) -> int:
+        """The column the rows are sorted by."""
+        return next(n for n, column in enumerate(COLUMNS) if column.key == self._sort_key)
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        """The direction the rows are sorted in."""
+        if self._descending:
+            return Qt.SortOrder.DescendingOrder
+        return Qt.SortOrder.AscendingOrder
+
+    def set_filter(self, filter_: PeopleFilter) -> None:
+        """Show what ``filter_`` selects (from the first page)."""
+        self._filter = filter_
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch the first page again (after a save, delete, merge or filter change)."""
+        self.beginResetModel()
+        self._rows = self._fetch(0)
+        self._exhausted = len(self._rows) < PAGE_SIZE
+        self.endResetModel()
+        self.query_changed.emit()
+
+    def _fetch(self, offset: int) -> list[dict[str, Any]]:
+        with self._ctx.engine.connect() as connection:
+            return fetch_people_page(
+                connection,
+                self._filter,
+                sort_key=self._sort_key,
+                descending=self._descending,
+                offset=offset,
+            )
+
+    # Qt overrides ---------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        page = self._fetch(len(self._rows))
+        self._exhausted = len(page) < PAGE_SIZE
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and column.sort_sql is None:
+            return f"{column.label} (in sessions not deleted); the list cannot be sorted by it"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell(row, column.key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column.numeric else _LEFT
+        if role == Qt.ItemDataRole.ForegroundRole and row["status"] == "draft":
+            return QBrush(DRAFT)
+        if role == UUID_ROLE:
+            return row["uuid"]
+        if role == REVISION_ROLE:
+            return row["revision"]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_sql is None:
+            return
+        self._sort_key = COLUMNS[column].key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # Cells ----------------------------------------------------------------------
+
+    def _cell(self, row: dict[str, Any], key: str) -> str:
+        value = row[key]
+        if value is None:
+            return ""
+        if key in _LABEL_LISTS:
+            return self._ctx.catalog().label(_LABEL_LISTS[key], value)
+        if key == "sex":
+            return _SEX.get(value, value)
+        if key == "trainings":
+            return f"{value:,}"
+        return str(value)
+
+    def uuid_at(self, row: int) -> str | None:
+        """The person UUID of a row."""
+        return self._rows[row]["uuid"] if 0 <= row < len(self._rows) else None
+
+    def name_at(self, row: int) -> str:
+        """The name of the person of a row ("" for no row)."""
+        return self._rows[row]["full_name"] if 0 <= row < len(self._rows) else ""
