@@ -33,9 +33,9 @@ def resolve_db_path(cli_value: str | None, environ: dict[str, str] | None = None
     """``--db`` first, then the environment variable, then the per-user default."""
     env = os.environ if environ is None else environ
     if cli_value:
-        return Path(cli_value).expanduser()
+        return Path(cli_value).expanduser().absolute()
     if env.get(DB_ENV_VAR):
-        return Path(env[DB_ENV_VAR]).expanduser()
+        return Path(env[DB_ENV_VAR]).expanduser().absolute()
     return default_data_dir() / DB_FILE_NAME
 
 
