@@ -349,6 +349,9 @@ class Person(RecordColumns, Base):
     # Normalised forms used to find the same person entered twice.
     national_id_key: Mapped[str | None] = mapped_column(String(40), index=True)
     name_key: Mapped[str] = mapped_column(String(200))
+    # The pseudonymous key of the exchange workbooks' hq profile (an HMAC of the
+    # normalised national ID): how headquarters counts one person across posts.
+    person_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="person")
 
@@ -434,3 +437,36 @@ class ChangeLogEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_by: Mapped[str] = mapped_column(String(100))
+
+
+class ExportRecord(Base):
+    """One workbook exported for headquarters (``--since-last`` starts from the last)."""
+
+    __tablename__ = "exports"
+    __table_args__ = (Index("ix_exports_destination", "destination", "exported_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    destination: Mapped[str] = mapped_column(String(1000))
+    exported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    exported_by: Mapped[str] = mapped_column(String(100))
+    profile: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str | None] = mapped_column(String(40))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rows: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class MergeConflict(Base):
+    """A record that arrived at the same revision with different content (HQ decides)."""
+
+    __tablename__ = "merge_conflicts"
+    __table_args__ = (Index("ix_merge_conflicts_record", "record_uuid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(20))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    source_file: Mapped[str] = mapped_column(String(1000))
+    stored: Mapped[str] = mapped_column(Text)
+    incoming: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -176,6 +176,16 @@ def search_people(connection: Connection, text: str, limit: int = 50) -> list[di
     return fetch_people_page(connection, PeopleFilter(text=text), limit=limit)
 
 
+def count_person_trainings(connection: Connection, person_uuid: str) -> int:
+    """How many sessions (not deleted) a person is enrolled in."""
+    sql = (
+        "SELECT count(*) FROM persons p JOIN enrollments e ON e.person_id = p.id "
+        "JOIN training_sessions s ON s.id = e.session_id AND s.deleted_at IS NULL "
+        "WHERE p.uuid = :uuid"
+    )
+    return int(connection.exec_driver_sql(sql, {"uuid": person_uuid}).scalar_one())
+
+
 @dataclass(frozen=True)
 class TrainingAttended:
     """One training session in a person's history."""
