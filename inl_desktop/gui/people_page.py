@@ -44,6 +44,16 @@ from inl_desktop.store.people_list import (
 )
 
 SETTINGS_HEADER = "people_list/header"
+_TYPICAL = {
+    "full_name": "Muhammad Abdullah Khan Afridi",
+    "sex": "Female",
+    "agency": "Islamabad Capital Territory Police",
+    "unit": "Women Police Station G-7",
+    "rank": "Deputy Prosecutor",
+    "province": "Islamabad Capital Territory",
+    "national_id": "61101-1234567-2",
+    "trainings": "Trainings",
+}
 
 
 def _labelled(text: str, widget: QWidget, parent: QWidget) -> QLabel:
@@ -423,14 +433,14 @@ class PeoplePage(QWidget):
             header.restoreState(state)
             header.setSortIndicator(self.model.sort_column, self.model.sort_order)
             return
-        self.table.resizeColumnsToContents()
+        # Widths from typical values, not from the first page (which may hold only the
+        # shortest names, or the longest agency names): every column fits a 1,200-pixel
+        # window.
         metrics = self.table.fontMetrics()
         for section, column in enumerate(COLUMNS):
-            # A sample page may be narrow (short names at the top): leave room for more.
-            wanted = metrics.horizontalAdvance("M" * (22 if column.key == "full_name" else 9))
-            if column.key in ("sex", "trainings"):
-                wanted = metrics.horizontalAdvance(column.label) + 32
-            header.resizeSection(section, max(header.sectionSize(section), wanted))
+            sample = _TYPICAL.get(column.key, column.label)
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(column.label))
+            header.resizeSection(section, width + 24)
 
     def save_layout(self) -> None:
         """Remember column order and widths."""

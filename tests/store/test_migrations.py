@@ -67,10 +67,12 @@ def schema_revision(path: Path) -> str:
 
 
 def row_counts(path: Path) -> dict[str, int]:
-    """Rows per table of the app's schema."""
+    """Rows per table of the app's schema that the file has (an older one has fewer)."""
+    present = table_names(path)
     return {
         name: int(sqlite_rows(path, f"SELECT count(*) FROM {name}")[0][0])
         for name in Base.metadata.tables
+        if name in present
     }
 
 
@@ -236,7 +238,7 @@ def test_an_older_database_is_backed_up_then_migrated(
     assert schema_revision(backup) == known_revisions()[0]
     assert row_counts(backup) == before
     assert schema_revision(path) == SCHEMA_HEAD
-    assert row_counts(path) == before
+    assert {name: n for name, n in row_counts(path).items() if name in before} == before
     assert sqlite_rows(path, "SELECT uuid, quantity, kg_equivalent_mg FROM seizure_items") == [
         ("item-1", "1.5", 1_500_000),
         ("item-2", "1.5", 1_500_000),
