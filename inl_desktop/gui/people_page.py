@@ -48,9 +48,9 @@ _TYPICAL = {
     "full_name": "Muhammad Abdullah Khan Afridi",
     "sex": "Female",
     "agency": "Islamabad Capital Territory Police",
-    "unit": "Women Police Station G-7",
+    "unit": "Special Branch",
     "rank": "Deputy Prosecutor",
-    "province": "Islamabad Capital Territory",
+    "province": "Khyber Pakhtunkhwa",
     "national_id": "61101-1234567-2",
     "trainings": "Trainings",
 }
@@ -303,7 +303,9 @@ class PeoplePage(QWidget):
         """The person to merge ``exclude_uuid`` with; None when cancelled."""
         title = f"Merge {self._name_of(exclude_uuid)} into…"
         dialog = PickPersonDialog(self._ctx, exclude_uuid, title, self)
-        return dialog.chosen_uuid() if dialog.exec() == PickPersonDialog.DialogCode.Accepted else None
+        return (
+            dialog.chosen_uuid() if dialog.exec() == PickPersonDialog.DialogCode.Accepted else None
+        )
 
     def _show_error(self, message: str) -> None:
         QMessageBox.warning(self, "People", message)

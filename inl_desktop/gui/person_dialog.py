@@ -364,7 +364,9 @@ class PersonDialog(QDialog):
         self._populating = True
         try:
             for field in PERSON:
-                write_field(field, self.inputs[field.name], getattr(draft, field.name), self._catalog)
+                write_field(
+                    field, self.inputs[field.name], getattr(draft, field.name), self._catalog
+                )
         finally:
             self._populating = False
         self._loaded = copy.deepcopy(draft)
@@ -433,7 +435,9 @@ class PersonDialog(QDialog):
                     record_uuid=entry.record_uuid,
                     revision=entry.revision,
                     action=entry.action,
-                    field=entry.field if entry.field in PERSON.names else _history_label(entry.field),
+                    field=entry.field
+                    if entry.field in PERSON.names
+                    else _history_label(entry.field),
                     old_value=entry.old_value,
                     new_value=entry.new_value,
                     changed_at=entry.changed_at,

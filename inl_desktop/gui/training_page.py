@@ -24,7 +24,7 @@ from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.training_filters import TrainingFilterBar
 from inl_desktop.gui.training_form import TrainingForm
 from inl_desktop.gui.training_table import TrainingTableModel
-from inl_desktop.gui.training_totals_view import TrainingTotalsView
+from inl_desktop.gui.training_totals_view import TrainingTotalsView, sessions_text
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.trainings import set_training_deleted
@@ -128,7 +128,6 @@ class TrainingPage(QWidget):
         self._totals.result_ready.connect(self._on_totals_result_ready)
         self._totals.failed.connect(self._on_totals_failed)
         self._build_column_menu()
-        self._restore_layout()
 
         new_shortcut = QShortcut(QKeySequence.StandardKey.New, self.list_panel)
         new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -144,6 +143,7 @@ class TrainingPage(QWidget):
         self.form.closed.connect(self._on_form_closed)
         self.model.query_changed.connect(self._on_model_query_changed)
         self.model.sort(DEFAULT_SORT, Qt.SortOrder.DescendingOrder)
+        self._restore_layout()  # after the first page: columns are sized to its rows
         header.setSortIndicator(DEFAULT_SORT, Qt.SortOrder.DescendingOrder)
 
     # Actions --------------------------------------------------------------------
@@ -233,7 +233,7 @@ class TrainingPage(QWidget):
     def _on_totals_result_ready(self, totals: ListTotals) -> None:
         filter_ = self.model.current_filter
         text = (
-            f"{totals.sessions:,} sessions · {totals.enrolled:,} enrolled · "
+            f"{sessions_text(totals.sessions)} · {totals.enrolled:,} enrolled · "
             f"{totals.completed:,} completed · {totals.completed_women:,} completed women"
         )
         if filter_.audience is not None:
@@ -356,9 +356,16 @@ class TrainingPage(QWidget):
             self._sync_column_menu()
         else:
             self.table.resizeColumnsToContents()
+            # Long titles and topic labels must not push the figures out of sight.
+            for key, letters in (("title", 34), ("topic", 22), ("provider", 18)):
+                section = COLUMN_KEYS.index(key)
+                widest = self.table.fontMetrics().horizontalAdvance("n" * letters)
+                self.table.setColumnWidth(section, min(self.table.columnWidth(section), widest))
         splitter = settings.value(SETTINGS_SPLITTER)
         if isinstance(splitter, QByteArray | bytes):
             self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([600, 340])  # the list keeps most of the height
         shown = settings.value(SETTINGS_TOTALS_SHOWN, False, type=bool)
         self.totals_button.setChecked(bool(shown))
         self.totals_view.setVisible(bool(shown))

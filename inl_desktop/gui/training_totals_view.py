@@ -45,6 +45,11 @@ EXPLANATION = (
 )
 
 
+def sessions_text(count: int) -> str:
+    """ "1 session", "2,000 sessions"."""
+    return f"{count:,} session" + ("" if count == 1 else "s")
+
+
 def _cells(figures: AudienceTotals) -> tuple[int, ...]:
     unique, trainings = figures.unique_persons, figures.person_trainings
     return (
@@ -153,7 +158,7 @@ class TrainingTotalsView(QWidget):
         deleted = self._filter is not None and self._filter.deleted
         self.summary_label.setText(
             ("Deleted sessions: " if deleted else "")
-            + f"{totals.sessions:,} sessions · {totals.unique_persons.total:,} unique persons "
+            + f"{sessions_text(totals.sessions)} · {totals.unique_persons.total:,} unique persons "
             f"· {totals.person_trainings.total:,} person-trainings (completed)"
         )
         self.note_label.setText(EXPLANATION + " " + counted_note(totals.counted))

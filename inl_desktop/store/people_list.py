@@ -19,6 +19,8 @@ from inl_desktop.domain.fields import PERSON
 
 PAGE_SIZE = 200
 MIN_SEARCH_LENGTH = 3  # the trigram index finds substrings of three characters or more
+# The columns of the search index ``person_search`` (db/versions/0003).
+SEARCHED_COLUMNS = ("full_name", "national_id", "national_id_key", "unit", "phone", "email")
 
 # Trainings are enrollments in sessions that are not deleted (the deleted are few).
 ROW_SQL = (
@@ -115,7 +117,20 @@ def _where(filter_: PeopleFilter) -> tuple[str, dict[str, Any]]:
     if query is not None:
         clauses.append("p.id IN (SELECT rowid FROM person_search WHERE person_search MATCH :q)")
         params["q"] = query
+        # Words too short for the index narrow what it found ("Ayesha Kh"); alone they
+        # would have to read every person, so they wait for a longer word.
+        for n, word in enumerate(_short_words(filter_.text)):
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params[f"short{n}"] = f"%{escaped}%"
+            tests = " OR ".join(
+                f"p.{column} LIKE :short{n} ESCAPE '\\'" for column in SEARCHED_COLUMNS
+            )
+            clauses.append(f"({tests})")
     return " AND ".join(clauses), params
+
+
+def _short_words(text: str) -> list[str]:
+    return [w for w in re.split(r"\s+", text.strip()) if 0 < len(w) < MIN_SEARCH_LENGTH]
 
 
 def _order(sort_key: str, descending: bool, *, by_index: bool = True) -> str:

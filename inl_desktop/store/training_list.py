@@ -58,14 +58,14 @@ COLUMNS: tuple[ListColumn, ...] = (
     ListColumn("end_date", "End", "s.end_date"),
     ListColumn("title", "Title", "s.title"),
     ListColumn("topic", "Topic", "s.topic"),
-    ListColumn("provider", "Provider", "s.provider"),
-    ListColumn("venue_type", "Venue", "s.venue_type"),
-    ListColumn("location", "Location", "s.location"),
-    ListColumn("training_status", "Session status", "s.training_status"),
-    ListColumn("attendance_mode", "Attendance", "s.attendance_mode", visible=False),
     ListColumn("enrolled", "Enrolled", "", numeric=True),
     ListColumn("completed", "Completed", "", numeric=True),
     ListColumn("completed_women", "Completed women", "", numeric=True),
+    ListColumn("training_status", "Session status", "s.training_status"),
+    ListColumn("provider", "Provider", "s.provider"),
+    ListColumn("venue_type", "Venue", "s.venue_type"),
+    ListColumn("location", "Location", "s.location"),
+    ListColumn("attendance_mode", "Attendance", "s.attendance_mode", visible=False),
     ListColumn("funding_program", "Funding program", "s.funding_program", visible=False),
     ListColumn("project_code", "Project code", "s.project_code", visible=False),
     ListColumn("status", "Record status", "s.status"),
@@ -97,9 +97,8 @@ def _audience_sql(alias: str, filter_: TrainingFilter) -> str:
 
 def _figure_sql(filter_: TrainingFilter) -> str:
     """Per-row subqueries: enrolled, completed and completed women of session ``s``."""
-    roster = (
-        f"FROM enrollments e WHERE e.session_id = s.id AND {_LIVE_PERSON}"
-        + _audience_sql("e", filter_)
+    roster = f"FROM enrollments e WHERE e.session_id = s.id AND {_LIVE_PERSON}" + _audience_sql(
+        "e", filter_
     )
     counts = "FROM attendance_counts c WHERE c.session_id = s.id" + _audience_sql("c", filter_)
     figures = (

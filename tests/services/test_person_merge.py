@@ -51,7 +51,9 @@ def enrollments_of(ctx: AppContext, person_uuid: str) -> list[tuple[object, ...]
 def twice(ctx: AppContext) -> tuple[str, str]:
     """Ayesha recorded twice: once with her CNIC, once with a typo in her name and no CNIC."""
     first = save_person(ctx, ayesha()).uuid
-    second = save_person(ctx, ayesha(full_name="Aysha Khan", national_id=None, phone="0300-1112223"))
+    second = save_person(
+        ctx, ayesha(full_name="Aysha Khan", national_id=None, phone="0300-1112223")
+    )
     return first, second.uuid
 
 

@@ -129,9 +129,7 @@ def recorded(ctx: AppContext, people: People) -> People:
     return people
 
 
-def test_the_totals_of_everything_match_the_hand_count(
-    ctx: AppContext, recorded: People
-) -> None:
+def test_the_totals_of_everything_match_the_hand_count(ctx: AppContext, recorded: People) -> None:
     totals = training_totals(ctx, TrainingFilter())
 
     assert totals == TrainingTotals(

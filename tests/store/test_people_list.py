@@ -22,7 +22,7 @@ from inl_desktop.store.people_list import (
 
 PEOPLE = {
     # key: (name, sex, agency, unit, province, national ID as typed)
-    "ayesha": ("Ayesha Khan", "F", "ICT_POLICE", "Women Police Station", "PK-IS", "61101-1234567-2"),
+    "ayesha": ("Ayesha Khan", "F", "ICT_POLICE", "Women Police", "PK-IS", "61101-1234567-2"),
     "bilal": ("Bilal Ahmed", "M", "PROSECUTION_PB", None, "PK-PB", "3520276543213"),
     "nadia": ("Nadia Khanum", "F", "ANF", "Regional Directorate North", "PK-KP", None),
     "zahid": ("Zahid Khan Afridi", "M", "ANF", "Regional Directorate North", "PK-KP", None),
@@ -99,9 +99,15 @@ def test_a_cnic_typed_either_way_finds_one_stored_without_dashes(
     assert found(ctx, typed) == {"Bilal Ahmed"}
 
 
-def test_short_words_do_not_narrow_the_search(ctx: AppContext, people: dict[str, str]) -> None:
+def test_short_words_narrow_only_what_a_longer_word_found(
+    ctx: AppContext, people: dict[str, str]
+) -> None:
     assert search_query("Kh") is None
     assert found(ctx, "Kh") == set(name for name, *_ in PEOPLE.values())
+    assert found(ctx, "Khan Z") == {"Zahid Khan Afridi"}
+    assert found(ctx, "Ayesha Kh") == {"Ayesha Khan"}
+    assert found(ctx, "Ayesha Kz") == set()
+    assert found(ctx, "Khan 10%") == set()  # LIKE wildcards are taken literally
     assert found(ctx, 'Khan "quoted') == set()  # quotes are safe, nothing matches
 
 

@@ -220,7 +220,10 @@ def test_deleted_sessions_show_only_in_the_deleted_view(
     [
         # A session is in a period when it starts within it.
         (TrainingFilter(start=date(2019, 10, 1), end=date(2020, 9, 30)), {"prosecutions"}),
-        (TrainingFilter(start=date(2020, 1, 1), end=date(2020, 12, 31)), {"prosecutions", "bangkok"}),
+        (
+            TrainingFilter(start=date(2020, 1, 1), end=date(2020, 12, 31)),
+            {"prosecutions", "bangkok"},
+        ),
         (TrainingFilter(start=date(2020, 11, 10), end=date(2020, 11, 10)), {"bangkok"}),
         (TrainingFilter(start=date(2021, 1, 1)), {"colorado"}),
         (TrainingFilter(topic="INVESTIGATION_SKILLS"), {"bangkok"}),

@@ -1,0 +1,912 @@
+"""The training session form: a course session with its roster of participants or counts.
+
+Keyboard first, as the seizure form: Ctrl+N new, Ctrl+S save, Ctrl+Enter save and
+start the next session with the same topic, provider, venue and dates, Esc leave
+(asking about unsaved changes), Insert add a row, Ctrl+Delete remove the current
+row, F4 pick a participant from the people directory, Ctrl+V in the roster paste
+rows copied from a spreadsheet. Every edit is checked by the domain rules at once;
+saving an invalid session lists its problems and writes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from inl_desktop.domain.drafts import PersonDraft, TrainingDraft
+from inl_desktop.domain.errors import FieldError, UserError, ValidationFailed
+from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING, FieldType
+from inl_desktop.domain.roster import (
+    parse_pasted_roster,
+    roster_people_errors,
+    same_person,
+    unvetted_participants,
+    vetting_text,
+)
+from inl_desktop.domain.validation import validate_training
+from inl_desktop.gui.counts_grid import CountsView
+from inl_desktop.gui.history_view import HistoryView
+from inl_desktop.gui.part_grid import PartView
+from inl_desktop.gui.person_picker import PersonPicker
+from inl_desktop.gui.record_form import (
+    INVALID_STYLE,
+    Marker,
+    Problem,
+    add_shortcuts,
+    ask_unsaved,
+    field_inputs,
+    focus_chain,
+    label_inputs,
+    load_ui,
+    read_field,
+    settle_code,
+    show_problem_lines,
+    show_start,
+    tidy_date,
+    write_field,
+)
+from inl_desktop.gui.roster_grid import RosterView
+from inl_desktop.gui.widgets import CodeComboBox
+from inl_desktop.services import persons as person_service
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.records import history, new_uuid
+from inl_desktop.services.rosters import (
+    load_session,
+    match_people,
+    person_names,
+    save_session_with_roster,
+    search_directory,
+)
+
+# What save-and-new carries over to the next session of the same batch.
+KEPT_FIELDS = (
+    "topic",
+    "provider",
+    "venue_type",
+    "location",
+    "venue_country",
+    "start_date",
+    "end_date",
+    "funding_program",
+    "training_status",
+    "attendance_mode",
+    "status",
+)
+ROSTER, COUNTS = "roster", "counts"
+PART_NAMES = {ROSTER: "Participant", COUNTS: "Count"}
+HISTORY_PARTS = {"enrollments": ("Participant", ENROLLMENT), "counts": ("Count", ATTENDANCE_COUNT)}
+MAX_NAMES_WARNED = 8
+GRID_ORDER = 10_000
+TRAINING_STYLE = """
+QLabel#vettingWarning { color: #8a4b00; background: #fff6e0; padding: 3px; }
+QLabel#pasteReport { padding: 3px; }
+QLabel#pasteReport[flagged="true"] { color: #b00020; font-style: normal; }
+"""
+
+
+class TrainingForm(QWidget):
+    """Enter a new training session or correct a stored one."""
+
+    record_saved = Signal(str)
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._catalog = ctx.catalog()
+        ui = load_ui("training_form", self, (RosterView, CountsView, HistoryView))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(ui)
+        self.setWindowTitle(ui.windowTitle())
+        self.setStyleSheet(INVALID_STYLE + TRAINING_STYLE)
+        self.tabs: QTabWidget = ui.findChild(QTabWidget, "tabs")
+        self.roster_grid: RosterView = ui.findChild(RosterView, "rosterGrid")
+        self.counts_grid: CountsView = ui.findChild(CountsView, "countsGrid")
+        self.history_view: HistoryView = ui.findChild(HistoryView, "historyTable")
+        self.problems_label: QLabel = ui.findChild(QLabel, "problemsLabel")
+        self.vetting_label: QLabel = ui.findChild(QLabel, "vettingWarning")
+        self.paste_report_label: QLabel = ui.findChild(QLabel, "pasteReport")
+        self.summary_label: QLabel = ui.findChild(QLabel, "summaryLabel")
+        self._stack: QStackedWidget = ui.findChild(QStackedWidget, "attendanceStack")
+        self.buttons = {button.objectName(): button for button in ui.findChildren(QPushButton)}
+        self.inputs: dict[str, QWidget] = field_inputs(ui, (self.roster_grid, self.counts_grid))
+        missing = set(TRAINING.names) - set(self.inputs)
+        assert not missing, f"ui/training_form.ui has no input for {sorted(missing)}"
+        self.picker: PersonPicker | None = None
+        self._uuid: str | None = None
+        self._revision: int | None = None
+        self._mode = ROSTER
+        self._loaded = TrainingDraft()
+        self._loaded_people: dict[str, PersonDraft] = {}
+        self._baseline: object = None
+        self._touched: set[str] = set()
+        self._all_touched = False
+        self._populating = False
+        self._history_stale = True
+        self._problems: list[Problem] = []
+        self._last_draft = TrainingDraft()
+        self._confirmed_new: set[str] = set()
+        self._marker = Marker()
+        self._label_fields(ui)
+        chain = focus_chain(self.inputs["title"])
+        self._input_order = {w: chain.index(w) for w in self.inputs.values() if w in chain}
+        self._fill_choices()
+        self._connect_inputs()
+        self._connect_buttons()
+        add_shortcuts(
+            self,
+            (
+                ("Ctrl+N", self._on_new_requested),
+                ("Ctrl+S", self.save),
+                ("Ctrl+Return", self.save_and_new),
+                ("Ctrl+Enter", self.save_and_new),
+                ("Esc", self._on_close_requested),
+                ("Insert", self._on_add_row_requested),
+                ("Ctrl+Delete", self._on_remove_row_requested),
+                ("F4", self._on_pick_requested),
+            ),
+        )
+        self.new_record()
+
+    # -- building ----------------------------------------------------------------
+
+    def _label_fields(self, ui: QWidget) -> None:
+        """Labels and accessible names from the field definitions, with mnemonics;
+        the participants' buttons get the letters left."""
+        chain = focus_chain(self.inputs["title"])
+        labels = [
+            label
+            for label in ui.findChildren(QLabel)
+            if label.buddy() is not None and label.buddy() in self.inputs.values()
+        ]
+        labels.sort(key=lambda label: chain.index(label.buddy()))
+        fields = {widget: name for name, widget in self.inputs.items()}
+        texts = [(label, TRAINING[fields[label.buddy()]].label) for label in labels]
+        buttons = [
+            (self.buttons[name], self.buttons[name].text())
+            for name in ("addRowButton", "pickButton", "pasteButton", "removeRowButton")
+        ]
+        label_inputs(texts, buttons=buttons)
+
+    def _fill_choices(self) -> None:
+        for field in TRAINING:
+            widget = self.inputs[field.name]
+            if field.type is FieldType.CHOICE:
+                assert isinstance(widget, QComboBox)
+                for code, label in field.choices:
+                    widget.addItem(label, code)
+            elif isinstance(widget, CodeComboBox) and field.reference_list:
+                widget.set_reference_list(self._catalog, field.reference_list)
+        self.roster_grid.set_catalog(self._catalog)
+        self.counts_grid.set_catalog(self._catalog)
+
+    def _connect_inputs(self) -> None:
+        for name, widget in self.inputs.items():
+            if isinstance(widget, CodeComboBox):
+                widget.editTextChanged.connect(self._on_input_changed)
+                widget.lineEdit().editingFinished.connect(
+                    lambda n=name, w=widget: self._on_code_combo_finished(n, w)
+                )
+                widget.activated.connect(lambda _i, n=name: self._touch(n))
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _i, n=name: self._touch(n))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(lambda n=name: self._touch(n))
+            elif isinstance(widget, QLineEdit):
+                widget.textChanged.connect(self._on_input_changed)
+                widget.editingFinished.connect(lambda n=name: self._on_line_edit_finished(n))
+        self.inputs["attendance_mode"].currentIndexChanged.connect(self._on_attendance_mode_changed)
+        self.inputs["venue_type"].code_changed.connect(self._on_venue_type_changed)
+        for grid in (self.roster_grid, self.counts_grid):
+            model = grid.model()
+            model.cell_edited.connect(self._on_grid_cell_edited)
+            model.rowsInserted.connect(self._on_input_changed)
+            model.rowsRemoved.connect(self._on_input_changed)
+            model.modelReset.connect(self._on_input_changed)
+        self.roster_grid.paste_requested.connect(self._on_paste_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    def _connect_buttons(self) -> None:
+        self.buttons["saveButton"].clicked.connect(self.save)
+        self.buttons["saveAndNewButton"].clicked.connect(self.save_and_new)
+        self.buttons["newButton"].clicked.connect(self._on_new_requested)
+        self.buttons["closeButton"].clicked.connect(self._on_close_requested)
+        self.buttons["addRowButton"].clicked.connect(self._on_add_row_requested)
+        self.buttons["pickButton"].clicked.connect(self._on_pick_requested)
+        self.buttons["pasteButton"].clicked.connect(self._on_paste_requested)
+        self.buttons["removeRowButton"].clicked.connect(self._on_remove_row_requested)
+
+    # -- the contract ------------------------------------------------------------
+
+    def new_record(self, keep_from: TrainingDraft | None = None) -> None:
+        """Start an empty session, or the next one of a batch with ``keep_from``'s
+        topic, provider, venue, dates, funding program and statuses."""
+        draft = TrainingDraft()
+        if keep_from is not None:
+            for name in KEPT_FIELDS:
+                setattr(draft, name, copy.copy(getattr(keep_from, name)))
+        self._uuid = self._revision = None
+        self._populate(draft, {})
+        self._focus(self.inputs["title"])
+
+    def open_record(self, uuid: str) -> None:
+        """Show the stored session ``uuid`` for correction.
+
+        Raises RecordNotFound (a UserError) when there is none; the form is then
+        left as it was.
+        """
+        loaded = load_session(self._ctx, uuid)
+        self._uuid, self._revision = loaded.draft.uuid, loaded.draft.revision
+        self._populate(loaded.draft, loaded.people)
+        self._focus(self.inputs["title"])
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the form differs from the session as loaded, saved or started."""
+        self._commit_editing()
+        return self._state() != self._baseline
+
+    def confirm_discard(self) -> bool:
+        """Ask Save/Discard/Cancel when there are unsaved changes; True means go on.
+
+        Discard puts the form back as it was loaded, saved or started.
+        """
+        if not self.has_unsaved_changes():
+            return True
+        answer = self._ask_unsaved()
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self._populate(self._loaded, self._loaded_people)
+            return True
+        return False
+
+    def save(self) -> bool:
+        """Save the session (and create its new participants); False when refused."""
+        self._commit_editing()
+        self._all_touched = True
+        self._settle_codes()
+        draft, new_people, rows = self._check()
+        self._show_marks()
+        if not self._problems and new_people:
+            if not self._resolve_new_people(new_people):
+                return False
+            draft, new_people, rows = self._check()
+            self._show_marks()
+        if self._problems:
+            self._show_problems([problem.text for problem in self._problems])
+            self._focus_problem(self._problems[0])
+            return False
+        grid_rows = self._grid().rows()
+        parts = draft.enrollments if self._mode == ROSTER else draft.counts
+        # New parts get their UUIDs here, so the form knows them without a reload.
+        for part in parts:
+            part.uuid = part.uuid or new_uuid()
+        try:
+            saved = save_session_with_roster(self._ctx, copy.deepcopy(draft), new_people)
+        except ValidationFailed as error:
+            self._show_problems([self._error_text(e, rows) for e in error.errors])
+            return False
+        except UserError as error:
+            self._show_error(str(error))
+            return False
+        for row, part in zip(rows, parts, strict=True):
+            grid_rows[row].uuid = part.uuid
+        created = {person.uuid: person for person in new_people}
+        for row in rows if self._mode == ROSTER else ():
+            person = created.get(grid_rows[row].person_uuid)
+            if person is not None:
+                self.roster_grid.became_stored(row, person)
+        self._uuid, self._revision = saved.uuid, saved.revision
+        draft.uuid, draft.revision = saved.uuid, saved.revision
+        self._loaded = draft
+        self._loaded_people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
+        self._baseline = self._state()
+        self._show_title()
+        self._history_stale = True
+        self._refresh_history_if_shown()
+        self._refresh()
+        self.record_saved.emit(saved.uuid)
+        return True
+
+    def save_and_new(self) -> bool:
+        """Save, then start the next session keeping topic, provider, venue and dates."""
+        if not self.save():
+            return False
+        self.new_record(keep_from=self._loaded)
+        return True
+
+    # -- what the user is asked (tests replace these) -----------------------------
+
+    def _show_problems(self, messages: list[str]) -> None:
+        listed = "\n".join(f"• {message}" for message in messages)
+        QMessageBox.warning(
+            self, "This session cannot be saved yet", f"Please correct:\n\n{listed}"
+        )
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "The session was not saved", message)
+
+    def _ask_unsaved(self) -> str:
+        """The answer: "save", "discard" or "cancel"."""
+        return ask_unsaved(self, "This training session")
+
+    def _ask_switch_mode(self, message: str) -> bool:
+        """Whether to switch how attendance is recorded, discarding what ``message`` says."""
+        answer = QMessageBox.question(
+            self,
+            "Switch attendance",
+            message,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_same_person(
+        self, person: PersonDraft, candidates: Sequence[PersonDraft]
+    ) -> tuple[str, str | None]:
+        """("use", uuid) to enrol a person already recorded, ("new", None) to create
+        ``person`` anyway, ("cancel", None) to stop saving."""
+        found = candidates[0]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Already in the people directory?")
+        box.setText(
+            f"“{person.full_name}” looks like a person already recorded:\n\n"
+            f"{_person_line(found, self._catalog.label('agencies', found.agency))}\n\n"
+            "Enrol the person already recorded, or add a new person?"
+        )
+        use = box.addButton("&Use the recorded person", QMessageBox.ButtonRole.AcceptRole)
+        new = box.addButton("Add a &new person", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(use)
+        box.exec()
+        if box.clickedButton() is use:
+            return ("use", found.uuid)
+        if box.clickedButton() is new:
+            return ("new", None)
+        return ("cancel", None)
+
+    def _show_paste_report(self, lines: list[str], flagged: bool) -> None:
+        """Say what a paste added and which rows it left out, under the roster."""
+        label = self.paste_report_label
+        label.setText("\n".join(lines))
+        label.setProperty("flagged", flagged)
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setVisible(bool(lines))
+
+    # -- reading and checking ----------------------------------------------------
+
+    def _grid(self) -> RosterView | CountsView:
+        return self.roster_grid if self._mode == ROSTER else self.counts_grid
+
+    def _read(self) -> tuple[TrainingDraft, list[PersonDraft], list[Problem], list[int]]:
+        """The draft in the form, the persons it creates, what could not be read, and
+        each part's grid row."""
+        draft = TrainingDraft(uuid=self._uuid, revision=self._revision)
+        problems: list[Problem] = []
+        for field in TRAINING:
+            value, message = read_field(field, self.inputs[field.name])
+            if message is not None:
+                problems.append(Problem(field.name, None, message))
+            setattr(draft, field.name, value)
+        part = PART_NAMES[self._mode]
+        new_people: list[PersonDraft] = []
+        if self._mode == COUNTS:
+            counts, grid_problems = self.counts_grid.read()
+            draft.counts = [count for _, count in counts]
+            rows = [row for row, _ in counts]
+        else:
+            enrollments, new_people, grid_problems = self.roster_grid.read()
+            draft.enrollments = [enrollment for _, enrollment in enrollments]
+            rows = [row for row, _ in enrollments]
+        problems += [Problem(field, row, message, part) for row, field, message in grid_problems]
+        return draft, new_people, problems, rows
+
+    def _check(self) -> tuple[TrainingDraft, list[PersonDraft], list[int]]:
+        """Read the form and find every problem (kept in ``_problems``, in form order)."""
+        draft, new_people, problems, rows = self._read()
+        unreadable = {problem.key for problem in problems}
+        errors = validate_training(draft, self._catalog, self._ctx.today())
+        if self._mode == ROSTER:
+            people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
+            people.update({p.uuid: p for p in new_people if p.uuid})
+            new = {p.uuid for p in new_people if p.uuid}
+            errors += roster_people_errors(draft, people, new, self._catalog)
+        part = PART_NAMES[self._mode]
+        for error in errors:
+            problem = self._problem_of(error, rows, part)
+            if problem.key not in unreadable:
+                problems.append(problem)
+        problems.sort(key=self._position)
+        self._problems = problems
+        self._last_draft = draft
+        return draft, new_people, rows
+
+    def _problem_of(self, error: FieldError, rows: list[int], part: str) -> Problem:
+        if error.row is None:
+            return Problem(error.field, None, error.message)
+        field = "full_name" if error.field == "person_uuid" else error.field
+        return Problem(field, rows[error.row], error.message, part)
+
+    def _error_text(self, error: FieldError, rows: list[int]) -> str:
+        """A service's message about a part, numbered as the grid's row."""
+        if error.row is None or error.row >= len(rows):
+            return str(error)
+        return self._problem_of(error, rows, PART_NAMES[self._mode]).text
+
+    def _position(self, problem: Problem) -> tuple[int, int]:
+        if problem.row is None:
+            return (self._input_order.get(self.inputs.get(problem.field), GRID_ORDER), 0)
+        model = self._grid().part_model
+        assert model is not None
+        column = model.column_of(problem.field) if model.has_column(problem.field) else 0
+        return (GRID_ORDER + problem.row, column)
+
+    def _settle_codes(self) -> None:
+        for widget in self.inputs.values():
+            if isinstance(widget, CodeComboBox):
+                settle_code(widget)
+
+    def _commit_editing(self) -> None:
+        for grid in (self.roster_grid, self.counts_grid):
+            grid.commit_editing()
+
+    def _state(self) -> object:
+        draft, new_people, problems, _rows = self._read()
+        return draft, new_people, tuple(problem.text for problem in problems)
+
+    def _resolve_new_people(self, new_people: list[PersonDraft]) -> bool:
+        """Ask about each new person who may be in the directory already; False: cancel."""
+        for person in new_people:
+            if person.uuid in self._confirmed_new or not person.full_name:
+                continue
+            candidates = [
+                c
+                for c in person_service.find_same_person(self._ctx, person)
+                if c.uuid != person.uuid
+            ]
+            if not candidates:
+                continue
+            decision, uuid = self._ask_same_person(person, candidates)
+            if decision == "cancel":
+                return False
+            row = self.roster_grid.row_of_person(person.uuid or "")
+            chosen = next((c for c in candidates if c.uuid == uuid), None)
+            if decision == "use" and chosen is not None and row is not None:
+                self.roster_grid.add_person(chosen, at=row)
+            elif decision == "new" and person.uuid is not None:
+                self._confirmed_new.add(person.uuid)
+        return True
+
+    # -- showing problems and notes ---------------------------------------------
+
+    def _refresh(self) -> None:
+        # Focus moves while a closed form's widgets are being deleted; nothing to show then.
+        if self._populating or not isValid(self.problems_label):
+            return
+        self._check()
+        self._show_marks()
+
+    def _is_shown(self, problem: Problem) -> bool:
+        if self._all_touched:
+            return True
+        if problem.row is None:
+            return problem.field in self._touched
+        rows = self._grid().rows()
+        return problem.row < len(rows) and problem.field in rows[problem.row].touched
+
+    def _show_marks(self) -> None:
+        """Mark the touched fields and cells that have problems; list their messages."""
+        shown = [problem for problem in self._problems if self._is_shown(problem)]
+        messages: dict[QWidget, list[str]] = {}
+        cells: dict[tuple[int, str], list[str]] = {}
+        for problem in shown:
+            if problem.row is None:
+                widget = self.inputs.get(problem.field)
+                if widget is not None:
+                    messages.setdefault(widget, []).append(problem.message)
+            else:
+                cells.setdefault((problem.row, problem.field), []).append(problem.message)
+        widgets = set(self.inputs.values())
+        self._marker.forget(widgets)
+        for widget in widgets:
+            found = messages.get(widget)
+            self._marker.mark(widget, "\n".join(found) if found else None)
+        other = self.counts_grid if self._mode == ROSTER else self.roster_grid
+        assert other.part_model is not None and self._grid().part_model is not None
+        other.part_model.set_problems({})
+        self._grid().part_model.set_problems(
+            {key: "\n".join(found) for key, found in cells.items()}
+        )
+        show_problem_lines(self.problems_label, [problem.text for problem in shown])
+        self._show_attendance_notes(self._last_draft)
+
+    def _show_attendance_notes(self, draft: TrainingDraft) -> None:
+        """The participants' summary, and the Leahy vetting warning."""
+        if self._mode == ROSTER:
+            people = {p.uuid: p for p in self.roster_grid.stored_people()}
+            sexes = [
+                (people[e.person_uuid].sex if e.person_uuid in people else None)
+                for e in draft.enrollments
+            ]
+            new_sexes = {
+                row.person_uuid: row.values.get("sex")
+                for row in self.roster_grid.rows()
+                if row.new_person
+            }
+            sexes = [
+                sex or new_sexes.get(e.person_uuid)
+                for sex, e in zip(sexes, draft.enrollments, strict=True)
+            ]
+            completed = sum(1 for e in draft.enrollments if e.completion == "completed")
+            total = len(draft.enrollments)
+            summary = (
+                f"{total} participant{'s' if total != 1 else ''}: "
+                f"{sexes.count('F')} women, {sexes.count('M')} men"
+            )
+            if completed:
+                summary += f"; {completed} completed"
+            unvetted = unvetted_participants(draft, self.roster_grid.names())
+        else:
+            enrolled = sum(c.enrolled or 0 for c in draft.counts)
+            women = sum(c.enrolled or 0 for c in draft.counts if c.sex == "F")
+            done = sum(c.completed or 0 for c in draft.counts)
+            summary = f"Enrolled {enrolled} ({women} women); completed {done}"
+            unvetted = []
+        self.summary_label.setText(summary)
+        if unvetted:
+            names = [f"{name} ({vetting_text(status)})" for _row, name, status in unvetted]
+            listed = ", ".join(names[:MAX_NAMES_WARNED])
+            if len(names) > MAX_NAMES_WARNED:
+                listed += f" and {len(names) - MAX_NAMES_WARNED} more"
+            self.vetting_label.setText(
+                f"Leahy vetting is not approved for {len(unvetted)} of the participants of "
+                f"this US-funded session: {listed}. They may be enrolled, but should not "
+                "attend until vetting is approved."
+            )
+        self.vetting_label.setVisible(bool(unvetted))
+
+    def _touch(self, name: str) -> None:
+        if self._populating or not isValid(self.problems_label):
+            return
+        self._touched.add(name)
+        self._refresh()
+
+    # -- filling -----------------------------------------------------------------
+
+    def _populate(self, draft: TrainingDraft, people: dict[str, PersonDraft]) -> None:
+        """Show ``draft``; it becomes what unsaved changes are measured against."""
+        self._populating = True
+        try:
+            for field in TRAINING:
+                write_field(
+                    field, self.inputs[field.name], getattr(draft, field.name), self._catalog
+                )
+            for widget in self.inputs.values():
+                if isinstance(widget, CodeComboBox):
+                    show_start(widget)
+            self.roster_grid.set_roster(draft.enrollments, people)
+            self.counts_grid.set_counts(draft.counts)
+            self._show_mode()
+            self._show_paste_report([], False)
+        finally:
+            self._populating = False
+        self._loaded = copy.deepcopy(draft)
+        self._loaded_people = dict(people)
+        self._confirmed_new.clear()
+        self._show_title()
+        self._touched.clear()
+        self._all_touched = draft.uuid is not None
+        self._history_stale = True
+        self._refresh_history_if_shown()
+        self._refresh()
+        self._baseline = self._state()
+
+    def _show_title(self) -> None:
+        if self._uuid is None:
+            self.setWindowTitle("New training session")
+        else:
+            self.setWindowTitle(f"Training session (revision {self._revision})")
+
+    def _show_mode(self) -> None:
+        self._mode = COUNTS if self.inputs["attendance_mode"].currentData() == COUNTS else ROSTER
+        self._stack.setCurrentWidget(self._grid().parentWidget())
+        for name in ("pickButton", "pasteButton"):
+            self.buttons[name].setVisible(self._mode == ROSTER)
+        if self._mode != ROSTER:
+            self.vetting_label.hide()
+            self.paste_report_label.hide()
+
+    def _focus(self, widget: QWidget | None) -> None:
+        if widget is None:
+            return
+        if self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_problem(self, problem: Problem) -> None:
+        if problem.row is None:
+            self._focus(self.inputs.get(problem.field))
+            return
+        grid = self._grid()
+        assert grid.part_model is not None
+        if self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+        if grid.part_model.has_column(problem.field) and problem.row < len(grid.rows()):
+            grid.edit_cell(problem.row, problem.field)
+
+    # -- history -----------------------------------------------------------------
+
+    def _refresh_history_if_shown(self) -> None:
+        if self.tabs.currentWidget() is not self.history_view.parentWidget():
+            return
+        if self._uuid is None:
+            self.history_view.clear_entries()
+        elif self._history_stale:
+            entries = history(self._ctx, self._uuid)
+            names = self.roster_grid.names()
+            logged = {
+                value
+                for entry in entries
+                if entry.field and entry.field.endswith(".person")
+                for value in (entry.old_value, entry.new_value)
+                if value and value not in names
+            }
+            names.update(person_names(self._ctx, logged))
+            self.history_view.show_entries(
+                entries, self._catalog, TRAINING, ENROLLMENT, parts=HISTORY_PARTS, names=names
+            )
+        self._history_stale = False
+
+    # -- slots -------------------------------------------------------------------
+
+    def _on_input_changed(self, *_args: object) -> None:
+        self._refresh()
+
+    def _on_line_edit_finished(self, name: str) -> None:
+        widget = self.inputs[name]
+        if TRAINING[name].type is FieldType.DATE and isinstance(widget, QLineEdit):
+            tidy_date(TRAINING[name], widget)
+        self._touch(name)
+
+    def _on_code_combo_finished(self, name: str, combo: CodeComboBox) -> None:
+        settle_code(combo)
+        self._touch(name)
+
+    def _on_grid_cell_edited(self, _row: int, _field: str) -> None:
+        self._refresh()
+
+    def _on_attendance_mode_changed(self, _index: int) -> None:
+        if self._populating:
+            return
+        wanted = self.inputs["attendance_mode"].currentData()
+        if wanted == self._mode:
+            return
+        self._commit_editing()
+        if self._mode == ROSTER:
+            filled = sum(1 for row in self.roster_grid.rows() if not row.is_blank())
+            message = (
+                f"Recording attendance as counts discards the roster of {filled} "
+                f"participant{'s' if filled != 1 else ''} in this session. Switch to counts?"
+            )
+        else:
+            filled = sum(1 for row in self.counts_grid.rows() if not row.is_blank())
+            message = (
+                f"Recording attendance as a roster discards the {filled} "
+                f"count{'s' if filled != 1 else ''} in this session. Switch to a roster?"
+            )
+        if filled and not self._ask_switch_mode(message):
+            combo: QComboBox = self.inputs["attendance_mode"]
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(self._mode))
+            combo.blockSignals(False)
+            return
+        self._populating = True
+        try:
+            if self._mode == ROSTER:
+                self.roster_grid.set_roster([], {})
+            else:
+                self.counts_grid.set_counts([])
+            self._show_mode()
+        finally:
+            self._populating = False
+        self._touch("attendance_mode")
+
+    def _on_venue_type_changed(self, venue: str | None) -> None:
+        """A venue in the country or the United States says the venue country."""
+        country: CodeComboBox = self.inputs["venue_country"]
+        if self._populating or country.code() is not None or country.typed_text():
+            return
+        post = self._ctx.post_or_none()
+        code = {"IN_COUNTRY": post.country if post else None, "UNITED_STATES": "US"}.get(
+            venue or ""
+        )
+        if code is not None and self._catalog.has("countries", code):
+            country.set_code(code)
+            show_start(country)
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self._refresh_history_if_shown()
+
+    def _on_new_requested(self) -> None:
+        if self.confirm_discard():
+            self.new_record()
+
+    def _on_close_requested(self) -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            # Esc in an open completion list closes the list, not the form.
+            popup.close()
+            return
+        if self.confirm_discard():
+            self.closed.emit()
+
+    def _on_add_row_requested(self) -> None:
+        self._commit_editing()
+        if self._mode == ROSTER:
+            row = self.roster_grid.add_new_person()
+            self._focus_cell(self.roster_grid, row, "full_name")
+        else:
+            row = self.counts_grid.add_row()
+            self._focus_cell(self.counts_grid, row, "audience")
+
+    def _on_remove_row_requested(self) -> None:
+        grid = self._grid()
+        row = grid.current_row()
+        if row is None or row >= len(grid.rows()):
+            return
+        column = max(grid.currentIndex().column(), 0)
+        grid.commit_editing()
+        grid.remove_row(row)
+        left = len(grid.rows())
+        if left:
+            grid.setCurrentIndex(grid.model().index(min(row, left - 1), column))
+        grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_cell(self, grid: PartView, row: int, field: str) -> None:
+        if self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+        grid.edit_cell(row, field)
+
+    def _on_pick_requested(self) -> None:
+        if self._mode != ROSTER:
+            return
+        self._commit_editing()
+        at = self.roster_grid.current_row()
+        text = ""
+        if at is not None and at < len(self.roster_grid.rows()):
+            if self.roster_grid.is_open_for_a_person(at):
+                text = self.roster_grid.rows()[at].values.get("full_name") or ""
+            else:
+                at = None
+        picker = PersonPicker(
+            lambda typed: search_directory(self._ctx, typed), self._catalog, self, text=text
+        )
+        picker.person_chosen.connect(lambda person: self._on_picker_person_chosen(person, at))
+        picker.new_person_requested.connect(lambda name: self._on_picker_new_person(name, at))
+        picker.finished.connect(picker.deleteLater)
+        self.picker = picker
+        picker.open()
+
+    def _on_picker_person_chosen(self, person: PersonDraft, at: int | None) -> None:
+        self.picker = None
+        enrolled = self.roster_grid.row_of_person(person.uuid or "")
+        if enrolled is not None:
+            self._show_paste_report(
+                [f"{person.full_name} is participant {enrolled + 1} already."], False
+            )
+            self._focus_cell(self.roster_grid, enrolled, "audience")
+            return
+        if at is not None and (
+            at >= len(self.roster_grid.rows()) or not (self.roster_grid.is_open_for_a_person(at))
+        ):
+            at = None
+        row = self.roster_grid.add_person(person, at)
+        self._refresh()
+        self._focus_cell(self.roster_grid, row, "audience")
+
+    def _on_picker_new_person(self, name: str, at: int | None) -> None:
+        self.picker = None
+        rows = self.roster_grid.rows()
+        if at is None or at >= len(rows) or not self.roster_grid.is_open_for_a_person(at):
+            at = self.roster_grid.add_new_person()
+        index = self.roster_grid.model().index(at, 0)
+        if name:
+            self.roster_grid.model().setData(index, name)
+        self._focus_cell(self.roster_grid, at, "sex" if name else "full_name")
+
+    def _on_paste_requested(self) -> None:
+        if self._mode != ROSTER:
+            return
+        self._commit_editing()
+        parsed = parse_pasted_roster(QApplication.clipboard().text(), self._catalog)
+        if not parsed.people and not parsed.problems:
+            self._show_paste_report(
+                [
+                    "The clipboard holds no rows to paste: copy the participants' rows "
+                    "(name, sex, agency, rank, national ID) from a spreadsheet first."
+                ],
+                True,
+            )
+            return
+        matches = match_people(self._ctx, [pasted.person for pasted in parsed.people])
+        grid = self.roster_grid
+        while grid.rows() and grid.rows()[-1].is_blank():
+            grid.remove_row(len(grid.rows()) - 1)
+        first = len(grid.rows())
+        from_directory = created = 0
+        notes: list[str] = []
+        for pasted, match in zip(parsed.people, matches, strict=True):
+            if match.existing is not None:
+                enrolled = grid.row_of_person(match.existing.uuid or "")
+                if enrolled is not None:
+                    notes.append(
+                        f"Row {pasted.row}: {match.existing.full_name} is participant "
+                        f"{enrolled + 1} already; not added again"
+                    )
+                    continue
+                grid.add_person(match.existing)
+                from_directory += 1
+                continue
+            repeated = self._typed_participant_like(pasted.person)
+            if repeated is not None:
+                notes.append(
+                    f"Row {pasted.row}: {pasted.person.full_name} is participant "
+                    f"{repeated + 1} already; not added again"
+                )
+                continue
+            grid.add_new_person(pasted.person)
+            created += 1
+            if match.note:
+                notes.append(f"Row {pasted.row}: {match.note}")
+        added = from_directory + created
+        lines = [
+            f"Pasted {added} participant{'s' if added != 1 else ''}: {from_directory} found "
+            f"in the people directory, {created} new (created when the session is saved)."
+        ]
+        if parsed.ignored_columns:
+            lines.append("Columns ignored: " + ", ".join(parsed.ignored_columns) + ".")
+        lines += notes
+        if parsed.problems:
+            count = len({problem.row for problem in parsed.problems})
+            lines.append(f"{count} row{'s' if count != 1 else ''} left out:")
+            lines += [str(problem) for problem in parsed.problems]
+        self._show_paste_report(lines, bool(parsed.problems))
+        self._refresh()
+        if len(grid.rows()) > first:
+            self._focus_cell(grid, first, "audience")
+
+    def _typed_participant_like(self, person: PersonDraft) -> int | None:
+        """The row of a participant (stored, or typed in) who is ``person``, if any."""
+        for n, row in enumerate(self.roster_grid.rows()):
+            other = row.person or PersonDraft(
+                full_name=row.values.get("full_name"),
+                agency=row.values.get("agency"),
+                national_id=row.values.get("national_id"),
+            )
+            if same_person(person, other):
+                return n
+        return None
+
+
+def _person_line(person: PersonDraft, agency: str) -> str:
+    parts = [person.full_name or "", agency, person.rank or "", person.national_id or ""]
+    return " — ".join(part for part in parts if part)

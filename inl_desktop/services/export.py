@@ -1,0 +1,382 @@
+"""Export the post's records as an exchange workbook for headquarters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from inl_desktop import __version__
+from inl_desktop.domain.catalog import Catalog
+from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.fields import (
+    ATTENDANCE_MODE,
+    COMPLETION,
+    DATE_PRECISION,
+    RECORD_STATUS,
+    REPORTING_BASIS,
+    SEX,
+    TRAINING_STATUS,
+    VETTING_STATUS,
+)
+from inl_desktop.domain.periods import Period
+from inl_desktop.exchange import format as fmt
+from inl_desktop.exchange.format import Column, Kind
+from inl_desktop.exchange.writer import Progress, SheetData, write_workbook
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.person_key import key_id, person_key, person_key_secret
+from inl_desktop.store.models import ExportRecord
+from inl_desktop.store.reference import country_program
+
+PROFILES = ("hq", "full")
+_CHOICES = {
+    "basis": dict(REPORTING_BASIS),
+    "date_precision": dict(DATE_PRECISION),
+    "status": dict(RECORD_STATUS),
+    "training_status": dict(TRAINING_STATUS),
+    "attendance_mode": dict(ATTENDANCE_MODE),
+    "sex": dict(SEX),
+    "completion": dict(COMPLETION),
+    "vetting_status": dict(VETTING_STATUS),
+}
+
+
+class BadExportRequest(UserError):
+    """An export asked for something that cannot be (unknown profile...)."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export, where."""
+
+    out: Path
+    period: Period | None = None
+    profile: str = "hq"
+    since_last: bool = False
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The file written and its rows per sheet."""
+
+    file: Path
+    rows: dict[str, int]
+    since: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object of ``export --json``."""
+        return {"file": str(self.file), "rows": self.rows}
+
+
+@dataclass
+class _Selection:
+    """Which records go in: a period, changes since a time, or everything."""
+
+    period: Period | None
+    since: datetime | None
+    used_codes: set[tuple[str, str]] = field(default_factory=set)
+
+    def clause(self, date_column: str, updated_column: str) -> tuple[str, dict[str, Any]]:
+        clauses: list[str] = ["1 = 1"]
+        params: dict[str, Any] = {}
+        if self.period is not None:
+            clauses.append(f"{date_column} BETWEEN :start AND :end")
+            params.update(start=self.period.start.isoformat(), end=self.period.end.isoformat())
+        if self.since is not None:
+            clauses.append(f"{updated_column} > :since")
+            # The stored form of UTC timestamps, so text comparison is time comparison.
+            params["since"] = self.since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return " AND ".join(clauses), params
+
+
+def _timestamp(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+class _Rows:
+    """Turns query rows (dicts by column key) into cell values in column order."""
+
+    def __init__(self, columns: Sequence[Column], catalog: Catalog, used: set[tuple[str, str]]):
+        self._catalog = catalog
+        self._used = used
+        self._plan = [(column, self._converter(column)) for column in columns]
+
+    def _converter(self, column: Column) -> Callable[[dict[str, Any]], Any]:
+        key, kind = column.key, column.kind
+        catalog, used = self._catalog, self._used
+        if kind is Kind.LABEL:
+            source = column.label_of or ""
+            if column.reference_list is None:
+                choices = _CHOICES.get(source, {})
+                return lambda row: choices.get(row[source]) if row[source] else None
+            codes_list = column.reference_list
+            if column.field is not None and column.field.type.value == "codes":
+                return lambda row: (
+                    fmt.CODE_SEPARATOR.join(
+                        catalog.label(codes_list, c) for c in (row[source] or "").split(",") if c
+                    )
+                    or None
+                )
+            return lambda row: catalog.label(codes_list, row[source]) if row[source] else None
+        if kind is Kind.CODES:
+            codes_list = column.reference_list or ""
+
+            def codes(row: dict[str, Any]) -> str | None:
+                values = [c for c in (row[key] or "").split(",") if c]
+                used.update((codes_list, c) for c in values)
+                return fmt.CODE_SEPARATOR.join(values) or None
+
+            return codes
+        if kind is Kind.CODE and column.reference_list is not None:
+            codes_list = column.reference_list
+
+            def code(row: dict[str, Any]) -> Any:
+                value = row[key]
+                if value:
+                    used.add((codes_list, value))
+                return value
+
+            return code
+        if kind is Kind.NUMBER:
+            return lambda row: None if row[key] is None else Decimal(row[key])
+        if kind is Kind.DATE:
+            return lambda row: _date(row[key])
+        if kind is Kind.TIMESTAMP:
+            return lambda row: _timestamp(row[key])
+        return lambda row: row[key]
+
+    def __call__(self, row: dict[str, Any]) -> list[Any]:
+        return [convert(row) for _, convert in self._plan]
+
+
+def _stream(connection: Connection, sql: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    result = connection.exec_driver_sql(sql, params)
+    keys = list(result.keys())
+    for row in result:
+        yield dict(zip(keys, row, strict=True))
+
+
+_SEIZURE_SQL = """
+SELECT e.uuid AS event_uuid, e.revision, e.post_code, e.status, e.created_at, e.created_by,
+       e.updated_at, e.updated_by, e.basis, e.event_date, e.date_precision, e.period_start,
+       e.period_end, e.agency,
+       (SELECT group_concat(j.agency, ',') FROM (SELECT agency FROM seizure_joint_agencies
+            WHERE event_id = e.id ORDER BY position) AS j) AS joint_agencies,
+       e.province, e.district, e.place, e.transport_mode, e.concealment, e.installation,
+       e.producing_country, e.departure_country,
+       (SELECT group_concat(t.country, ',') FROM (SELECT country FROM seizure_transit_countries
+            WHERE event_id = e.id ORDER BY position) AS t) AS transit_countries,
+       e.destination_country, e.route_type, e.arrests_nationals, e.arrests_foreigners,
+       e.source_reference, e.remarks, e.same_as_uuid, i.uuid AS item_uuid,
+       i.position AS item_position, i.drug, i.quantity, i.unit, i.kg_equivalent_mg
+FROM seizure_events e JOIN seizure_items i ON i.event_id = e.id
+WHERE e.deleted_at IS NULL AND {where}
+ORDER BY e.period_start, e.id, i.position
+"""
+
+_TRAINING_SQL = """
+SELECT s.uuid AS session_uuid, s.revision, s.post_code, s.status, s.created_at, s.created_by,
+       s.updated_at, s.updated_by, s.title, s.topic, s.provider, s.venue_type, s.location,
+       s.venue_country, s.start_date, s.end_date, s.contact_hours, s.funding_program,
+       s.project_code, s.cost_instruction, s.cost_participant, s.cost_travel,
+       s.training_status, s.attendance_mode, s.remarks
+FROM training_sessions s WHERE s.deleted_at IS NULL AND {where}
+ORDER BY s.start_date, s.id
+"""
+
+_ENROLLMENT_SQL = """
+SELECT n.uuid AS enrollment_uuid, s.uuid AS session_uuid, p.uuid AS person_uuid,
+       p.revision AS person_revision, p.national_id_key, p.full_name, p.sex, p.agency, p.unit,
+       p.rank, p.province, p.national_id, p.phone, p.email, n.audience, n.completion,
+       n.pre_score, n.post_score, n.certificate_number, n.vetting_status,
+       n.invest_case_number, n.vetting_submitted, n.vetting_cleared
+FROM enrollments n JOIN training_sessions s ON s.id = n.session_id
+JOIN persons p ON p.id = n.person_id
+WHERE s.deleted_at IS NULL AND {where}
+ORDER BY s.start_date, s.id, n.position
+"""
+
+_COUNT_SQL = """
+SELECT c.uuid AS count_uuid, s.uuid AS session_uuid, c.audience, c.sex, c.enrolled, c.completed
+FROM attendance_counts c JOIN training_sessions s ON s.id = c.session_id
+WHERE s.deleted_at IS NULL AND {where}
+ORDER BY s.start_date, s.id, c.position
+"""
+
+_DELETED_SQL = """
+SELECT 'seizure' AS kind, uuid, revision, deleted_at, post_code FROM seizure_events e
+    WHERE e.deleted_at IS NOT NULL AND {seizure_where}
+UNION ALL
+SELECT 'training', uuid, revision, deleted_at, post_code FROM training_sessions s
+    WHERE s.deleted_at IS NOT NULL AND {training_where}
+UNION ALL
+SELECT 'person', uuid, revision, deleted_at, post_code FROM persons p
+    WHERE p.deleted_at IS NOT NULL AND {person_where}
+"""
+
+
+def _sheets(
+    connection: Connection,
+    selection: _Selection,
+    catalog: Catalog,
+    profile: str,
+    secret: bytes,
+) -> Iterator[SheetData]:
+    used = selection.used_codes
+    seizure_where, seizure_params = selection.clause("e.period_start", "e.updated_at")
+    training_where, training_params = selection.clause("s.start_date", "s.updated_at")
+    person_where, person_params = selection.clause("p.created_at", "p.updated_at")
+    if selection.period is not None:
+        person_where, person_params = "1 = 1", {}
+
+    seizure_columns = fmt.columns_for(fmt.SEIZURES, profile)
+    seizure_row = _Rows(seizure_columns, catalog, used)
+
+    def seizures() -> Iterator[list[Any]]:
+        drugs = catalog.drugs
+        for row in _stream(connection, _SEIZURE_SQL.format(where=seizure_where), seizure_params):
+            mg = row.pop("kg_equivalent_mg")
+            row["kg_equivalent"] = None if mg is None else Decimal(mg) / 1_000_000
+            drug = drugs.get(row["drug"])
+            row["drug_group"] = drug.group if drug else None
+            yield seizure_row(row)
+
+    yield SheetData(fmt.SEIZURES, seizure_columns, seizures())
+
+    training_columns = fmt.columns_for(fmt.TRAININGS, profile)
+    training_row = _Rows(training_columns, catalog, used)
+    yield SheetData(
+        fmt.TRAININGS,
+        training_columns,
+        (
+            training_row(row)
+            for row in _stream(
+                connection, _TRAINING_SQL.format(where=training_where), training_params
+            )
+        ),
+    )
+
+    enrollment_columns = fmt.columns_for(fmt.ENROLLMENTS, profile)
+    enrollment_row = _Rows(enrollment_columns, catalog, used)
+
+    def enrollments() -> Iterator[list[Any]]:
+        sql = _ENROLLMENT_SQL.format(where=training_where)
+        for row in _stream(connection, sql, training_params):
+            row["person_key"] = person_key(secret, row.pop("national_id_key"))
+            yield enrollment_row(row)
+
+    yield SheetData(fmt.ENROLLMENTS, enrollment_columns, enrollments())
+
+    count_columns = fmt.columns_for(fmt.COUNTS, profile)
+    count_row = _Rows(count_columns, catalog, used)
+    yield SheetData(
+        fmt.COUNTS,
+        count_columns,
+        (
+            count_row(row)
+            for row in _stream(connection, _COUNT_SQL.format(where=training_where), training_params)
+        ),
+    )
+
+    deleted_columns = fmt.columns_for(fmt.DELETED, profile)
+    deleted_row = _Rows(deleted_columns, catalog, used)
+    deleted_sql = _DELETED_SQL.format(
+        seizure_where=seizure_where, training_where=training_where, person_where=person_where
+    )
+    yield SheetData(
+        fmt.DELETED,
+        deleted_columns,
+        (
+            deleted_row(row)
+            for row in _stream(
+                connection, deleted_sql, {**seizure_params, **training_params, **person_params}
+            )
+        ),
+    )
+
+    def lists() -> Iterator[list[Any]]:
+        for list_name, code in sorted(used):
+            yield [list_name, code, catalog.label(list_name, code)]
+
+    yield SheetData(fmt.LISTS, fmt.columns_for(fmt.LISTS, profile), lists())
+
+
+def last_export(ctx: AppContext, destination: Path) -> ExportRecord | None:
+    """The latest export recorded for a destination file."""
+    with ctx.sessions() as session:
+        return session.scalar(
+            select(ExportRecord)
+            .where(ExportRecord.destination == str(destination.resolve()))
+            .order_by(ExportRecord.exported_at.desc())
+            .limit(1)
+        )
+
+
+def export_workbook(
+    ctx: AppContext, request: ExportRequest, progress: Progress | None = None
+) -> ExportResult:
+    """Write the workbook (atomically) and record the export."""
+    if request.profile not in PROFILES:
+        raise BadExportRequest(f"Profile {request.profile!r} is not one of: {', '.join(PROFILES)}")
+    target = request.out.resolve()
+    if target.suffix.lower() != ".xlsx":
+        raise BadExportRequest(f"{target.name}: the exchange workbook must end in .xlsx")
+    post = ctx.post()
+    catalog = ctx.catalog()
+    secret = person_key_secret(ctx)
+    since = None
+    if request.since_last:
+        previous = last_export(ctx, target)
+        since = previous.exported_at if previous is not None else None
+    exported_at = ctx.now()
+    selection = _Selection(request.period, since)
+    about: list[tuple[str, Any]] = [
+        ("format", fmt.FORMAT_NAME),
+        ("format_version", fmt.FORMAT_VERSION),
+        ("app_version", __version__),
+        ("post_code", post.code),
+        ("post_name", post.name),
+        ("country", post.country),
+        ("country_name", country_program(post.country).name),
+        ("period", request.period.label if request.period else "all"),
+        ("period_start", request.period.start if request.period else None),
+        ("period_end", request.period.end if request.period else None),
+        ("changes_since", since.replace(tzinfo=None) if since else None),
+        ("exported_at_utc", exported_at.replace(tzinfo=None)),
+        ("profile", request.profile),
+        (
+            "personal_data",
+            "included (full profile)" if request.profile == "full" else "none (hq profile)",
+        ),
+        ("person_key_id", key_id(secret)),
+    ]
+    with ctx.engine.connect() as connection:
+        rows = write_workbook(
+            target,
+            about,
+            _sheets(connection, selection, catalog, request.profile, secret),
+            progress=progress,
+        )
+    with ctx.sessions.begin() as session:
+        session.add(
+            ExportRecord(
+                destination=str(target),
+                exported_at=exported_at,
+                exported_by=ctx.user,
+                profile=request.profile,
+                period=request.period.label if request.period else None,
+                since=since,
+                rows=json.dumps(rows),
+            )
+        )
+    return ExportResult(target, rows, since)
