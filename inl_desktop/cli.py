@@ -54,6 +54,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--country", required=True, metavar="CC", help="country program code, e.g. PK"
     )
     setup.add_argument("--name", help="post name (default: from the reference data)")
+    setup.add_argument(
+        "--person-key-file",
+        metavar="FILE",
+        type=Path,
+        help="the country program's person-key secret (same at every post of the program)",
+    )
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write the exchange workbook for headquarters"
+    )
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx")
+    export.add_argument(
+        "--period", metavar="PERIOD", help="2019, FY2020, FY2020Q1, 2019-03 or FROM..TO"
+    )
+    export.add_argument(
+        "--profile",
+        choices=("hq", "full"),
+        default="hq",
+        help="hq (default): no personal data; full: names and national IDs included",
+    )
+    export.add_argument(
+        "--since-last",
+        action="store_true",
+        help="only what changed since the last export to the same file",
+    )
+    export.add_argument("--json", action="store_true", help="print one JSON object last")
 
     demo = commands.add_parser(
         "demo", parents=[common], help="fill the database with realistic demonstration data"
@@ -107,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "info":
             return _info(args.db, as_json=args.json)
         if command == "setup":
-            return _setup(args.db, args.post, args.country, args.name)
+            return _setup(args.db, args.post, args.country, args.name, args.person_key_file)
+        if command == "export":
+            return _export(args)
         if command == "demo":
             return _demo(args)
     except UserError as error:
@@ -158,13 +186,48 @@ def _info(db: str | None, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _setup(db: str | None, post: str, country: str, name: str | None) -> int:
+def _setup(db: str | None, post: str, country: str, name: str | None, key_file: Path | None) -> int:
+    from inl_desktop.services.person_key import set_person_key_secret
     from inl_desktop.services.setup import checked_post, set_up_post
 
     checked_post(post, country, name)  # refuse a bad post before creating any file
+    secret = None
+    if key_file is not None:
+        try:
+            secret = key_file.read_text(encoding="utf-8")
+        except OSError as error:
+            print(f"inl-desktop: {key_file}: {error.strerror}", file=sys.stderr)
+            return EXIT_USAGE
     _, ctx = _open(db)
     identity = set_up_post(ctx, post, country, name)
     print(f"Post {identity.code} ({identity.name}, {identity.country}) is set up.")
+    if secret is not None:
+        print(f"Person key set (fingerprint {set_person_key_secret(ctx, secret)}).")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from inl_desktop.domain.periods import BadPeriod, parse_period
+    from inl_desktop.services.export import BadExportRequest, ExportRequest, export_workbook
+
+    try:
+        period = parse_period(args.period) if args.period else None
+    except BadPeriod as error:
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    _, ctx = _open(args.db, create=False)
+    request = ExportRequest(args.out, period, args.profile, args.since_last)
+    try:
+        result = export_workbook(ctx, request)
+    except BadExportRequest as error:
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for sheet, rows in result.rows.items():
+        print(f"{sheet + ':':<13}{rows:>10,} rows")
+    since = f" (changes since {result.since:%Y-%m-%d %H:%M} UTC)" if result.since else ""
+    print(f"Wrote {result.file}{since}.")
+    if args.json:
+        print(json.dumps(result.as_json()))
     return EXIT_OK
 
 

@@ -78,11 +78,6 @@ SEX_WORDS = {
 }
 SEX_ALLOWED = "F, Female, W, Woman, M or Male"
 
-# Funding programs paid from US appropriations (INL's INCLE account and the ILEA
-# academies). A session with no program recorded is INL's own, hence US-funded; a
-# post may add a program that is not (host government, another donor).
-US_FUNDING_PROGRAMS = frozenset({"INCLE", "ILEA"})
-US_VENUE = "UNITED_STATES"
 OPEN_STATUSES = frozenset({"planned", "active"})
 # Vetting outcomes that need no warning: cleared, or found not to apply.
 VETTING_SETTLED = frozenset({"approved", "not_required"})
@@ -311,26 +306,21 @@ def roster_people_errors(
     return errors
 
 
-def is_us_funded(draft: TrainingDraft) -> bool:
-    """Whether Leahy vetting applies: held in the United States, or paid from a US
-    program (INCLE, ILEA), or with no program recorded (INL's own sessions)."""
-    return (
-        draft.venue_type == US_VENUE
-        or draft.funding_program is None
-        or draft.funding_program in US_FUNDING_PROGRAMS
-    )
-
-
 def unvetted_participants(
     draft: TrainingDraft, names: Mapping[str, str]
 ) -> list[tuple[int, str, str | None]]:
-    """Participants enrolled without Leahy approval in a US-funded session not yet held.
+    """Participants enrolled without Leahy approval in a session not yet held.
 
     Returns (row, name, vetting status) for each one whose vetting is neither
-    approved nor "not required"; none when the session is completed, cancelled,
-    or not US-funded. ``names`` maps person UUIDs to names.
+    approved nor "not required"; none once the session is completed or cancelled.
+    ``names`` maps person UUIDs to names.
+
+    Every session is taken as US-funded: the funding programs a post records are
+    INL's own lines (INCLE, ILEA, criminal justice, counternarcotics...), paid from
+    US appropriations wherever the course is held, and the reference data marks no
+    program as funded otherwise.
     """
-    if draft.training_status not in OPEN_STATUSES or not is_us_funded(draft):
+    if draft.training_status not in OPEN_STATUSES:
         return []
     return [
         (row, names.get(enrollment.person_uuid or "", "?"), enrollment.vetting_status)

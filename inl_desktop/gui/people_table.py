@@ -16,6 +16,10 @@ UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT = QColor("#6b6b6b")
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ROLES = frozenset((_DISPLAY, _ALIGNMENT, _FOREGROUND, int(UUID_ROLE), int(REVISION_ROLE)))
 _SEX = dict(SEX)
 _LABEL_LISTS = {"agency": "agencies", "province": "provinces"}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -35,6 +39,7 @@ class PeopleTableModel(QAbstractTableModel):
         self._filter = PeopleFilter()
         self._sort_key = "full_name"
         self._descending = False
+        self._draft_brush = QBrush(DRAFT)
 
     @property
     def current_filter(self) -> PeopleFilter:
@@ -112,22 +117,24 @@ class PeopleTableModel(QAbstractTableModel):
             return f"{column.label} (in sessions not deleted); the list cannot be sorted by it"
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: answer the roles
+        # the list does not use before looking at the row.
+        if role not in _ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(row, column.key)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.numeric else _LEFT
-        if role == Qt.ItemDataRole.ForegroundRole and row["status"] == "draft":
-            return QBrush(DRAFT)
+        number = index.row()
+        if not 0 <= number < len(self._rows):
+            return None
+        row = self._rows[number]
+        if role == _DISPLAY:
+            return self._cell(row, COLUMNS[index.column()].key)
+        if role == _ALIGNMENT:
+            return _RIGHT if COLUMNS[index.column()].numeric else _LEFT
+        if role == _FOREGROUND:
+            return self._draft_brush if row["status"] == "draft" else None
         if role == UUID_ROLE:
             return row["uuid"]
-        if role == REVISION_ROLE:
-            return row["revision"]
-        return None
+        return row["revision"]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_sql is None:

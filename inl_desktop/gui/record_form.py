@@ -84,8 +84,8 @@ def label_inputs(
 
     ``labels`` come in order of importance (tab order). In each pair of
     ``alternatives`` only one input shows at a time, so the second may reuse the
-    first one's letter. ``buttons`` get the letters left, and their text as
-    accessible name.
+    first one's letter. ``buttons`` get the letters left (none if none is left),
+    and their text as accessible name.
     """
     later = {second for _, second in alternatives}
     first = [(label, text) for label, text in labels if label.buddy() not in later]
@@ -108,9 +108,13 @@ def label_inputs(
         taken.update(
             marked[marked.index("&") + 1].casefold() for marked in marks.values() if "&" in marked
         )
+        before = set(taken)
         marked_buttons = with_mnemonics([text for _, text in buttons], taken)
         for (button, text), marked in zip(buttons, marked_buttons, strict=True):
-            button.setText(marked)
+            letter = marked[marked.index("&") + 1].casefold()
+            # A letter a label has already would be ambiguous: such a button goes without.
+            button.setText(text if letter in before else marked)
+            before.add(letter)
             button.setAccessibleName(text)
 
 

@@ -24,7 +24,7 @@ from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.training_filters import TrainingFilterBar
 from inl_desktop.gui.training_form import TrainingForm
 from inl_desktop.gui.training_table import TrainingTableModel
-from inl_desktop.gui.training_totals_view import TrainingTotalsView, sessions_text
+from inl_desktop.gui.training_totals_view import TrainingTotalsView, how_many
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.trainings import set_training_deleted
@@ -233,7 +233,7 @@ class TrainingPage(QWidget):
     def _on_totals_result_ready(self, totals: ListTotals) -> None:
         filter_ = self.model.current_filter
         text = (
-            f"{sessions_text(totals.sessions)} · {totals.enrolled:,} enrolled · "
+            f"{how_many(totals.sessions, 'session')} · {totals.enrolled:,} enrolled · "
             f"{totals.completed:,} completed · {totals.completed_women:,} completed women"
         )
         if filter_.audience is not None:

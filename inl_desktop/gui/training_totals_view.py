@@ -45,9 +45,9 @@ EXPLANATION = (
 )
 
 
-def sessions_text(count: int) -> str:
-    """ "1 session", "2,000 sessions"."""
-    return f"{count:,} session" + ("" if count == 1 else "s")
+def how_many(count: int, noun: str) -> str:
+    """A count with its noun: "1 session", "2,000 sessions"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _cells(figures: AudienceTotals) -> tuple[int, ...]:
@@ -155,11 +155,17 @@ class TrainingTotalsView(QWidget):
 
     def show_totals(self, totals: TrainingTotals, catalog: Catalog) -> None:
         """Fill the table from computed totals."""
-        deleted = self._filter is not None and self._filter.deleted
+        filter_ = self._filter or TrainingFilter()
+        only = (
+            f" · participants: {catalog.label('audience_categories', filter_.audience)} only"
+            if filter_.audience is not None
+            else ""
+        )
         self.summary_label.setText(
-            ("Deleted sessions: " if deleted else "")
-            + f"{sessions_text(totals.sessions)} · {totals.unique_persons.total:,} unique persons "
-            f"· {totals.person_trainings.total:,} person-trainings (completed)"
+            ("Deleted sessions: " if filter_.deleted else "")
+            + f"{how_many(totals.sessions, 'session')} · "
+            f"{how_many(totals.unique_persons.total, 'unique person')} · "
+            f"{how_many(totals.person_trainings.total, 'person-training')} (completed){only}"
         )
         self.note_label.setText(EXPLANATION + " " + counted_note(totals.counted))
         order = list(catalog.codes.get("audience_categories", {}))
@@ -168,7 +174,10 @@ class TrainingTotalsView(QWidget):
             key=lambda code: (order.index(code) if code in order else len(order), code),
         )
         rows = [
-            (ALL_ROW, AudienceTotals(totals.unique_persons, totals.person_trainings)),
+            (
+                ALL_ROW if filter_.audience is None else "Total",
+                AudienceTotals(totals.unique_persons, totals.person_trainings),
+            ),
             *(
                 (
                     catalog.label("audience_categories", code)

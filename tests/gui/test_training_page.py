@@ -294,6 +294,18 @@ def test_an_audience_filter_counts_that_audience_only(
     assert footer(qtbot, page) == (
         "1 session · 2 enrolled · 1 completed · 1 completed women (participants: Prosecutor only)"
     )
+    page.totals_button.setChecked(True)
+    view = page.totals_view
+    page.wait_for_totals()
+    qtbot.waitUntil(lambda: view.summary_label.text() != "Counting…")
+    assert view.summary_label.text() == (
+        "1 session · 1 unique person · 1 person-training (completed)"
+        " · participants: Prosecutor only"
+    )
+    assert [view.table.verticalHeaderItem(row).text() for row in range(2)] == [
+        "Total",
+        "Prosecutor",
+    ]
 
 
 def test_the_totals_panel_shows_unique_persons_and_person_trainings(
@@ -499,3 +511,21 @@ def test_every_filter_has_a_label_with_a_mnemonic_and_its_accessible_name(
         assert widget.accessibleName() == text.replace("&", "").rstrip(":")
     check = bar.findChild(QCheckBox)
     assert check.accessibleName() == check.text().replace("&", "")
+
+
+def test_enter_opens_the_session_in_the_real_form_and_closing_returns_to_the_list(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, sessions: Sessions
+) -> None:
+    shown = TrainingPage(ctx)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    shown.table.setFocus()
+    shown.table.selectRow(0)
+    qtbot.keyClick(shown.table, Qt.Key.Key_Return)
+
+    assert shown.stack.currentWidget() is shown.form
+    assert shown.form.inputs["title"].text() == "Investigation skills"
+    shown.form.closed.emit()
+    assert shown.stack.currentWidget() is shown.list_panel
+    shown.wait_for_totals()

@@ -166,23 +166,26 @@ def recorded(ctx: AppContext) -> Recorded:
     return saved
 
 
+EVERYTHING = TrainingFilter()
+
+
 def page(ctx: AppContext, filter_: TrainingFilter, **options: object) -> list[dict[str, object]]:
     with ctx.engine.connect() as connection:
         return fetch_page(connection, filter_, **options)  # type: ignore[arg-type]
 
 
-def uuids(ctx: AppContext, filter_: TrainingFilter = TrainingFilter(), **options: object) -> set:
+def uuids(ctx: AppContext, filter_: TrainingFilter = EVERYTHING, **options: object) -> set:
     return {row["uuid"] for row in page(ctx, filter_, **options)}
 
 
-def figures(ctx: AppContext, filter_: TrainingFilter = TrainingFilter()) -> dict[str, tuple]:
+def figures(ctx: AppContext, filter_: TrainingFilter = EVERYTHING) -> dict[str, tuple]:
     return {
         str(row["uuid"]): (row["enrolled"], row["completed"], row["completed_women"])
         for row in page(ctx, filter_)
     }
 
 
-def totals(ctx: AppContext, filter_: TrainingFilter = TrainingFilter()) -> ListTotals:
+def totals(ctx: AppContext, filter_: TrainingFilter = EVERYTHING) -> ListTotals:
     with ctx.engine.connect() as connection:
         return fetch_list_totals(connection, filter_)
 
