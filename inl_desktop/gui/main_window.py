@@ -23,12 +23,13 @@ from inl_desktop import __version__
 from inl_desktop.gui.overview import OverviewPage
 from inl_desktop.gui.reference_page import ReferenceListsPage
 from inl_desktop.gui.seizure_page import SeizurePage
+from inl_desktop.gui.training_page import TrainingPage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
 UNDO_TIMEOUT_MS = 30_000
-REFERENCE_AREA = 2
+REFERENCE_AREA = 3
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
 
         self.overview = OverviewPage(self)
         self.seizures = SeizurePage(ctx, self)
+        self.trainings = TrainingPage(ctx, self)
         # Built when first shown: it counts how often every code is used.
         self._reference_lists: ReferenceListsPage | None = None
         self._reference_slot = QWidget(self)
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
             (
                 ("Overview", self.overview),
                 ("Seizures", self.seizures),
+                ("Trainings", self.trainings),
                 ("Reference lists", self._reference_slot),
             ),
             start=1,
@@ -93,6 +96,8 @@ class MainWindow(QMainWindow):
         self.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
         self.seizures.records_changed.connect(self.refresh)
         self.seizures.seizure_deleted.connect(self._on_seizures_seizure_deleted)
+        self.trainings.records_changed.connect(self.refresh)
+        self.trainings.training_deleted.connect(self._on_trainings_training_deleted)
 
         self.resize(1200, 720)
         self._restore_layout()
@@ -107,6 +112,7 @@ class MainWindow(QMainWindow):
         if self._reference_lists is None:
             page = ReferenceListsPage(self._ctx, self)
             page.lists_changed.connect(self.seizures.refresh_reference_lists)
+            page.lists_changed.connect(self.trainings.refresh_reference_lists)
             index = self.pages.indexOf(self._reference_slot)
             self.pages.insertWidget(index, page)
             self.pages.removeWidget(self._reference_slot)
@@ -120,7 +126,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
 
     def show_area(self, row: int) -> None:
-        """Switch to an area (0 overview, 1 seizures, 2 reference lists)."""
+        """Switch to an area (0 overview, 1 seizures, 2 trainings, 3 reference lists)."""
         self.navigation.setCurrentRow(row)
         self.pages.currentWidget().setFocus()
 
@@ -162,6 +168,11 @@ class MainWindow(QMainWindow):
     def _on_seizures_seizure_deleted(self, uuid: str, description: str) -> None:
         self.offer_undo(f"Deleted seizure {description}", lambda: self.seizures.restore(uuid))
 
+    def _on_trainings_training_deleted(self, uuid: str, description: str) -> None:
+        self.offer_undo(
+            f"Deleted training session {description}", lambda: self.trainings.restore(uuid)
+        )
+
     def _on_undo_button_clicked(self) -> None:
         undo, self._undo = self._undo, None
         self.undo_button.setVisible(False)
@@ -201,16 +212,17 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(int(settings.value("main_window/area", 1)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.seizures.stack.currentWidget() is self.seizures.form and not (
-            self.seizures.form.confirm_discard()
-        ):
-            event.ignore()
-            return
+        for page in (self.seizures, self.trainings):
+            if page.stack.currentWidget() is page.form and not page.form.confirm_discard():
+                event.ignore()
+                return
         self.seizures.wait_for_totals()
+        self.trainings.wait_for_totals()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
         settings.setValue("main_window/splitter", self.splitter.saveState())
         settings.setValue("main_window/area", self.navigation.currentRow())
         self.seizures.save_layout()
+        self.trainings.save_layout()
         super().closeEvent(event)
