@@ -115,6 +115,32 @@ def write_workbook(
     target = target.resolve()
     _check_target(target)
     workbook = Workbook(write_only=True)
+    try:
+        return _write(workbook, target, about, sheets, progress)
+    except BaseException:
+        _discard(workbook)
+        raise
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close the half-written sheets of an aborted export and remove their temp files."""
+    for sheet in workbook.worksheets:
+        with contextlib.suppress(Exception):
+            sheet.close()
+        writer = getattr(sheet, "_writer", None)
+        out = getattr(writer, "out", None)
+        if isinstance(out, str):
+            with contextlib.suppress(OSError):
+                os.remove(out)
+
+
+def _write(
+    workbook: Workbook,
+    target: Path,
+    about: Sequence[tuple[str, Any]],
+    sheets: Iterable[SheetData],
+    progress: Progress | None,
+) -> dict[str, int]:
     workbook.properties.creator = "INL Desktop"
     workbook.properties.lastModifiedBy = None
     counts: dict[str, int] = {}

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop import __version__
+from inl_desktop.gui.export_page import ExportPage
 from inl_desktop.gui.overview import OverviewPage
 from inl_desktop.gui.reference_page import ReferenceListsPage
 from inl_desktop.gui.seizure_page import SeizurePage
@@ -29,7 +30,7 @@ from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
 UNDO_TIMEOUT_MS = 30_000
-REFERENCE_AREA = 3
+REFERENCE_AREA = 4
 
 
 class MainWindow(QMainWindow):
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.overview = OverviewPage(self)
         self.seizures = SeizurePage(ctx, self)
         self.trainings = TrainingPage(ctx, self)
+        self.export = ExportPage(ctx, self)
         # Built when first shown: it counts how often every code is used.
         self._reference_lists: ReferenceListsPage | None = None
         self._reference_slot = QWidget(self)
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
                 ("Overview", self.overview),
                 ("Seizures", self.seizures),
                 ("Trainings", self.trainings),
+                ("Export for HQ", self.export),
                 ("Reference lists", self._reference_slot),
             ),
             start=1,
@@ -126,7 +129,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
 
     def show_area(self, row: int) -> None:
-        """Switch to an area (0 overview, 1 seizures, 2 trainings, 3 reference lists)."""
+        """Switch to an area (0 overview, 1 seizures, 2 trainings, 3 export, 4 lists)."""
         self.navigation.setCurrentRow(row)
         self.pages.currentWidget().setFocus()
 
@@ -218,6 +221,7 @@ class MainWindow(QMainWindow):
                 return
         self.seizures.wait_for_totals()
         self.trainings.wait_for_totals()
+        self.export.task.wait()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -74,3 +75,89 @@ class LatestOnly(QObject):
     def _on_relay_failed(self, ticket: int, message: str) -> None:
         if ticket == self._ticket:
             self.failed.emit(message)
+
+
+class Cancelled(Exception):
+    """Raised inside a task's progress callback when the user pressed Cancel."""
+
+
+class _TaskRelay(QObject):
+    progressed = Signal(int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _TaskJob(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, str], None]], Any], task: Task) -> None:
+        super().__init__()
+        self._work = work
+        self._task = task
+
+    def run(self) -> None:
+        relay = self._task.relay
+        try:
+            result = self._work(self._task.report)
+        except Exception as error:  # delivered to the GUI thread, which decides
+            with contextlib.suppress(RuntimeError):
+                relay.failed.emit(error)
+            return
+        with contextlib.suppress(RuntimeError):
+            relay.succeeded.emit(result)
+
+
+class Task(QObject):
+    """Long work (export, consolidation) in a worker thread, with progress and Cancel.
+
+    ``work(report)`` runs off the GUI thread and must not touch widgets; it calls
+    ``report(done, what)`` now and then, which raises ``Cancelled`` once the user has
+    cancelled. Results and errors (the exception object) come back by signal.
+    """
+
+    progressed = Signal(int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.relay = _TaskRelay(self)
+        self.relay.progressed.connect(self.progressed)
+        self.relay.succeeded.connect(self._on_relay_succeeded)
+        self.relay.failed.connect(self._on_relay_failed)
+        self._cancel = threading.Event()
+        self._running = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+
+    @property
+    def running(self) -> bool:
+        """Whether work is under way."""
+        return self._running
+
+    def start(self, work: Callable[[Callable[[int, str], None]], Any]) -> None:
+        """Run ``work`` in the background."""
+        self._cancel.clear()
+        self._running = True
+        self._pool.start(_TaskJob(work, self))
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report."""
+        self._cancel.set()
+
+    def report(self, done: int, what: str) -> None:
+        """Called by the work (in its thread)."""
+        if self._cancel.is_set():
+            raise Cancelled
+        with contextlib.suppress(RuntimeError):
+            self.relay.progressed.emit(done, what)
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        """Block until the work is done (shutdown and tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def _on_relay_succeeded(self, result: object) -> None:
+        self._running = False
+        self.succeeded.emit(result)
+
+    def _on_relay_failed(self, error: object) -> None:
+        self._running = False
+        self.failed.emit(error)

@@ -380,3 +380,13 @@ def export_workbook(
             )
         )
     return ExportResult(target, rows, since)
+
+
+def recent_exports(ctx: AppContext, limit: int = 50) -> list[ExportRecord]:
+    """The exports recorded in this database, newest first."""
+    with ctx.sessions() as session:
+        return list(
+            session.scalars(
+                select(ExportRecord).order_by(ExportRecord.exported_at.desc()).limit(limit)
+            )
+        )
