@@ -64,6 +64,16 @@ HEADER_NAMES: Mapping[str, tuple[str, ...]] = {
         "nicop",
     ),
 }
+# A header cell not named above is still recognised by one of these words in it
+# ("Name of officer", "CNIC of participant"), unless it names a relative.
+HEADER_WORDS: Mapping[str, frozenset[str]] = {
+    "national_id": frozenset({"cnic", "nic", "nicop"}),
+    "sex": frozenset({"sex", "gender"}),
+    "agency": frozenset({"agency", "department", "dept", "organisation", "organization"}),
+    "rank": frozenset({"rank", "designation", "grade"}),
+    "full_name": frozenset({"name", "names", "participant", "participants"}),
+}
+RELATIVES = frozenset({"father", "fathers", "husband", "husbands", "guardian", "s o", "d o", "w o"})
 # What a sex cell may say, folded, and the code it stands for.
 SEX_WORDS = {
     "f": "F",
@@ -144,6 +154,17 @@ def _header_lookup(catalog: Catalog) -> dict[str, str]:
     return lookup
 
 
+def _header_key(cell: str, lookup: Mapping[str, str]) -> str | None:
+    """The column a header cell names, if any."""
+    folded = fold(cell)
+    if folded in lookup:
+        return lookup[folded]
+    words = set(folded.split())
+    if any(f" {relative} " in f" {folded} " for relative in RELATIVES):
+        return None
+    return next((key for key, keys in HEADER_WORDS.items() if words & keys), None)
+
+
 def _column_label(key: str, catalog: Catalog) -> str:
     if key == "national_id" and catalog.national_id_name != PERSON[key].label:
         return f"{PERSON[key].label} ({catalog.national_id_name})"
@@ -180,7 +201,7 @@ def parse_pasted_roster(text: str, catalog: Catalog) -> PastedRoster:
         return result
     lookup = _header_lookup(catalog)
     first_row, first = numbered[0]
-    recognised = [lookup.get(fold(cell)) for cell in first]
+    recognised = [_header_key(cell, lookup) for cell in first]
     columns: dict[str, int]
     labels: dict[str, str]
     if sum(1 for key in recognised if key is not None) >= 2 or (

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from inl_desktop import __version__
 from inl_desktop.gui.export_page import ExportPage
 from inl_desktop.gui.overview import OverviewPage
+from inl_desktop.gui.people_page import PeoplePage
 from inl_desktop.gui.reference_page import ReferenceListsPage
 from inl_desktop.gui.seizure_page import SeizurePage
 from inl_desktop.gui.training_page import TrainingPage
@@ -30,7 +31,7 @@ from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
 UNDO_TIMEOUT_MS = 30_000
-REFERENCE_AREA = 4
+REFERENCE_AREA = 5
 
 
 class MainWindow(QMainWindow):
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.overview = OverviewPage(self)
         self.seizures = SeizurePage(ctx, self)
         self.trainings = TrainingPage(ctx, self)
+        self.people = PeoplePage(ctx, self)
         self.export = ExportPage(ctx, self)
         # Built when first shown: it counts how often every code is used.
         self._reference_lists: ReferenceListsPage | None = None
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
                 ("Overview", self.overview),
                 ("Seizures", self.seizures),
                 ("Trainings", self.trainings),
+                ("People", self.people),
                 ("Export for HQ", self.export),
                 ("Reference lists", self._reference_slot),
             ),
@@ -101,6 +104,10 @@ class MainWindow(QMainWindow):
         self.seizures.seizure_deleted.connect(self._on_seizures_seizure_deleted)
         self.trainings.records_changed.connect(self.refresh)
         self.trainings.training_deleted.connect(self._on_trainings_training_deleted)
+        self.trainings.records_changed.connect(self.people.reload)
+        self.people.records_changed.connect(self.refresh)
+        self.people.records_changed.connect(self.trainings.refresh_reference_lists)
+        self.people.person_deleted.connect(self._on_people_person_deleted)
 
         self.resize(1200, 720)
         self._restore_layout()
@@ -116,6 +123,7 @@ class MainWindow(QMainWindow):
             page = ReferenceListsPage(self._ctx, self)
             page.lists_changed.connect(self.seizures.refresh_reference_lists)
             page.lists_changed.connect(self.trainings.refresh_reference_lists)
+            page.lists_changed.connect(self.people.refresh_reference_lists)
             index = self.pages.indexOf(self._reference_slot)
             self.pages.insertWidget(index, page)
             self.pages.removeWidget(self._reference_slot)
@@ -129,7 +137,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
 
     def show_area(self, row: int) -> None:
-        """Switch to an area (0 overview, 1 seizures, 2 trainings, 3 export, 4 lists)."""
+        """Switch to an area: 0 overview, 1 seizures, 2 trainings, 3 people, 4 export, 5 lists."""
         self.navigation.setCurrentRow(row)
         self.pages.currentWidget().setFocus()
 
@@ -176,6 +184,9 @@ class MainWindow(QMainWindow):
             f"Deleted training session {description}", lambda: self.trainings.restore(uuid)
         )
 
+    def _on_people_person_deleted(self, uuid: str, name: str) -> None:
+        self.offer_undo(f"Deleted {name} from the directory", lambda: self.people.restore(uuid))
+
     def _on_undo_button_clicked(self) -> None:
         undo, self._undo = self._undo, None
         self.undo_button.setVisible(False)
@@ -219,9 +230,13 @@ class MainWindow(QMainWindow):
             if page.stack.currentWidget() is page.form and not page.form.confirm_discard():
                 event.ignore()
                 return
+        if not self.people.confirm_close():
+            event.ignore()
+            return
         self.seizures.wait_for_totals()
         self.trainings.wait_for_totals()
         self.export.task.wait()
+        self.people.wait_for_counts()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
@@ -229,4 +244,5 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/area", self.navigation.currentRow())
         self.seizures.save_layout()
         self.trainings.save_layout()
+        self.people.save_layout()
         super().closeEvent(event)

@@ -106,7 +106,11 @@ def parse_cell(
 
 
 class PartModel(QAbstractTableModel):
-    """Rows of parts; cells show labels for codes and choices, and problems when marked."""
+    """Rows of parts; cells show labels for codes and choices, and problems when marked.
+
+    ``version`` rises with every change of what the rows hold (not of the marks), so
+    a form can keep what it read from them until they change.
+    """
 
     cell_edited = Signal(int, str)
 
@@ -117,6 +121,7 @@ class PartModel(QAbstractTableModel):
         self.lookups: dict[str, dict[str, str]] = {}
         self._rows: list[GridRow] = []
         self._problems: dict[tuple[int, str], str] = {}
+        self.version = 0
         self._column_of = {column.name: n for n, column in enumerate(self.columns)}
 
     # -- content -----------------------------------------------------------------
@@ -124,6 +129,7 @@ class PartModel(QAbstractTableModel):
     def set_catalog(self, catalog: Catalog) -> None:
         """The reference lists whose labels the cells show."""
         self.beginResetModel()
+        self.version += 1
         self.catalog = catalog
         lists = {c.field.reference_list for c in self.columns if c.field.reference_list}
         self.lookups = {name: code_lookup(catalog, name) for name in lists if name}
@@ -136,6 +142,7 @@ class PartModel(QAbstractTableModel):
     def set_rows(self, rows: list[GridRow]) -> None:
         """Show exactly ``rows``."""
         self.beginResetModel()
+        self.version += 1
         self._rows = rows
         self._problems = {}
         self.endResetModel()
@@ -145,6 +152,7 @@ class PartModel(QAbstractTableModel):
         first = len(self._rows)
         if rows:
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self.version += 1
             self._rows.extend(rows)
             self.endInsertRows()
         return first
@@ -152,12 +160,14 @@ class PartModel(QAbstractTableModel):
     def remove_row(self, row: int) -> None:
         """Remove one row."""
         self.beginRemoveRows(QModelIndex(), row, row)
+        self.version += 1
         del self._rows[row]
         self._problems = {}
         self.endRemoveRows()
 
     def row_changed(self, row: int) -> None:
         """Repaint a row whose values were changed from outside."""
+        self.version += 1
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
 
@@ -248,6 +258,7 @@ class PartModel(QAbstractTableModel):
         text = None if value is None else str(value).strip() or None
         row.touched.add(column.name)
         if row.values.get(column.name) != text:
+            self.version += 1
             row.values[column.name] = text
             self.dataChanged.emit(index, index)
         self.cell_edited.emit(index.row(), column.name)
@@ -273,6 +284,24 @@ class PartModel(QAbstractTableModel):
         return None
 
 
+class _CellCodeComboBox(CodeComboBox):
+    """A code list as a grid cell's editor: Tab moves to the next cell.
+
+    Tab in the open completion list reaches the combo only through this (the list
+    hands the key to the combo's line, which asks its parent for the next field).
+    """
+
+    def __init__(self, delegate: PartDelegate, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._delegate = delegate
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        hint = QAbstractItemDelegate.EndEditHint
+        self._delegate.commitData.emit(self)
+        self._delegate.closeEditor.emit(self, hint.EditNextItem if next else hint.EditPreviousItem)
+        return True
+
+
 class PartDelegate(QStyledItemDelegate):
     """Editors by field type: a choice list, a code list you can type into, or a line."""
 
@@ -291,7 +320,7 @@ class PartDelegate(QStyledItemDelegate):
                 combo.addItem(label, code)
             editor = combo
         elif definition.type is FieldType.CODE and definition.reference_list:
-            code_combo = CodeComboBox(parent)
+            code_combo = _CellCodeComboBox(self, parent)
             code_combo.setMinimumContentsLength(8)
             current = index.data(Qt.ItemDataRole.EditRole)
             keep = (
@@ -347,7 +376,8 @@ class PartDelegate(QStyledItemDelegate):
 
 
 class PartView(QTableView):
-    """The grid: typing starts editing, Tab walks the cells and leaves after the last.
+    """The grid: typing starts editing, Tab walks the cells and leaves after the last,
+    Delete clears the selected cells, Ctrl+D fills them down.
 
     ``paste_requested`` fires on Ctrl+V when no cell is being edited.
     """
@@ -427,7 +457,33 @@ class PartView(QTableView):
             self._clear_selected()
             event.accept()
             return
+        if event.key() == Qt.Key.Key_D and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            self.fill_down()
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def fill_down(self) -> None:
+        """Ctrl+D as in a spreadsheet: the top selected cell of each column is copied
+        into the cells selected below it (a single cell takes the one above)."""
+        model = self.model()
+        if model is None:
+            return
+        by_column: dict[int, list[int]] = {}
+        for index in self.selectedIndexes() or [self.currentIndex()]:
+            if index.isValid():
+                by_column.setdefault(index.column(), []).append(index.row())
+        for column, selected in by_column.items():
+            selected.sort()
+            if len(selected) == 1:
+                selected = [selected[0] - 1, selected[0]]
+            if selected[0] < 0:
+                continue
+            value = model.index(selected[0], column).data(Qt.ItemDataRole.EditRole)
+            for row in selected[1:]:
+                index = model.index(row, column)
+                if index.flags() & Qt.ItemFlag.ItemIsEditable:
+                    model.setData(index, value, Qt.ItemDataRole.EditRole)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         if self._at_edge(next):

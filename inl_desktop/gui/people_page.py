@@ -8,7 +8,7 @@ Ctrl+M merges the two selected rows (or asks for the other person when one is).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from inl_desktop.store.people_list import (
 )
 
 SETTINGS_HEADER = "people_list/header"
+COUNT_DELAY_MS = 150
 _TYPICAL = {
     "full_name": "Muhammad Abdullah Khan Afridi",
     "sex": "Female",
@@ -175,6 +176,10 @@ class PeoplePage(QWidget):
         layout.addLayout(footer)
 
         self._counter = LatestOnly(self)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._start_count)
         self._counter.result_ready.connect(self._on_counter_result_ready)
         self._counter.failed.connect(self._on_counter_failed)
         for keys, slot in (("Ctrl+N", self.new_person), ("Ctrl+M", self.merge_selected)):
@@ -285,6 +290,9 @@ class PeoplePage(QWidget):
 
     def wait_for_counts(self) -> None:
         """Block until the count is computed (shutdown, tests and benchmarks)."""
+        if self._count_timer.isActive():
+            self._count_timer.stop()
+            self._start_count()
         self._counter.wait()
 
     def confirm_close(self) -> bool:
@@ -316,9 +324,14 @@ class PeoplePage(QWidget):
         self.apply_filter(filter_)
 
     def _on_model_query_changed(self) -> None:
+        # Counted when typing pauses: every keystroke updates the list, and counting
+        # each one would only compete with showing it.
+        self.count_label.setText("Counting…")
+        self._count_timer.start()
+
+    def _start_count(self) -> None:
         engine = self._ctx.engine
         filter_ = self.model.current_filter
-        self.count_label.setText("Counting…")
 
         def count() -> int:
             with engine.connect() as connection:

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -37,11 +37,16 @@ from inl_desktop.domain.errors import UserError, ValidationFailed
 from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON, SEX, FieldType
 from inl_desktop.domain.validation import validate_person
 from inl_desktop.gui.history_view import HistoryView
-from inl_desktop.gui.seizure_fields import (
+from inl_desktop.gui.record_form import (
     INVALID_STYLE,
     Marker,
+    add_shortcuts,
+    ask_unsaved,
+    field_inputs,
     load_ui,
     read_field,
+    settle_code,
+    show_start,
     with_mnemonics,
     write_field,
 )
@@ -81,7 +86,7 @@ class PersonDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._catalog = ctx.catalog()
-        ui = load_ui("person_form", self)
+        ui = load_ui("person_form", self, (HistoryView,))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(ui)
@@ -93,11 +98,7 @@ class PersonDialog(QDialog):
         self.history_view: HistoryView = ui.findChild(HistoryView, "historyTable")
         self.save_button: QPushButton = ui.findChild(QPushButton, "saveButton")
         self.close_button: QPushButton = ui.findChild(QPushButton, "closeButton")
-        self.inputs: dict[str, QWidget] = {
-            str(widget.property("field")): widget
-            for widget in ui.findChildren(QWidget)
-            if widget.property("field")
-        }
+        self.inputs: dict[str, QWidget] = field_inputs(ui)
         missing = set(PERSON.names) - set(self.inputs)
         assert not missing, f"ui/person_form.ui has no input for {sorted(missing)}"
         self._uuid: str | None = None
@@ -116,8 +117,7 @@ class PersonDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        save = QShortcut(QKeySequence("Ctrl+S"), self)
-        save.activated.connect(self.save)
+        add_shortcuts(self, [("Ctrl+S", self.save)])
         self.resize(560, 480)
         self.new_record()
 
@@ -181,7 +181,9 @@ class PersonDialog(QDialog):
         for name, widget in self.inputs.items():
             if isinstance(widget, CodeComboBox):
                 widget.editTextChanged.connect(self._on_input_changed)
-                widget.lineEdit().editingFinished.connect(lambda n=name: self._touch(n))
+                widget.lineEdit().editingFinished.connect(
+                    lambda n=name, w=widget: self._on_code_combo_finished(n, w)
+                )
                 widget.activated.connect(lambda _i, n=name: self._touch(n))
             elif isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(lambda _i, n=name: self._touch(n))
@@ -228,6 +230,9 @@ class PersonDialog(QDialog):
     def save(self) -> bool:
         """Save the person; False when refused, cancelled or an existing one is opened."""
         self._all_touched = True
+        for widget in self.inputs.values():
+            if isinstance(widget, CodeComboBox):
+                settle_code(widget)
         draft, problems = self._check()
         self._show_marks(problems)
         if problems:
@@ -285,19 +290,7 @@ class PersonDialog(QDialog):
 
     def _ask_unsaved(self) -> str:
         """The answer: "save", "discard" or "cancel"."""
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "This person has changes that are not saved. Save them?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        return {
-            QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard",
-        }.get(answer, "cancel")
+        return ask_unsaved(self, "This person")
 
     def _show_problems(self, messages: list[str]) -> None:
         listed = "\n".join(f"• {message}" for message in messages)
@@ -367,6 +360,9 @@ class PersonDialog(QDialog):
                 write_field(
                     field, self.inputs[field.name], getattr(draft, field.name), self._catalog
                 )
+            for widget in self.inputs.values():
+                if isinstance(widget, CodeComboBox):
+                    show_start(widget)
         finally:
             self._populating = False
         self._loaded = copy.deepcopy(draft)
@@ -452,6 +448,10 @@ class PersonDialog(QDialog):
 
     def _on_input_changed(self, *_args: object) -> None:
         self._refresh()
+
+    def _on_code_combo_finished(self, name: str, combo: CodeComboBox) -> None:
+        settle_code(combo)
+        self._touch(name)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         self._refresh_history_if_shown()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,7 +30,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from inl_desktop.domain.drafts import PersonDraft, TrainingDraft
+from inl_desktop.domain.drafts import (
+    AttendanceCountDraft,
+    EnrollmentDraft,
+    PersonDraft,
+    TrainingDraft,
+)
 from inl_desktop.domain.errors import FieldError, UserError, ValidationFailed
 from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING, FieldType
 from inl_desktop.domain.roster import (
@@ -90,6 +96,7 @@ KEPT_FIELDS = (
 )
 ROSTER, COUNTS = "roster", "counts"
 PART_NAMES = {ROSTER: "Participant", COUNTS: "Count"}
+ADD_ROW_TEXT = {ROSTER: "Add participant", COUNTS: "Add count"}
 HISTORY_PARTS = {"enrollments": ("Participant", ENROLLMENT), "counts": ("Count", ATTENDANCE_COUNT)}
 MAX_NAMES_WARNED = 8
 GRID_ORDER = 10_000
@@ -98,6 +105,19 @@ QLabel#vettingWarning { color: #8a4b00; background: #fff6e0; padding: 3px; }
 QLabel#pasteReport { padding: 3px; }
 QLabel#pasteReport[flagged="true"] { color: #b00020; font-style: normal; }
 """
+
+
+@dataclass(frozen=True)
+class GridReading:
+    """What the visible grid holds, read and checked: its parts (enrollments or counts),
+    the persons it creates, each part's grid row, the cells that could not be read,
+    and the rules the parts break."""
+
+    parts: list[EnrollmentDraft] | list[AttendanceCountDraft]
+    new_people: list[PersonDraft]
+    rows: list[int]
+    unreadable: list[Problem]
+    errors: list[Problem]
 
 
 class TrainingForm(QWidget):
@@ -142,6 +162,7 @@ class TrainingForm(QWidget):
         self._history_stale = True
         self._problems: list[Problem] = []
         self._last_draft = TrainingDraft()
+        self._grid_cache: tuple[tuple[str, int], GridReading] | None = None
         self._confirmed_new: set[str] = set()
         self._marker = Marker()
         self._label_fields(ui)
@@ -293,19 +314,24 @@ class TrainingForm(QWidget):
             self._show_problems([problem.text for problem in self._problems])
             self._focus_problem(self._problems[0])
             return False
-        grid_rows = self._grid().rows()
-        parts = draft.enrollments if self._mode == ROSTER else draft.counts
+        grid = self._grid()
         # New parts get their UUIDs here, so the form knows them without a reload.
+        parts = [copy.copy(part) for part in self._parts_of(draft)]
         for part in parts:
             part.uuid = part.uuid or new_uuid()
+        if self._mode == ROSTER:
+            draft = replace(draft, enrollments=parts)
+        else:
+            draft = replace(draft, counts=parts)
         try:
-            saved = save_session_with_roster(self._ctx, copy.deepcopy(draft), new_people)
+            saved = save_session_with_roster(self._ctx, _copied(draft), new_people)
         except ValidationFailed as error:
             self._show_problems([self._error_text(e, rows) for e in error.errors])
             return False
         except UserError as error:
             self._show_error(str(error))
             return False
+        grid_rows = grid.rows()
         for row, part in zip(rows, parts, strict=True):
             grid_rows[row].uuid = part.uuid
         created = {person.uuid: person for person in new_people}
@@ -315,8 +341,15 @@ class TrainingForm(QWidget):
                 self.roster_grid.became_stored(row, person)
         self._uuid, self._revision = saved.uuid, saved.revision
         draft.uuid, draft.revision = saved.uuid, saved.revision
-        self._loaded = draft
+        assert grid.part_model is not None
+        # What the grid now reads as: the parts just saved, no one left to create.
+        self._grid_cache = (
+            (self._mode, grid.part_model.version),
+            GridReading(list(parts), [], rows, [], []),  # type: ignore[arg-type]
+        )
+        self._loaded = _copied(draft)
         self._loaded_people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
+        self._show_paste_report([], False)
         self._baseline = self._state()
         self._show_title()
         self._history_stale = True
@@ -407,38 +440,73 @@ class TrainingForm(QWidget):
             if message is not None:
                 problems.append(Problem(field.name, None, message))
             setattr(draft, field.name, value)
+        reading = self._grid_reading()
+        if self._mode == COUNTS:
+            draft.counts = list(reading.parts)  # type: ignore[arg-type]
+        else:
+            draft.enrollments = list(reading.parts)  # type: ignore[arg-type]
+        return draft, list(reading.new_people), problems + reading.unreadable, reading.rows
+
+    def _grid_reading(self) -> GridReading:
+        """The visible grid read and checked, kept until its content changes (typing in
+        a session field does not read 300 participants again)."""
+        grid = self._grid()
+        assert grid.part_model is not None
+        key = (self._mode, grid.part_model.version)
+        if self._grid_cache is not None and self._grid_cache[0] == key:
+            return self._grid_cache[1]
         part = PART_NAMES[self._mode]
+        parts_draft = TrainingDraft()
         new_people: list[PersonDraft] = []
         if self._mode == COUNTS:
             counts, grid_problems = self.counts_grid.read()
-            draft.counts = [count for _, count in counts]
+            parts_draft.counts = [count for _, count in counts]
             rows = [row for row, _ in counts]
         else:
             enrollments, new_people, grid_problems = self.roster_grid.read()
-            draft.enrollments = [enrollment for _, enrollment in enrollments]
+            parts_draft.enrollments = [enrollment for _, enrollment in enrollments]
             rows = [row for row, _ in enrollments]
-        problems += [Problem(field, row, message, part) for row, field, message in grid_problems]
-        return draft, new_people, problems, rows
+        unreadable = [Problem(field, row, message, part) for row, field, message in grid_problems]
+        # A draft holding only the parts breaks only the parts' rules.
+        errors = [
+            e
+            for e in validate_training(parts_draft, self._catalog, self._ctx.today())
+            if e.row is not None
+        ]
+        if self._mode == ROSTER:
+            people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
+            people.update({p.uuid: p for p in new_people if p.uuid})
+            new = {p.uuid for p in new_people if p.uuid}
+            errors += roster_people_errors(parts_draft, people, new, self._catalog)
+        keys = {problem.key for problem in unreadable}
+        broken = [self._problem_of(error, rows, part) for error in errors]
+        reading = GridReading(
+            parts=parts_draft.counts if self._mode == COUNTS else parts_draft.enrollments,
+            new_people=new_people,
+            rows=rows,
+            unreadable=unreadable,
+            errors=[problem for problem in broken if problem.key not in keys],
+        )
+        self._grid_cache = (key, reading)
+        return reading
 
     def _check(self) -> tuple[TrainingDraft, list[PersonDraft], list[int]]:
         """Read the form and find every problem (kept in ``_problems``, in form order)."""
         draft, new_people, problems, rows = self._read()
         unreadable = {problem.key for problem in problems}
-        errors = validate_training(draft, self._catalog, self._ctx.today())
-        if self._mode == ROSTER:
-            people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
-            people.update({p.uuid: p for p in new_people if p.uuid})
-            new = {p.uuid for p in new_people if p.uuid}
-            errors += roster_people_errors(draft, people, new, self._catalog)
-        part = PART_NAMES[self._mode]
-        for error in errors:
-            problem = self._problem_of(error, rows, part)
+        session_only = replace(draft, enrollments=[], counts=[])
+        for error in validate_training(session_only, self._catalog, self._ctx.today()):
+            problem = self._problem_of(error, rows, PART_NAMES[self._mode])
             if problem.key not in unreadable:
                 problems.append(problem)
+        problems += self._grid_reading().errors
         problems.sort(key=self._position)
         self._problems = problems
         self._last_draft = draft
         return draft, new_people, rows
+
+    def _parts_of(self, draft: TrainingDraft) -> list[EnrollmentDraft] | list[AttendanceCountDraft]:
+        return draft.enrollments if self._mode == ROSTER else draft.counts
 
     def _problem_of(self, error: FieldError, rows: list[int], part: str) -> Problem:
         if error.row is None:
@@ -609,7 +677,7 @@ class TrainingForm(QWidget):
             self._show_paste_report([], False)
         finally:
             self._populating = False
-        self._loaded = copy.deepcopy(draft)
+        self._loaded = _copied(draft)
         self._loaded_people = dict(people)
         self._confirmed_new.clear()
         self._show_title()
@@ -631,6 +699,11 @@ class TrainingForm(QWidget):
         self._stack.setCurrentWidget(self._grid().parentWidget())
         for name in ("pickButton", "pasteButton"):
             self.buttons[name].setVisible(self._mode == ROSTER)
+        add = self.buttons["addRowButton"]
+        text = ADD_ROW_TEXT[self._mode]
+        if add.accessibleName() != text:
+            add.setText(text)
+            add.setAccessibleName(text)
         if self._mode != ROSTER:
             self.vetting_label.hide()
             self.paste_report_label.hide()
@@ -802,12 +875,13 @@ class TrainingForm(QWidget):
         )
         picker.person_chosen.connect(lambda person: self._on_picker_person_chosen(person, at))
         picker.new_person_requested.connect(lambda name: self._on_picker_new_person(name, at))
+        picker.rejected.connect(self._back_from_picker)
         picker.finished.connect(picker.deleteLater)
         self.picker = picker
         picker.open()
 
     def _on_picker_person_chosen(self, person: PersonDraft, at: int | None) -> None:
-        self.picker = None
+        self._back_from_picker()
         enrolled = self.roster_grid.row_of_person(person.uuid or "")
         if enrolled is not None:
             self._show_paste_report(
@@ -824,7 +898,7 @@ class TrainingForm(QWidget):
         self._focus_cell(self.roster_grid, row, "audience")
 
     def _on_picker_new_person(self, name: str, at: int | None) -> None:
-        self.picker = None
+        self._back_from_picker()
         rows = self.roster_grid.rows()
         if at is None or at >= len(rows) or not self.roster_grid.is_open_for_a_person(at):
             at = self.roster_grid.add_new_person()
@@ -832,6 +906,11 @@ class TrainingForm(QWidget):
         if name:
             self.roster_grid.model().setData(index, name)
         self._focus_cell(self.roster_grid, at, "sex" if name else "full_name")
+
+    def _back_from_picker(self) -> None:
+        self.picker = None
+        # Not every window system gives the keyboard back to the form by itself.
+        self.window().activateWindow()
 
     def _on_paste_requested(self) -> None:
         if self._mode != ROSTER:
@@ -905,6 +984,15 @@ class TrainingForm(QWidget):
             if same_person(person, other):
                 return n
         return None
+
+
+def _copied(draft: TrainingDraft) -> TrainingDraft:
+    """A copy of ``draft`` whose parts may be changed apart (their values are immutable)."""
+    return replace(
+        draft,
+        enrollments=[copy.copy(part) for part in draft.enrollments],
+        counts=[copy.copy(part) for part in draft.counts],
+    )
 
 
 def _person_line(person: PersonDraft, agency: str) -> str:

@@ -21,11 +21,12 @@ from inl_desktop.domain.validation import validate_training
 from inl_desktop.services import persons as person_service
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import Saved, log_changes, snapshot, stamp_new
-from inl_desktop.services.trainings import draft_of, load_row, write_training
+from inl_desktop.services.trainings import load_row, read_draft, write_training
 from inl_desktop.store.models import Person
 from inl_desktop.store.people_list import search_people
 
 _PERSON_FIELDS = tuple(f.name for f in PERSON if f.name != "status")
+_PERSONS = Person.__table__
 SEARCH_LIMIT = 50
 
 
@@ -68,9 +69,15 @@ def _person_draft(person: Person) -> PersonDraft:
 def load_session(ctx: AppContext, uuid: str) -> LoadedSession:
     """The stored session ``uuid`` and its participants (RecordNotFound if none)."""
     with ctx.sessions() as session:
-        row = load_row(session, uuid)
-        people = {e.person.uuid: _person_draft(e.person) for e in row.enrollments}
-        return LoadedSession(draft_of(row), people)
+        draft = read_draft(session, load_row(session, uuid))
+        wanted = [e.person_uuid for e in draft.enrollments if e.person_uuid]
+        people = {}
+        if wanted:
+            columns = [_PERSONS.c[name] for name in (*_PERSON_FIELDS, "uuid", "revision", "status")]
+            for values in session.execute(select(*columns).where(_PERSONS.c.uuid.in_(wanted))):
+                person = PersonDraft(**values._asdict())
+                people[values.uuid] = person
+        return LoadedSession(draft, people)
 
 
 def search_directory(

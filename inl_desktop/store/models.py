@@ -335,6 +335,10 @@ class Person(RecordColumns, Base):
         deleted_index("persons"),
         Index("ix_persons_full_name", "full_name"),
         Index("ix_persons_agency", "agency"),
+        Index("ix_persons_sex_name", "sex", "full_name"),
+        Index("ix_persons_province_name", "province", "full_name"),
+        Index("ix_persons_rank", "rank"),
+        Index("ix_persons_unit", "unit"),
     )
 
     full_name: Mapped[str] = mapped_column(String(200))
@@ -363,6 +367,7 @@ class Enrollment(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "person_id"),
         Index("ix_enrollments_audience", "audience"),
+        Index("ix_enrollments_person_session", "person_id", "session_id"),
         CheckConstraint(
             "completion IS NULL OR completion IN "
             "('completed', 'partial', 'did_not_finish', 'no_show')",

@@ -129,6 +129,14 @@ def test_the_list_shows_labels_and_numbers_of_trainings(
     assert count_text(qtbot, page) == "3 persons"
 
 
+def test_the_count_follows_when_typing_pauses(
+    qtbot: QtBot, page: PeoplePage, people: dict[str, str]
+) -> None:
+    qtbot.keyClicks(page.search_edit, "khan")
+    assert page.count_label.text() == "Counting…"
+    qtbot.waitUntil(lambda: page.count_label.text() == "2 persons", timeout=5000)
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [

@@ -1,0 +1,229 @@
+"""Headquarters consolidation: merge the posts' exchange workbooks into this database.
+
+The HQ database is an ordinary INL Desktop database with its own post (say PK-HQ);
+merged records keep the post code they were made at. For each workbook, in order:
+
+1. the file is checked and read (``exchange.reader``): a workbook that is not an
+   exchange workbook of this country program, or is hostile, is refused whole with a
+   message, and nothing of it is merged;
+2. its rows are gathered into records and checked with the domain rules of the
+   forms; a record with a problem in any of its rows is not merged and its problems
+   are reported (sheet, row, column, reason);
+3. the other records are merged by UUID in ONE transaction (``services.merge``): new
+   ones added, a higher revision replaces the stored record with its parts, a lower
+   revision or the same content changes nothing, the same revision with different
+   content is a conflict kept in ``merge_conflicts`` for a person to decide (HQ keeps
+   its copy), and tombstones soft-delete. The change log records every change, by the
+   HQ user, naming the source file. Merging the same workbook twice changes nothing.
+
+The database is backed up once per run, before the first workbook. Progress is
+reported through ``progress(files done, what)``; an exception raised by it (a Cancel)
+rolls back the workbook being merged and ends the run; workbooks merged before stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from inl_desktop.domain.errors import UserError
+from inl_desktop.exchange import format as fmt
+from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, open_workbook
+from inl_desktop.exchange.safety import WorkbookRefused, require_defused_xml
+from inl_desktop.services import merge_seizures, merge_trainings
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.hq_report import summary_report
+from inl_desktop.services.merge import KindTable, MergeRun, apply_tombstones, read_tombstones
+from inl_desktop.store.migrate import backup_database, backups_dir
+from inl_desktop.store.reference import country_program
+
+__all__ = [
+    "COUNT_KEYS",
+    "ConsolidationResult",
+    "FileResult",
+    "Progress",
+    "RowProblem",
+    "consolidate",
+    "summary_report",
+]
+
+Progress = Callable[[int, str], None]
+"""(workbooks done so far, what is being done) -> None; may raise to cancel."""
+
+COUNT_KEYS = ("added", "updated", "unchanged", "deleted", "conflicts", "rejected")
+KINDS: dict[str, KindTable] = {
+    merge_seizures.KIND: merge_seizures.TABLE,
+    merge_trainings.TRAINING_KIND: merge_trainings.TABLE,
+    merge_trainings.PERSON_KIND: merge_trainings.PERSON_TABLE,
+}
+BULK_CACHE_KIB = 65_536
+
+
+class ConsolidationRefused(UserError):
+    """The run cannot start (no files, an HQ database without a post...)."""
+
+
+@dataclass
+class FileResult:
+    """What one workbook did: records added, updated, unchanged, deleted (tombstones),
+    in conflict; rows rejected; or the error that refused the whole file."""
+
+    file: Path
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    error: str | None = None
+    post_code: str | None = None
+
+    @property
+    def merged(self) -> bool:
+        """Whether the workbook went in (rows may still have been rejected)."""
+        return self.error is None
+
+    def counts(self) -> dict[str, int]:
+        """The figures by key; a file refused whole counts as one rejection."""
+        rejected = len(self.rejected) if self.error is None else max(1, len(self.rejected))
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+            "rejected": rejected,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"file", "added", "updated", "unchanged", "deleted", "conflicts", "rejected"}``."""
+        return {"file": str(self.file), **self.counts()}
+
+
+@dataclass
+class ConsolidationResult:
+    """The result of every workbook of a run, and the backup made before it."""
+
+    files: list[FileResult]
+    backup: Path | None = None
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """The figures of all workbooks added up."""
+        totals = dict.fromkeys(COUNT_KEYS, 0)
+        for result in self.files:
+            for key, value in result.counts().items():
+                totals[key] += value
+        return totals
+
+    @property
+    def everything_merged(self) -> bool:
+        """Every workbook went in and no row was rejected (``consolidate`` exits 0)."""
+        return all(result.merged and not result.rejected for result in self.files)
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"files": [...], "totals": {...}}`` as ``consolidate --json`` prints it."""
+        return {"files": [result.as_json() for result in self.files], "totals": self.totals}
+
+
+def consolidate(
+    ctx: AppContext, files: Sequence[Path], progress: Progress | None = None
+) -> ConsolidationResult:
+    """Merge the workbooks into the database, each in its own transaction (see above)."""
+    require_defused_xml()
+    if not files:
+        raise ConsolidationRefused("No workbooks to consolidate")
+    report = progress or (lambda done, what: None)
+    post = ctx.post()
+    program = country_program(post.country)
+    known_posts = {post.country: {p.code for p in program.posts} | {post.code}}
+    backup = _backup(ctx)
+    results: list[FileResult] = []
+    for done, path in enumerate(files):
+        report(done, f"{path.name}: checking")
+        results.append(_merge_file(ctx, path, known_posts, lambda what: report(done, what)))
+    report(len(files), "done")
+    return ConsolidationResult(results, backup)
+
+
+def _backup(ctx: AppContext) -> Path | None:
+    database = ctx.engine.url.database
+    if not database or database == ":memory:":
+        return None
+    source = Path(database)
+    stamp = ctx.now().strftime("%Y%m%dT%H%M%SZ")
+    target = backups_dir(source) / f"{source.stem}-before-consolidation-{stamp}.sqlite"
+    number = 1
+    while target.exists():
+        number += 1
+        target = target.with_name(f"{source.stem}-before-consolidation-{stamp}-{number}.sqlite")
+    return backup_database(source, target)
+
+
+def _merge_file(
+    ctx: AppContext,
+    path: Path,
+    known_posts: dict[str, set[str]],
+    report: Callable[[str], None],
+) -> FileResult:
+    result = FileResult(path)
+    catalog = ctx.catalog()
+    today = ctx.today()
+    try:
+        with open_workbook(path, known_posts) as book:
+            result.post_code = book.about.post_code
+            report(f"{path.name}: reading seizures")
+            seizures = merge_seizures.read_seizures(book, catalog, today)
+            report(f"{path.name}: reading trainings")
+            trainings = merge_trainings.read_trainings(book, catalog, today)
+            deleted = read_tombstones(book.rows(fmt.DELETED), KINDS)
+            rows = {
+                fmt.SEIZURES: seizures.rows,
+                **trainings.rows,
+                fmt.DELETED: deleted.rows,
+                fmt.LISTS: sum(1 for _ in book.rows(fmt.LISTS)),
+            }
+            _check_row_counts(book, rows)
+        report(f"{path.name}: merging")
+        with ctx.engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            run = MergeRun(ctx, connection, path.name)
+            merge_seizures.merge_seizures(run, seizures.events, catalog)
+            person_ids = merge_trainings.merge_persons(
+                run, trainings.persons, trainings.person_fields, book.about.post_code
+            )
+            merge_trainings.merge_trainings(
+                run, trainings.sessions, person_ids, trainings.enrollment_fields
+            )
+            apply_tombstones(run, deleted.tombstones, KINDS)
+            run.finish()
+    except WorkbookRefused as error:
+        result.error = str(error)
+        return result
+    except IntegrityError as error:
+        result.error = (
+            f"{path.name} clashes with records already in the database ({error.orig}); "
+            "nothing of it was merged"
+        )
+        return result
+    tally = run.tally
+    result.added, result.updated, result.unchanged = tally.added, tally.updated, tally.unchanged
+    result.deleted, result.conflicts = tally.deleted, tally.conflicts
+    result.rejected = [*seizures.problems, *trainings.problems, *deleted.problems]
+    return result
+
+
+def _check_row_counts(book: ExchangeWorkbook, rows: dict[str, int]) -> None:
+    """Refuse a workbook whose sheets hold other numbers of rows than About says
+    (a file cut short, or rows deleted by hand)."""
+    for sheet, expected in book.about.row_counts.items():
+        found = rows.get(sheet)
+        if found is not None and found != expected:
+            raise WorkbookRefused(
+                f"{book.path.name}: the About sheet says {sheet} has {expected:,} rows, "
+                f"the sheet has {found:,}; the workbook is incomplete or was edited"
+            )

@@ -1,0 +1,395 @@
+"""Seizures from an exchange workbook: grouped into events, checked, merged by UUID.
+
+Each row of the Seizures sheet is one drug item with its event's columns. The rows of
+one event are gathered (wherever they are on the sheet), checked with the same domain
+rules as the seizure form (``validate_seizure``), and merged: a new event is added, a
+newer revision replaces the stored event with its items, joint agencies and transit
+countries. An event with any problem in any of its rows is not merged at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, select
+
+from inl_desktop.domain.catalog import Catalog
+from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
+from inl_desktop.domain.fields import SEIZURE_EVENT
+from inl_desktop.domain.units import kg_equivalent, kg_to_mg
+from inl_desktop.domain.validation import validate_seizure
+from inl_desktop.exchange import format as fmt
+from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
+from inl_desktop.services.merge import (
+    Audit,
+    KindTable,
+    MergeRun,
+    Outcome,
+    batched,
+    contents,
+    decide,
+    field_problems,
+    lookup,
+    missing,
+    next_id,
+    read_identity,
+    read_uuid,
+)
+from inl_desktop.services.seizures import case_period
+from inl_desktop.store.bulk import BulkInserter
+from inl_desktop.store.models import (
+    SeizureEvent,
+    SeizureItem,
+    SeizureJointAgency,
+    SeizureTransitCountry,
+)
+
+KIND = "seizure"
+SHEET = fmt.SEIZURES
+_FIELDS = SEIZURE_EVENT.names
+_LISTS = ("joint_agencies", "transit_countries")
+_SCALARS = tuple(name for name in _FIELDS if name not in (*_LISTS, "status"))
+# Columns every row of one event repeats (compared to the event's first row).
+_EVENT_KEYS = (
+    "revision",
+    "post_code",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    *_FIELDS,
+    "same_as_uuid",
+)
+_CONTENT = (*_FIELDS, "same_as_uuid")
+_ITEM_CONTENT = ("uuid", "drug", "quantity", "unit")
+_RENAMES = {"items": "item_uuid"}
+_RECORD_COLUMNS = [
+    "id",
+    "uuid",
+    "post_code",
+    "revision",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "status",
+]
+_EVENT_COLUMNS = [*_RECORD_COLUMNS, *_SCALARS, "same_as_uuid"]
+_ITEM_COLUMNS = [
+    "uuid",
+    "event_id",
+    "position",
+    "drug",
+    "quantity",
+    "unit",
+    "kg_equivalent_mg",
+    "quantity_value",
+    "event_start",
+    "agency",
+    "province",
+    "basis",
+    "status",
+    "live",
+]
+
+
+@dataclass
+class IncomingSeizure:
+    """One event read from the workbook; ``rows`` are its items' sheet rows, in order."""
+
+    draft: SeizureDraft
+    audit: Audit
+    rows: list[int]
+
+    @property
+    def uuid(self) -> str:
+        """The event's UUID."""
+        return self.draft.uuid or ""
+
+    @property
+    def revision(self) -> int:
+        """The event's revision at the post."""
+        return self.draft.revision or 0
+
+
+@dataclass
+class _Gathered:
+    """The rows of one event while the sheet is read."""
+
+    first: SheetRow
+    identity: tuple[str, int, str, Audit] | None
+    items: list[tuple[int, int, SeizureItemDraft]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class SeizureSheet:
+    """What the Seizures sheet gave: events to merge, rows refused, rows read."""
+
+    events: list[IncomingSeizure]
+    problems: list[RowProblem]
+    rows: int
+
+
+def read_seizures(book: ExchangeWorkbook, catalog: Catalog, today: date) -> SeizureSheet:
+    """Gather and check the events of the Seizures sheet (see the module docstring)."""
+    gathered: dict[str, _Gathered] = {}
+    loose: list[RowProblem] = []
+    items_seen: dict[str, int] = {}
+    rows = 0
+    for row in book.rows(SHEET):
+        rows += 1
+        values = row.values
+        problems = list(row.problems)
+        event_uuid = read_uuid(SHEET, row, "event_uuid", problems)
+        if event_uuid is None:
+            loose.extend(problems)
+            continue
+        event = gathered.get(event_uuid)
+        if event is None:
+            identity = read_identity(SHEET, row, "event_uuid", problems)
+            event = gathered[event_uuid] = _Gathered(row, identity)
+        else:
+            first = event.first.values
+            changed = next((key for key in _EVENT_KEYS if values[key] != first[key]), None)
+            if changed is not None:
+                problems.append(
+                    RowProblem(
+                        SHEET,
+                        row.number,
+                        changed,
+                        f"Differs from row {event.first.number} of the same seizure",
+                    )
+                )
+        item_uuid = read_uuid(SHEET, row, "item_uuid", problems)
+        if item_uuid is not None:
+            if item_uuid in items_seen:
+                problems.append(
+                    RowProblem(
+                        SHEET,
+                        row.number,
+                        "item_uuid",
+                        f"The same drug item is on row {items_seen[item_uuid]}",
+                    )
+                )
+            items_seen[item_uuid] = row.number
+        item = SeizureItemDraft(values["drug"], values["quantity"], values["unit"], item_uuid)
+        event.items.append((values["item_position"] or 0, row.number, item))
+        event.problems.extend(problems)
+    events: list[IncomingSeizure] = []
+    refused = loose
+    for event in gathered.values():
+        if event.problems or event.identity is None:
+            refused.extend(event.problems)
+            continue
+        incoming = _incoming(event)
+        errors = validate_seizure(incoming.draft, catalog, today)
+        found = field_problems(SHEET, errors, incoming.rows, incoming.rows[0], _RENAMES)
+        found += missing(SHEET, incoming.rows[0], SEIZURE_EVENT, incoming.draft, ("basis",))
+        if found:
+            refused.extend(found)
+            continue
+        events.append(incoming)
+    return SeizureSheet(events, refused, rows)
+
+
+def _incoming(event: _Gathered) -> IncomingSeizure:
+    assert event.identity is not None
+    uuid, revision, status, audit = event.identity
+    values = event.first.values
+    draft = SeizureDraft(status=status, same_as_uuid=values["same_as_uuid"], uuid=uuid)
+    draft.revision = revision
+    for name in _SCALARS:
+        setattr(draft, name, values[name])
+    draft.joint_agencies = values["joint_agencies"]
+    draft.transit_countries = values["transit_countries"]
+    event.items.sort(key=lambda item: (item[0], item[1]))
+    draft.items = [item for _, _, item in event.items]
+    _normalise(draft)
+    return IncomingSeizure(draft, audit, [number for _, number, _ in event.items])
+
+
+def _normalise(draft: SeizureDraft) -> None:
+    """Derive a case's period from its date, as saving a seizure does."""
+    if draft.basis == "case":
+        draft.date_precision = draft.date_precision or "day"
+        if draft.event_date is not None:
+            draft.period_start, draft.period_end = case_period(
+                draft.event_date, draft.date_precision
+            )
+    else:
+        draft.event_date = None
+        draft.date_precision = None
+
+
+def content_of(draft: SeizureDraft) -> dict[str, str]:
+    """What is compared between two copies of an event (audit columns are not)."""
+    return contents(draft, _CONTENT, {"items": (draft.items, _ITEM_CONTENT)})
+
+
+def load_drafts(connection: Connection, ids: Sequence[int]) -> dict[int, SeizureDraft]:
+    """Stored events (deleted ones too) as drafts, by id."""
+    events_table = SeizureEvent.__table__
+    items_table = SeizureItem.__table__
+    joint_table = SeizureJointAgency.__table__
+    transit_table = SeizureTransitCountry.__table__
+    drafts: dict[int, SeizureDraft] = {}
+    for batch in batched(list(ids)):
+        for row in connection.execute(select(events_table).where(events_table.c.id.in_(batch))):
+            values = row._mapping
+            draft = SeizureDraft(
+                status=values["status"],
+                same_as_uuid=values["same_as_uuid"],
+                uuid=values["uuid"],
+                revision=values["revision"],
+            )
+            for name in _SCALARS:
+                setattr(draft, name, values[name])
+            drafts[values["id"]] = draft
+        for row in connection.execute(
+            select(items_table)
+            .where(items_table.c.event_id.in_(batch))
+            .order_by(items_table.c.event_id, items_table.c.position)
+        ):
+            values = row._mapping
+            drafts[values["event_id"]].items.append(
+                SeizureItemDraft(values["drug"], values["quantity"], values["unit"], values["uuid"])
+            )
+        for table, column, name in (
+            (joint_table, "agency", "joint_agencies"),
+            (transit_table, "country", "transit_countries"),
+        ):
+            for event_id, code in connection.execute(
+                select(table.c.event_id, table.c[column])
+                .where(table.c.event_id.in_(batch))
+                .order_by(table.c.event_id, table.c.position)
+            ):
+                draft = drafts[event_id]
+                setattr(draft, name, (*getattr(draft, name), code))
+    return drafts
+
+
+def load_contents(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Stored events' contents by id (for a conflict with a tombstone)."""
+    return {id_: content_of(draft) for id_, draft in load_drafts(connection, ids).items()}
+
+
+def _after_delete(connection: Connection, ids: Sequence[int]) -> None:
+    for batch in batched(list(ids)):
+        connection.exec_driver_sql(
+            f"UPDATE seizure_items SET live = 0 WHERE event_id IN ({', '.join('?' * len(batch))})",
+            tuple(batch),
+        )
+
+
+TABLE = KindTable(cast(Table, SeizureEvent.__table__), load_contents, _after_delete)
+
+
+def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Catalog) -> None:
+    """Merge the events by UUID and revision (see ``merge.decide``)."""
+    connection = run.connection
+    stored = lookup(connection, "seizure_events", [event.uuid for event in events])
+    known = [
+        stored[event.uuid].id
+        for event in events
+        if event.uuid in stored and event.revision >= stored[event.uuid].revision
+    ]
+    drafts = load_drafts(connection, known)
+    replaced: list[int] = []
+    writes: list[tuple[int, IncomingSeizure]] = []
+    new_id = next_id(connection, "seizure_events")
+    for event in events:
+        record = stored.get(event.uuid)
+        outcome = decide(record, event.revision)
+        if outcome is Outcome.ADDED:
+            writes.append((new_id, event))
+            new_id += 1
+            run.added(KIND, event.uuid, event.revision)
+        elif outcome is Outcome.UPDATED:
+            assert record is not None
+            replaced.append(record.id)
+            writes.append((record.id, event))
+            run.updated(
+                KIND,
+                event.uuid,
+                event.revision,
+                content_of(drafts[record.id]),
+                content_of(event.draft),
+            )
+        elif outcome is Outcome.UNCHANGED:
+            run.tally.count(Outcome.UNCHANGED)
+        else:
+            assert record is not None
+            before, after = content_of(drafts[record.id]), content_of(event.draft)
+            if before == after and not record.deleted:
+                run.tally.count(Outcome.UNCHANGED)
+            else:
+                run.conflict(KIND, event.uuid, event.revision, before, after)
+    # A newer revision replaces the event with its parts: delete (the parts go with it,
+    # and the search index follows by trigger), then insert again under the same id.
+    for batch in batched(replaced):
+        connection.exec_driver_sql(
+            f"DELETE FROM seizure_events WHERE id IN ({', '.join('?' * len(batch))})",
+            tuple(batch),
+        )
+    _insert(connection, writes, catalog)
+
+
+def _insert(
+    connection: Connection, writes: Sequence[tuple[int, IncomingSeizure]], catalog: Catalog
+) -> None:
+    events: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    joint: list[tuple[Any, ...]] = []
+    transit: list[tuple[Any, ...]] = []
+    drugs, units = catalog.drugs, catalog.units
+    for event_id, event in writes:
+        draft, audit = event.draft, event.audit
+        events.append(
+            (
+                event_id,
+                draft.uuid,
+                audit.post_code,
+                draft.revision,
+                audit.created_at,
+                audit.created_by,
+                audit.updated_at,
+                audit.updated_by,
+                draft.status,
+                *(getattr(draft, name) for name in _SCALARS),
+                draft.same_as_uuid,
+            )
+        )
+        for position, item in enumerate(draft.items):
+            assert item.drug is not None and item.unit is not None and item.quantity is not None
+            drug, unit = drugs.get(item.drug), units.get(item.unit)
+            kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
+            items.append(
+                (
+                    item.uuid,
+                    event_id,
+                    position,
+                    item.drug,
+                    item.quantity,
+                    item.unit,
+                    kg_to_mg(kg),
+                    float(item.quantity),
+                    draft.period_start,
+                    draft.agency,
+                    draft.province,
+                    draft.basis,
+                    draft.status,
+                    True,
+                )
+            )
+        joint.extend((event_id, n, code) for n, code in enumerate(draft.joint_agencies))
+        transit.extend((event_id, n, code) for n, code in enumerate(draft.transit_countries))
+    BulkInserter(connection, SeizureEvent, _EVENT_COLUMNS).insert(events)
+    BulkInserter(connection, SeizureItem, _ITEM_COLUMNS).insert(items)
+    BulkInserter(connection, SeizureJointAgency, ["event_id", "position", "agency"]).insert(joint)
+    BulkInserter(connection, SeizureTransitCountry, ["event_id", "position", "country"]).insert(
+        transit
+    )
