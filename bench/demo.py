@@ -24,10 +24,23 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 
 
+def child_environment() -> dict[str, str]:
+    """With bytecode caching, as an installed app has it."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run(args: list[str]) -> float:
     """Wall seconds of one child process."""
     started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        args,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=child_environment(),
+    )
     return time.perf_counter() - started
 
 
@@ -40,7 +53,11 @@ def peak_rss_of(args: list[str]) -> float:
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=child_environment(),
     ).stdout
     return int(out.strip()) / 1024
 

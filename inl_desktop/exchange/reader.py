@@ -173,19 +173,29 @@ class ExchangeWorkbook:
         """The column keys a sheet has (of those the format knows)."""
         return frozenset(self._headers[sheet])
 
-    def rows(self, sheet: str) -> Iterator[SheetRow]:
-        """The sheet's non-blank data rows, typed (see the module docstring)."""
+    def rows(self, sheet: str, skip: Collection[str] = ()) -> Iterator[SheetRow]:
+        """The sheet's non-blank data rows, typed (see the module docstring).
+
+        Columns in ``skip`` are not read.
+        """
         calamine_sheet = self._sheets[sheet]
         header = self._headers[sheet]
         start = calamine_sheet.start
         first_row = (start[0] if start else 0) + 1
         first_column = start[1] if start else 0
-        plan = [
-            (key, index, _converter(column, self._date_shift))
+        read = [
+            column
             for column in fmt.SHEET_COLUMNS[sheet]
-            if column.kind is not Kind.LABEL and (key := column.key) in header
-            for index in (header[key],)
+            if column.kind is not Kind.LABEL and column.key in header and column.key not in skip
         ]
+        # Text cells (most of them) are taken as they are; the rest are converted.
+        texts = [(c.key, header[c.key]) for c in read if c.kind in (Kind.TEXT, Kind.CODE)]
+        others = [
+            (c.key, header[c.key], _converter(c, self._date_shift))
+            for c in read
+            if c.kind not in (Kind.TEXT, Kind.CODE)
+        ]
+        plan = [(key, index, _read_text) for key, index in texts] + others
         by_index = {index: key for key, index in header.items()}
         marked: dict[int, list[RowProblem]] = {}
         for (row, column), reason in self._marked.get(sheet, {}).items():
@@ -197,14 +207,22 @@ class ExchangeWorkbook:
             if cells.count("") == len(cells):
                 continue
             number = first_row + offset
-            values: dict[str, Any] = {}
             problems: list[RowProblem] = []
-            for key, index, convert in plan:
-                try:
+            try:
+                values = {
+                    key: (cell or None) if type(cell := cells[index]) is str else _read_text(cell)
+                    for key, index in texts
+                }
+                for key, index, convert in others:
                     values[key] = convert(cells[index])
-                except _BadCell as bad:
-                    values[key] = None
-                    problems.append(RowProblem(sheet, number, key, str(bad)))
+            except _BadCell:
+                values = {}
+                for key, index, convert in plan:
+                    try:
+                        values[key] = convert(cells[index])
+                    except _BadCell as bad:
+                        values[key] = None
+                        problems.append(RowProblem(sheet, number, key, str(bad)))
             if number in marked:
                 problems.extend(marked[number])
             yield SheetRow(number, values, problems)
@@ -244,8 +262,9 @@ class ExchangeWorkbook:
         if version is None or version not in fmt.READABLE_VERSIONS:
             newest = max(fmt.READABLE_VERSIONS)
             newer = version is not None and version > newest
+            shown = version if version is not None else repr(values.get("format_version"))
             raise WorkbookRefused(
-                f"{name} is in exchange format version {values.get('format_version')!r}; "
+                f"{name} is in exchange format version {shown}; "
                 f"this version of INL Desktop reads versions up to {newest}"
                 + (": install the newer version of INL Desktop" if newer else "")
             )

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -23,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHeaderView,
     QLineEdit,
@@ -343,6 +346,23 @@ class PartDelegate(QStyledItemDelegate):
         editor.setProperty("field", column.name)
         return editor
 
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        view = self.parent()
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+            and isinstance(view, PartView)
+            and view.pastes_rows
+            and _holds_rows(QApplication.clipboard().text())
+            and isinstance(editor, QWidget)
+        ):
+            # Rows copied from a spreadsheet are a roster to paste, not a cell's text.
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+            view.paste_requested.emit()
+            return True
+        return super().eventFilter(editor, event)
+
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, CodeComboBox):
@@ -375,6 +395,11 @@ class PartDelegate(QStyledItemDelegate):
         model.setData(index, value, Qt.ItemDataRole.EditRole)
 
 
+def _holds_rows(text: str) -> bool:
+    """Whether pasted text is more than one cell (tab- or line-separated)."""
+    return "\t" in text or "\n" in text.strip("\r\n")
+
+
 class PartView(QTableView):
     """The grid: typing starts editing, Tab walks the cells and leaves after the last,
     Delete clears the selected cells, Ctrl+D fills them down.
@@ -386,6 +411,8 @@ class PartView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Whether Ctrl+V in a cell's editor with rows on the clipboard pastes rows.
+        self.pastes_rows = False
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked

@@ -78,6 +78,7 @@ class RosterView(PartView):
         super().__init__(parent)
         self.roster_model = RosterModel(ROSTER_COLUMNS, self)
         self.set_part_model(self.roster_model)
+        self.pastes_rows = True
 
     def set_catalog(self, catalog: Catalog) -> None:
         """Offer and show the codes of ``catalog``."""

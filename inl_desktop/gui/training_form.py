@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,17 +38,21 @@ from inl_desktop.domain.drafts import (
 )
 from inl_desktop.domain.errors import FieldError, UserError, ValidationFailed
 from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING, FieldType
-from inl_desktop.domain.roster import (
-    parse_pasted_roster,
-    roster_people_errors,
-    same_person,
-    unvetted_participants,
-    vetting_text,
-)
 from inl_desktop.domain.validation import validate_training
+from inl_desktop.gui.attendance_check import (
+    COUNTS,
+    PART_NAMES,
+    ROSTER,
+    GridReading,
+    counts_summary,
+    problem_of,
+    read_grid,
+    roster_summary,
+    vetting_warning,
+)
 from inl_desktop.gui.counts_grid import CountsView
 from inl_desktop.gui.history_view import HistoryView
-from inl_desktop.gui.part_grid import PartView
+from inl_desktop.gui.participant_actions import ParticipantActions
 from inl_desktop.gui.person_picker import PersonPicker
 from inl_desktop.gui.record_form import (
     INVALID_STYLE,
@@ -68,16 +72,14 @@ from inl_desktop.gui.record_form import (
     write_field,
 )
 from inl_desktop.gui.roster_grid import RosterView
+from inl_desktop.gui.roster_paste import ask_same_person
 from inl_desktop.gui.widgets import CodeComboBox
-from inl_desktop.services import persons as person_service
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import history, new_uuid
 from inl_desktop.services.rosters import (
     load_session,
-    match_people,
     person_names,
     save_session_with_roster,
-    search_directory,
 )
 
 # What save-and-new carries over to the next session of the same batch.
@@ -94,11 +96,8 @@ KEPT_FIELDS = (
     "attendance_mode",
     "status",
 )
-ROSTER, COUNTS = "roster", "counts"
-PART_NAMES = {ROSTER: "Participant", COUNTS: "Count"}
 ADD_ROW_TEXT = {ROSTER: "Add participant", COUNTS: "Add count"}
 HISTORY_PARTS = {"enrollments": ("Participant", ENROLLMENT), "counts": ("Count", ATTENDANCE_COUNT)}
-MAX_NAMES_WARNED = 8
 GRID_ORDER = 10_000
 TRAINING_STYLE = """
 QLabel#vettingWarning { color: #8a4b00; background: #fff6e0; padding: 3px; }
@@ -107,20 +106,7 @@ QLabel#pasteReport[flagged="true"] { color: #b00020; font-style: normal; }
 """
 
 
-@dataclass(frozen=True)
-class GridReading:
-    """What the visible grid holds, read and checked: its parts (enrollments or counts),
-    the persons it creates, each part's grid row, the cells that could not be read,
-    and the rules the parts break."""
-
-    parts: list[EnrollmentDraft] | list[AttendanceCountDraft]
-    new_people: list[PersonDraft]
-    rows: list[int]
-    unreadable: list[Problem]
-    errors: list[Problem]
-
-
-class TrainingForm(QWidget):
+class TrainingForm(ParticipantActions, QWidget):
     """Enter a new training session or correct a stored one."""
 
     record_saved = Signal(str)
@@ -396,34 +382,7 @@ class TrainingForm(QWidget):
     ) -> tuple[str, str | None]:
         """("use", uuid) to enrol a person already recorded, ("new", None) to create
         ``person`` anyway, ("cancel", None) to stop saving."""
-        found = candidates[0]
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Already in the people directory?")
-        box.setText(
-            f"“{person.full_name}” looks like a person already recorded:\n\n"
-            f"{_person_line(found, self._catalog.label('agencies', found.agency))}\n\n"
-            "Enrol the person already recorded, or add a new person?"
-        )
-        use = box.addButton("&Use the recorded person", QMessageBox.ButtonRole.AcceptRole)
-        new = box.addButton("Add a &new person", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(use)
-        box.exec()
-        if box.clickedButton() is use:
-            return ("use", found.uuid)
-        if box.clickedButton() is new:
-            return ("new", None)
-        return ("cancel", None)
-
-    def _show_paste_report(self, lines: list[str], flagged: bool) -> None:
-        """Say what a paste added and which rows it left out, under the roster."""
-        label = self.paste_report_label
-        label.setText("\n".join(lines))
-        label.setProperty("flagged", flagged)
-        label.style().unpolish(label)
-        label.style().polish(label)
-        label.setVisible(bool(lines))
+        return ask_same_person(self, self._catalog, person, candidates)
 
     # -- reading and checking ----------------------------------------------------
 
@@ -453,42 +412,12 @@ class TrainingForm(QWidget):
         grid = self._grid()
         assert grid.part_model is not None
         key = (self._mode, grid.part_model.version)
-        if self._grid_cache is not None and self._grid_cache[0] == key:
-            return self._grid_cache[1]
-        part = PART_NAMES[self._mode]
-        parts_draft = TrainingDraft()
-        new_people: list[PersonDraft] = []
-        if self._mode == COUNTS:
-            counts, grid_problems = self.counts_grid.read()
-            parts_draft.counts = [count for _, count in counts]
-            rows = [row for row, _ in counts]
-        else:
-            enrollments, new_people, grid_problems = self.roster_grid.read()
-            parts_draft.enrollments = [enrollment for _, enrollment in enrollments]
-            rows = [row for row, _ in enrollments]
-        unreadable = [Problem(field, row, message, part) for row, field, message in grid_problems]
-        # A draft holding only the parts breaks only the parts' rules.
-        errors = [
-            e
-            for e in validate_training(parts_draft, self._catalog, self._ctx.today())
-            if e.row is not None
-        ]
-        if self._mode == ROSTER:
-            people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
-            people.update({p.uuid: p for p in new_people if p.uuid})
-            new = {p.uuid for p in new_people if p.uuid}
-            errors += roster_people_errors(parts_draft, people, new, self._catalog)
-        keys = {problem.key for problem in unreadable}
-        broken = [self._problem_of(error, rows, part) for error in errors]
-        reading = GridReading(
-            parts=parts_draft.counts if self._mode == COUNTS else parts_draft.enrollments,
-            new_people=new_people,
-            rows=rows,
-            unreadable=unreadable,
-            errors=[problem for problem in broken if problem.key not in keys],
-        )
-        self._grid_cache = (key, reading)
-        return reading
+        if self._grid_cache is None or self._grid_cache[0] != key:
+            reading = read_grid(
+                self._mode, self.roster_grid, self.counts_grid, self._catalog, self._ctx.today()
+            )
+            self._grid_cache = (key, reading)
+        return self._grid_cache[1]
 
     def _check(self) -> tuple[TrainingDraft, list[PersonDraft], list[int]]:
         """Read the form and find every problem (kept in ``_problems``, in form order)."""
@@ -496,7 +425,7 @@ class TrainingForm(QWidget):
         unreadable = {problem.key for problem in problems}
         session_only = replace(draft, enrollments=[], counts=[])
         for error in validate_training(session_only, self._catalog, self._ctx.today()):
-            problem = self._problem_of(error, rows, PART_NAMES[self._mode])
+            problem = problem_of(error, rows, PART_NAMES[self._mode])
             if problem.key not in unreadable:
                 problems.append(problem)
         problems += self._grid_reading().errors
@@ -508,17 +437,11 @@ class TrainingForm(QWidget):
     def _parts_of(self, draft: TrainingDraft) -> list[EnrollmentDraft] | list[AttendanceCountDraft]:
         return draft.enrollments if self._mode == ROSTER else draft.counts
 
-    def _problem_of(self, error: FieldError, rows: list[int], part: str) -> Problem:
-        if error.row is None:
-            return Problem(error.field, None, error.message)
-        field = "full_name" if error.field == "person_uuid" else error.field
-        return Problem(field, rows[error.row], error.message, part)
-
     def _error_text(self, error: FieldError, rows: list[int]) -> str:
         """A service's message about a part, numbered as the grid's row."""
         if error.row is None or error.row >= len(rows):
             return str(error)
-        return self._problem_of(error, rows, PART_NAMES[self._mode]).text
+        return problem_of(error, rows, PART_NAMES[self._mode]).text
 
     def _position(self, problem: Problem) -> tuple[int, int]:
         if problem.row is None:
@@ -540,29 +463,6 @@ class TrainingForm(QWidget):
     def _state(self) -> object:
         draft, new_people, problems, _rows = self._read()
         return draft, new_people, tuple(problem.text for problem in problems)
-
-    def _resolve_new_people(self, new_people: list[PersonDraft]) -> bool:
-        """Ask about each new person who may be in the directory already; False: cancel."""
-        for person in new_people:
-            if person.uuid in self._confirmed_new or not person.full_name:
-                continue
-            candidates = [
-                c
-                for c in person_service.find_same_person(self._ctx, person)
-                if c.uuid != person.uuid
-            ]
-            if not candidates:
-                continue
-            decision, uuid = self._ask_same_person(person, candidates)
-            if decision == "cancel":
-                return False
-            row = self.roster_grid.row_of_person(person.uuid or "")
-            chosen = next((c for c in candidates if c.uuid == uuid), None)
-            if decision == "use" and chosen is not None and row is not None:
-                self.roster_grid.add_person(chosen, at=row)
-            elif decision == "new" and person.uuid is not None:
-                self._confirmed_new.add(person.uuid)
-        return True
 
     # -- showing problems and notes ---------------------------------------------
 
@@ -610,47 +510,13 @@ class TrainingForm(QWidget):
     def _show_attendance_notes(self, draft: TrainingDraft) -> None:
         """The participants' summary, and the Leahy vetting warning."""
         if self._mode == ROSTER:
-            people = {p.uuid: p for p in self.roster_grid.stored_people()}
-            sexes = [
-                (people[e.person_uuid].sex if e.person_uuid in people else None)
-                for e in draft.enrollments
-            ]
-            new_sexes = {
-                row.person_uuid: row.values.get("sex")
-                for row in self.roster_grid.rows()
-                if row.new_person
-            }
-            sexes = [
-                sex or new_sexes.get(e.person_uuid)
-                for sex, e in zip(sexes, draft.enrollments, strict=True)
-            ]
-            completed = sum(1 for e in draft.enrollments if e.completion == "completed")
-            total = len(draft.enrollments)
-            summary = (
-                f"{total} participant{'s' if total != 1 else ''}: "
-                f"{sexes.count('F')} women, {sexes.count('M')} men"
-            )
-            if completed:
-                summary += f"; {completed} completed"
-            unvetted = unvetted_participants(draft, self.roster_grid.names())
+            self.summary_label.setText(roster_summary(draft, self.roster_grid))
+            warning = vetting_warning(draft, self.roster_grid)
         else:
-            enrolled = sum(c.enrolled or 0 for c in draft.counts)
-            women = sum(c.enrolled or 0 for c in draft.counts if c.sex == "F")
-            done = sum(c.completed or 0 for c in draft.counts)
-            summary = f"Enrolled {enrolled} ({women} women); completed {done}"
-            unvetted = []
-        self.summary_label.setText(summary)
-        if unvetted:
-            names = [f"{name} ({vetting_text(status)})" for _row, name, status in unvetted]
-            listed = ", ".join(names[:MAX_NAMES_WARNED])
-            if len(names) > MAX_NAMES_WARNED:
-                listed += f" and {len(names) - MAX_NAMES_WARNED} more"
-            self.vetting_label.setText(
-                f"Leahy vetting is not approved for {len(unvetted)} of the participants of "
-                f"this US-funded session: {listed}. They may be enrolled, but should not "
-                "attend until vetting is approved."
-            )
-        self.vetting_label.setVisible(bool(unvetted))
+            self.summary_label.setText(counts_summary(draft))
+            warning = ""
+        self.vetting_label.setText(warning)
+        self.vetting_label.setVisible(bool(warning))
 
     def _touch(self, name: str) -> None:
         if self._populating or not isValid(self.problems_label):
@@ -767,42 +633,6 @@ class TrainingForm(QWidget):
     def _on_grid_cell_edited(self, _row: int, _field: str) -> None:
         self._refresh()
 
-    def _on_attendance_mode_changed(self, _index: int) -> None:
-        if self._populating:
-            return
-        wanted = self.inputs["attendance_mode"].currentData()
-        if wanted == self._mode:
-            return
-        self._commit_editing()
-        if self._mode == ROSTER:
-            filled = sum(1 for row in self.roster_grid.rows() if not row.is_blank())
-            message = (
-                f"Recording attendance as counts discards the roster of {filled} "
-                f"participant{'s' if filled != 1 else ''} in this session. Switch to counts?"
-            )
-        else:
-            filled = sum(1 for row in self.counts_grid.rows() if not row.is_blank())
-            message = (
-                f"Recording attendance as a roster discards the {filled} "
-                f"count{'s' if filled != 1 else ''} in this session. Switch to a roster?"
-            )
-        if filled and not self._ask_switch_mode(message):
-            combo: QComboBox = self.inputs["attendance_mode"]
-            combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(self._mode))
-            combo.blockSignals(False)
-            return
-        self._populating = True
-        try:
-            if self._mode == ROSTER:
-                self.roster_grid.set_roster([], {})
-            else:
-                self.counts_grid.set_counts([])
-            self._show_mode()
-        finally:
-            self._populating = False
-        self._touch("attendance_mode")
-
     def _on_venue_type_changed(self, venue: str | None) -> None:
         """A venue in the country or the United States says the venue country."""
         country: CodeComboBox = self.inputs["venue_country"]
@@ -832,159 +662,6 @@ class TrainingForm(QWidget):
         if self.confirm_discard():
             self.closed.emit()
 
-    def _on_add_row_requested(self) -> None:
-        self._commit_editing()
-        if self._mode == ROSTER:
-            row = self.roster_grid.add_new_person()
-            self._focus_cell(self.roster_grid, row, "full_name")
-        else:
-            row = self.counts_grid.add_row()
-            self._focus_cell(self.counts_grid, row, "audience")
-
-    def _on_remove_row_requested(self) -> None:
-        grid = self._grid()
-        row = grid.current_row()
-        if row is None or row >= len(grid.rows()):
-            return
-        column = max(grid.currentIndex().column(), 0)
-        grid.commit_editing()
-        grid.remove_row(row)
-        left = len(grid.rows())
-        if left:
-            grid.setCurrentIndex(grid.model().index(min(row, left - 1), column))
-        grid.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _focus_cell(self, grid: PartView, row: int, field: str) -> None:
-        if self.tabs.currentIndex() != 0:
-            self.tabs.setCurrentIndex(0)
-        grid.edit_cell(row, field)
-
-    def _on_pick_requested(self) -> None:
-        if self._mode != ROSTER:
-            return
-        self._commit_editing()
-        at = self.roster_grid.current_row()
-        text = ""
-        if at is not None and at < len(self.roster_grid.rows()):
-            if self.roster_grid.is_open_for_a_person(at):
-                text = self.roster_grid.rows()[at].values.get("full_name") or ""
-            else:
-                at = None
-        picker = PersonPicker(
-            lambda typed: search_directory(self._ctx, typed), self._catalog, self, text=text
-        )
-        picker.person_chosen.connect(lambda person: self._on_picker_person_chosen(person, at))
-        picker.new_person_requested.connect(lambda name: self._on_picker_new_person(name, at))
-        picker.rejected.connect(self._back_from_picker)
-        picker.finished.connect(picker.deleteLater)
-        self.picker = picker
-        picker.open()
-
-    def _on_picker_person_chosen(self, person: PersonDraft, at: int | None) -> None:
-        self._back_from_picker()
-        enrolled = self.roster_grid.row_of_person(person.uuid or "")
-        if enrolled is not None:
-            self._show_paste_report(
-                [f"{person.full_name} is participant {enrolled + 1} already."], False
-            )
-            self._focus_cell(self.roster_grid, enrolled, "audience")
-            return
-        if at is not None and (
-            at >= len(self.roster_grid.rows()) or not (self.roster_grid.is_open_for_a_person(at))
-        ):
-            at = None
-        row = self.roster_grid.add_person(person, at)
-        self._refresh()
-        self._focus_cell(self.roster_grid, row, "audience")
-
-    def _on_picker_new_person(self, name: str, at: int | None) -> None:
-        self._back_from_picker()
-        rows = self.roster_grid.rows()
-        if at is None or at >= len(rows) or not self.roster_grid.is_open_for_a_person(at):
-            at = self.roster_grid.add_new_person()
-        index = self.roster_grid.model().index(at, 0)
-        if name:
-            self.roster_grid.model().setData(index, name)
-        self._focus_cell(self.roster_grid, at, "sex" if name else "full_name")
-
-    def _back_from_picker(self) -> None:
-        self.picker = None
-        # Not every window system gives the keyboard back to the form by itself.
-        self.window().activateWindow()
-
-    def _on_paste_requested(self) -> None:
-        if self._mode != ROSTER:
-            return
-        self._commit_editing()
-        parsed = parse_pasted_roster(QApplication.clipboard().text(), self._catalog)
-        if not parsed.people and not parsed.problems:
-            self._show_paste_report(
-                [
-                    "The clipboard holds no rows to paste: copy the participants' rows "
-                    "(name, sex, agency, rank, national ID) from a spreadsheet first."
-                ],
-                True,
-            )
-            return
-        matches = match_people(self._ctx, [pasted.person for pasted in parsed.people])
-        grid = self.roster_grid
-        while grid.rows() and grid.rows()[-1].is_blank():
-            grid.remove_row(len(grid.rows()) - 1)
-        first = len(grid.rows())
-        from_directory = created = 0
-        notes: list[str] = []
-        for pasted, match in zip(parsed.people, matches, strict=True):
-            if match.existing is not None:
-                enrolled = grid.row_of_person(match.existing.uuid or "")
-                if enrolled is not None:
-                    notes.append(
-                        f"Row {pasted.row}: {match.existing.full_name} is participant "
-                        f"{enrolled + 1} already; not added again"
-                    )
-                    continue
-                grid.add_person(match.existing)
-                from_directory += 1
-                continue
-            repeated = self._typed_participant_like(pasted.person)
-            if repeated is not None:
-                notes.append(
-                    f"Row {pasted.row}: {pasted.person.full_name} is participant "
-                    f"{repeated + 1} already; not added again"
-                )
-                continue
-            grid.add_new_person(pasted.person)
-            created += 1
-            if match.note:
-                notes.append(f"Row {pasted.row}: {match.note}")
-        added = from_directory + created
-        lines = [
-            f"Pasted {added} participant{'s' if added != 1 else ''}: {from_directory} found "
-            f"in the people directory, {created} new (created when the session is saved)."
-        ]
-        if parsed.ignored_columns:
-            lines.append("Columns ignored: " + ", ".join(parsed.ignored_columns) + ".")
-        lines += notes
-        if parsed.problems:
-            count = len({problem.row for problem in parsed.problems})
-            lines.append(f"{count} row{'s' if count != 1 else ''} left out:")
-            lines += [str(problem) for problem in parsed.problems]
-        self._show_paste_report(lines, bool(parsed.problems))
-        self._refresh()
-        if len(grid.rows()) > first:
-            self._focus_cell(grid, first, "audience")
-
-    def _typed_participant_like(self, person: PersonDraft) -> int | None:
-        """The row of a participant (stored, or typed in) who is ``person``, if any."""
-        for n, row in enumerate(self.roster_grid.rows()):
-            other = row.person or PersonDraft(
-                full_name=row.values.get("full_name"),
-                agency=row.values.get("agency"),
-                national_id=row.values.get("national_id"),
-            )
-            if same_person(person, other):
-                return n
-        return None
-
 
 def _copied(draft: TrainingDraft) -> TrainingDraft:
     """A copy of ``draft`` whose parts may be changed apart (their values are immutable)."""
@@ -993,8 +670,3 @@ def _copied(draft: TrainingDraft) -> TrainingDraft:
         enrollments=[copy.copy(part) for part in draft.enrollments],
         counts=[copy.copy(part) for part in draft.counts],
     )
-
-
-def _person_line(person: PersonDraft, agency: str) -> str:
-    parts = [person.full_name or "", agency, person.rank or "", person.national_id or ""]
-    return " — ".join(part for part in parts if part)

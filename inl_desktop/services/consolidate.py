@@ -23,6 +23,7 @@ rolls back the workbook being merged and ends the run; workbooks merged before s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,7 +146,7 @@ def consolidate(
     results: list[FileResult] = []
     for done, path in enumerate(files):
         report(done, f"{path.name}: checking")
-        results.append(_merge_file(ctx, path, known_posts, lambda what: report(done, what)))
+        results.append(_merge_file(ctx, path, known_posts, functools.partial(report, done)))
     report(len(files), "done")
     return ConsolidationResult(results, backup)
 

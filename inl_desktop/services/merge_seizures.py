@@ -9,6 +9,7 @@ countries. An event with any problem in any of its rows is not merged at all.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,6 +64,8 @@ _EVENT_KEYS = (
     *_FIELDS,
     "same_as_uuid",
 )
+_event_values = operator.itemgetter(*_EVENT_KEYS)
+_DERIVED = ("drug_group", "kg_equivalent")  # recomputed at HQ from its own reference data
 _CONTENT = (*_FIELDS, "same_as_uuid")
 _ITEM_CONTENT = ("uuid", "drug", "quantity", "unit")
 _RENAMES = {"items": "item_uuid"}
@@ -121,6 +124,7 @@ class _Gathered:
 
     first: SheetRow
     identity: tuple[str, int, str, Audit] | None
+    values: tuple[Any, ...]
     items: list[tuple[int, int, SeizureItemDraft]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
 
@@ -140,10 +144,10 @@ def read_seizures(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Seiz
     loose: list[RowProblem] = []
     items_seen: dict[str, int] = {}
     rows = 0
-    for row in book.rows(SHEET):
+    for row in book.rows(SHEET, skip=_DERIVED):
         rows += 1
         values = row.values
-        problems = list(row.problems)
+        problems = row.problems
         event_uuid = read_uuid(SHEET, row, "event_uuid", problems)
         if event_uuid is None:
             loose.extend(problems)
@@ -151,19 +155,12 @@ def read_seizures(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Seiz
         event = gathered.get(event_uuid)
         if event is None:
             identity = read_identity(SHEET, row, "event_uuid", problems)
-            event = gathered[event_uuid] = _Gathered(row, identity)
-        else:
+            event = gathered[event_uuid] = _Gathered(row, identity, _event_values(values))
+        elif _event_values(values) != event.values:
             first = event.first.values
-            changed = next((key for key in _EVENT_KEYS if values[key] != first[key]), None)
-            if changed is not None:
-                problems.append(
-                    RowProblem(
-                        SHEET,
-                        row.number,
-                        changed,
-                        f"Differs from row {event.first.number} of the same seizure",
-                    )
-                )
+            changed = next(key for key in _EVENT_KEYS if values[key] != first[key])
+            reason = f"Differs from row {event.first.number} of the same seizure"
+            problems.append(RowProblem(SHEET, row.number, changed, reason))
         item_uuid = read_uuid(SHEET, row, "item_uuid", problems)
         if item_uuid is not None:
             if item_uuid in items_seen:

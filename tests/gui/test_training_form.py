@@ -406,6 +406,25 @@ def test_a_roster_pasted_from_excel_reuses_known_people_and_reports_bad_rows(
     )
 
 
+def test_rows_pasted_into_a_new_rows_name_become_participants(
+    qtbot: QtBot, form: TrainingForm, directory: dict[str, str]
+) -> None:
+    press(qtbot, Qt.Key.Key_Insert)
+    assert focused().accessibleName() == "Name (as on ID)"
+    QApplication.clipboard().setText("Zainab Bibi\tF\tANF\r\nImran Shah\tM\tANF\r\n")
+
+    press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+    assert shown(form, "full_name") == ["Zainab Bibi", "Imran Shah"]  # the blank row is gone
+    assert form.roster_grid.rows()[1].person_uuid == directory["Imran"]
+
+    # One cell's text is still pasted into the cell.
+    press(qtbot, Qt.Key.Key_Insert)
+    QApplication.clipboard().setText("Sana Malik")
+    press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert focused().text() == "Sana Malik"
+
+
 def test_a_counts_session_keeps_women_and_men_apart(
     qtbot: QtBot, form: TrainingForm, ctx: AppContext, asked: Asked
 ) -> None:
