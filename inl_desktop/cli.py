@@ -81,6 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--json", action="store_true", help="print one JSON object last")
 
+    consolidate = commands.add_parser(
+        "consolidate", help="merge posts' exchange workbooks into a headquarters database"
+    )
+    consolidate.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
+    consolidate.add_argument(
+        "--into", required=True, type=Path, metavar="HQ.sqlite", help="the HQ database"
+    )
+    consolidate.add_argument(
+        "--report", type=Path, metavar="OUT.xlsx", help="also write the merged records and totals"
+    )
+    consolidate.add_argument("--json", action="store_true", help="print one JSON object last")
+
     demo = commands.add_parser(
         "demo", parents=[common], help="fill the database with realistic demonstration data"
     )
@@ -136,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _setup(args.db, args.post, args.country, args.name, args.person_key_file)
         if command == "export":
             return _export(args)
+        if command == "consolidate":
+            return _consolidate(args)
         if command == "demo":
             return _demo(args)
     except UserError as error:
@@ -260,3 +274,49 @@ def _demo(args: argparse.Namespace) -> int:
         f"{result.enrollments:,} enrollments in {time.perf_counter() - started:.1f} s."
     )
     return EXIT_OK
+
+
+def _consolidate(args: argparse.Namespace) -> int:
+    from inl_desktop.services.consolidate import consolidate
+    from inl_desktop.services.hq_report import summary_report
+
+    missing = [path for path in args.files if not path.is_file()]
+    if missing:
+        print(f"inl-desktop: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.report is not None and args.report.suffix.lower() != ".xlsx":
+        print(f"inl-desktop: the report must be an .xlsx file: {args.report}", file=sys.stderr)
+        return EXIT_USAGE
+    _, ctx = _open(str(args.into))
+    if ctx.post_or_none() is None:
+        print(
+            f"inl-desktop: {args.into} has no post yet; set it up first, e.g. "
+            f"inl-desktop setup --db {args.into} --post PK-HQ --country PK --name Headquarters",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+    def progress(done: int, what: str) -> None:
+        print(f"\r{what[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+    result = consolidate(ctx, args.files, progress)
+    print(file=sys.stderr)
+    header = ("added", "updated", "unchanged", "deleted", "conflicts", "rejected")
+    print(f"{'file':<40}" + "".join(f"{key:>11}" for key in header))
+    for file_result in result.files:
+        counts = file_result.counts()
+        print(f"{file_result.file.name[:39]:<40}" + "".join(f"{counts[k]:>11,}" for k in header))
+        if file_result.error:
+            print(f"  refused: {file_result.error}")
+        for problem in file_result.rejected[:20]:
+            print(f"  {problem}")
+        if len(file_result.rejected) > 20:
+            print(f"  … and {len(file_result.rejected) - 20:,} more rejected rows")
+    totals = result.totals
+    print(f"{'total':<40}" + "".join(f"{totals[k]:>11,}" for k in header))
+    if args.report is not None:
+        summary_report(ctx, args.report)
+        print(f"Wrote the report {args.report.resolve()}.")
+    if args.json:
+        print(json.dumps(result.as_json()))
+    return EXIT_OK if result.everything_merged else EXIT_FAILED
