@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop import __version__
+from inl_desktop.gui.consolidate_page import ConsolidatePage
 from inl_desktop.gui.export_page import ExportPage
 from inl_desktop.gui.overview import OverviewPage
 from inl_desktop.gui.people_page import PeoplePage
@@ -31,7 +32,7 @@ from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
 UNDO_TIMEOUT_MS = 30_000
-REFERENCE_AREA = 5
+REFERENCE_AREA = 6
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,8 @@ class MainWindow(QMainWindow):
         self.trainings = TrainingPage(ctx, self)
         self.people = PeoplePage(ctx, self)
         self.export = ExportPage(ctx, self)
+        self.consolidation = ConsolidatePage(ctx, self)
+        self.consolidation.task.succeeded.connect(self._on_consolidation_succeeded)
         # Built when first shown: it counts how often every code is used.
         self._reference_lists: ReferenceListsPage | None = None
         self._reference_slot = QWidget(self)
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
                 ("Trainings", self.trainings),
                 ("People", self.people),
                 ("Export for HQ", self.export),
+                ("Consolidate (HQ)", self.consolidation),
                 ("Reference lists", self._reference_slot),
             ),
             start=1,
@@ -137,7 +141,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
 
     def show_area(self, row: int) -> None:
-        """Switch to an area: 0 overview, 1 seizures, 2 trainings, 3 people, 4 export, 5 lists."""
+        """Switch to an area: overview, seizures, trainings, people, export, consolidate,
+        reference lists (0 to 6)."""
         self.navigation.setCurrentRow(row)
         self.pages.currentWidget().setFocus()
 
@@ -186,6 +191,12 @@ class MainWindow(QMainWindow):
 
     def _on_people_person_deleted(self, uuid: str, name: str) -> None:
         self.offer_undo(f"Deleted {name} from the directory", lambda: self.people.restore(uuid))
+
+    def _on_consolidation_succeeded(self, _result: object) -> None:
+        self.refresh()
+        self.seizures.model.reload()
+        self.trainings.model.reload()
+        self.people.reload()
 
     def _on_undo_button_clicked(self) -> None:
         undo, self._undo = self._undo, None
@@ -236,6 +247,7 @@ class MainWindow(QMainWindow):
         self.seizures.wait_for_totals()
         self.trainings.wait_for_totals()
         self.export.task.wait()
+        self.consolidation.task.wait()
         self.people.wait_for_counts()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())

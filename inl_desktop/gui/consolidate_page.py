@@ -1,0 +1,181 @@
+"""The Consolidate area (headquarters): merge posts' workbooks, off the GUI thread."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.workers import Cancelled, Task
+from inl_desktop.services.consolidate import COUNT_KEYS, ConsolidationResult, consolidate
+from inl_desktop.services.context import AppContext
+
+HEADERS = ("Workbook", "Post", *(key.capitalize() for key in COUNT_KEYS), "Problems")
+
+
+class ConsolidatePage(QWidget):
+    """Choose workbooks (or a folder of them), merge them, show what each did."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Merge the workbooks posts sent into this database. A workbook goes in completely "
+            "or not at all; the same workbook twice changes nothing; the database is backed "
+            "up first.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.files = QListWidget(self)
+        self.files.setAccessibleName("Workbooks to consolidate")
+        layout.addWidget(self.files, 1)
+        choose = QHBoxLayout()
+        self.add_files_button = QPushButton("Add &workbooks…", self)
+        self.add_folder_button = QPushButton("Add a &folder…", self)
+        self.clear_button = QPushButton("C&lear", self)
+        for button in (self.add_files_button, self.add_folder_button, self.clear_button):
+            choose.addWidget(button)
+        choose.addStretch(1)
+        layout.addLayout(choose)
+        run = QHBoxLayout()
+        self.consolidate_button = QPushButton("&Consolidate", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+        self.progress.setAccessibleName("Consolidation progress")
+        run.addWidget(self.consolidate_button)
+        run.addWidget(self.cancel_button)
+        run.addWidget(self.progress, 1)
+        layout.addLayout(run)
+        self.status_label = QLabel("", self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Consolidation status")
+        layout.addWidget(self.status_label)
+        self.results = QTableWidget(0, len(HEADERS), self)
+        self.results.setAccessibleName("Consolidation results")
+        self.results.setHorizontalHeaderLabels(HEADERS)
+        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.results.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.results.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.results, 2)
+
+        self.task = Task(self)
+        self.task.progressed.connect(self._on_task_progressed)
+        self.task.succeeded.connect(self._on_task_succeeded)
+        self.task.failed.connect(self._on_task_failed)
+        self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
+        self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
+        self.clear_button.clicked.connect(self.files.clear)
+        self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
+        self.cancel_button.clicked.connect(self.task.cancel)
+
+    def add_files(self, paths: list[Path]) -> None:
+        """Add workbooks to the list (each once)."""
+        present = {self.files.item(row).text() for row in range(self.files.count())}
+        for path in paths:
+            text = str(path)
+            if text not in present:
+                self.files.addItem(text)
+                present.add(text)
+
+    def chosen_files(self) -> list[Path]:
+        """The workbooks in the list, in order."""
+        return [Path(self.files.item(row).text()) for row in range(self.files.count())]
+
+    def start(self) -> bool:
+        """Consolidate the listed workbooks in the background."""
+        files = self.chosen_files()
+        if self.task.running or not files:
+            if not files:
+                self.status_label.setText("Add the workbooks to consolidate first")
+            return False
+        ctx = self._ctx
+        self.consolidate_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, len(files))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.status_label.setText("Backing up the database…")
+        self.task.start(lambda report: consolidate(ctx, files, report))
+        return True
+
+    def _finish(self) -> None:
+        self.consolidate_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+
+    def _on_add_files_button_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Workbooks to consolidate", "", "Excel workbooks (*.xlsx)"
+        )
+        self.add_files([Path(name) for name in names])
+
+    def _on_add_folder_button_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder of workbooks")
+        if folder:
+            self.add_files(sorted(Path(folder).glob("*.xlsx")))
+
+    def _on_consolidate_button_clicked(self) -> None:
+        self.start()
+
+    def _on_task_progressed(self, done: int, what: str) -> None:
+        self.progress.setValue(done)
+        self.status_label.setText(what)
+
+    def _on_task_succeeded(self, result: ConsolidationResult) -> None:
+        self._finish()
+        self.results.setRowCount(len(result.files) + 1)
+        for row, file_result in enumerate(result.files):
+            counts = file_result.counts()
+            problems = file_result.error or "; ".join(str(p) for p in file_result.rejected[:5])
+            if len(file_result.rejected) > 5:
+                problems += f"; … {len(file_result.rejected) - 5:,} more"
+            values = [
+                file_result.file.name,
+                file_result.post_code or "",
+                *(f"{counts[key]:,}" for key in COUNT_KEYS),
+                problems,
+            ]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.results.setItem(row, column, item)
+        totals = result.totals
+        total_values = ["Total", "", *(f"{totals[key]:,}" for key in COUNT_KEYS), ""]
+        for column, value in enumerate(total_values):
+            self.results.setItem(len(result.files), column, QTableWidgetItem(value))
+        merged = sum(1 for f in result.files if f.merged)
+        self.status_label.setText(
+            f"{merged} of {len(result.files)} workbooks merged"
+            + (f"; backup at {result.backup}" if result.backup else "")
+        )
+
+    def _on_task_failed(self, error: object) -> None:
+        self._finish()
+        if isinstance(error, Cancelled):
+            self.status_label.setText("Cancelled; the workbook being merged was left out entirely.")
+        elif isinstance(error, UserError):
+            self.status_label.setText(str(error))
+        else:
+            self.status_label.setText(f"Consolidation failed unexpectedly: {error}")
+            if isinstance(error, BaseException):
+                sys.excepthook(type(error), error, error.__traceback__)

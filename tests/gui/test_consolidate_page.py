@@ -1,0 +1,67 @@
+"""The Consolidate page merges chosen workbooks in the background and shows each result."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
+from inl_desktop.gui.consolidate_page import ConsolidatePage
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.export import ExportRequest, export_workbook
+from inl_desktop.services.seizures import save_seizure
+from inl_desktop.services.setup import set_up_post
+from inl_desktop.store.migrate import backup_database, open_database
+
+
+def test_consolidating_a_workbook_and_a_broken_file(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, template_db: Path, tmp_path: Path
+) -> None:
+    save_seizure(
+        ctx,
+        SeizureDraft(
+            event_date=date(2020, 3, 1),
+            agency="ANF",
+            status="final",
+            items=[SeizureItemDraft("HEROIN", Decimal("2"), "KG")],
+        ),
+    )
+    good = tmp_path / "isb.xlsx"
+    export_workbook(ctx, ExportRequest(good))
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("this is not a workbook", encoding="utf-8")
+
+    hq_path = backup_database(template_db, tmp_path / "hq.sqlite")
+    hq = AppContext(open_database(hq_path, now=ctx.now), user="analyst", now=ctx.now)
+    set_up_post(hq, "PK-HQ", "PK", "Headquarters")
+    page = ConsolidatePage(hq)
+    qtbot.addWidget(page)
+    page.add_files([good, broken, good])
+    assert page.files.count() == 2  # each workbook once
+
+    with qtbot.waitSignal(page.task.succeeded, timeout=60_000):
+        qtbot.mouseClick(page.consolidate_button, Qt.MouseButton.LeftButton)
+
+    assert page.results.item(0, 0).text() == "isb.xlsx"
+    assert page.results.item(0, 2).text() == "1"  # added
+    assert page.results.item(1, 0).text() == "broken.xlsx"
+    assert "xlsx" in page.results.item(1, 8).text()
+    assert "1 of 2 workbooks merged" in page.status_label.text()
+    with hq.engine.connect() as connection:
+        items = connection.exec_driver_sql("SELECT count(*) FROM seizure_items").scalar()
+    assert items == 1
+    hq.engine.dispose()
+
+
+def test_nothing_to_consolidate_is_explained(
+    qtbot: QtBot, app: QApplication, ctx: AppContext
+) -> None:
+    page = ConsolidatePage(ctx)
+    qtbot.addWidget(page)
+    assert not page.start()
+    assert "Add the workbooks" in page.status_label.text()
