@@ -83,7 +83,7 @@ def raw_openpyxl_seconds(db: Path, folder: Path) -> float:
     from openpyxl import Workbook
 
     from inl_desktop.services.context import AppContext, utc_now
-    from inl_desktop.services.export import _Selection, _sheets
+    from inl_desktop.services.export import Selection, export_sheets
     from inl_desktop.services.person_key import person_key_secret
     from inl_desktop.store.migrate import open_database
 
@@ -91,8 +91,8 @@ def raw_openpyxl_seconds(db: Path, folder: Path) -> float:
     with ctx.engine.connect() as connection:
         sheets = [
             (sheet.name, [c.key for c in sheet.columns], [list(row) for row in sheet.rows])
-            for sheet in _sheets(
-                connection, _Selection(None, None), ctx.catalog(), "hq", person_key_secret(ctx)
+            for sheet in export_sheets(
+                connection, Selection(None, None), ctx.catalog(), "hq", person_key_secret(ctx)
             )
         ]
     ctx.engine.dispose()

@@ -56,18 +56,20 @@ def check_value(
     return [] if error is None else [FieldError(field.name, error, row)]
 
 
+_PYTHON_TYPES: dict[FieldType, type | tuple[type, ...]] = {
+    FieldType.TEXT: str,
+    FieldType.INTEGER: int,
+    FieldType.DECIMAL: Decimal,
+    FieldType.MONEY: Decimal,
+    FieldType.DATE: date,
+    FieldType.CHOICE: str,
+    FieldType.CODE: str,
+    FieldType.CODES: tuple,
+}
+
+
 def _type_error(field: FieldDef, value: Any) -> str | None:
-    expected: dict[FieldType, type | tuple[type, ...]] = {
-        FieldType.TEXT: str,
-        FieldType.INTEGER: int,
-        FieldType.DECIMAL: Decimal,
-        FieldType.MONEY: Decimal,
-        FieldType.DATE: date,
-        FieldType.CHOICE: str,
-        FieldType.CODE: str,
-        FieldType.CODES: tuple,
-    }
-    kind = expected[field.type]
+    kind = _PYTHON_TYPES[field.type]
     if isinstance(value, bool) or not isinstance(value, kind):
         return f"{field.label} has a value of the wrong type"
     if field.type is FieldType.DATE and isinstance(value, datetime):

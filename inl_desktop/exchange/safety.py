@@ -41,6 +41,7 @@ _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 _ERROR_CELL = (b't="e"', b"t='e'")
 _TAG_END = b" \t\r\n/>"
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,7})["']""")
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
 
 
 class WorkbookRefused(UserError):
@@ -211,3 +212,68 @@ def _has_tag(window: bytes, tag: bytes) -> bool:
             return True
         position = window.find(tag, position + 1)
     return False
+
+
+def locate_marked_cells(xml: bytes, markers: WorksheetMarkers) -> dict[tuple[int, int], str]:
+    """(Excel row, 0-based column) -> reason, for each formula and error cell of a
+    worksheet the scan marked (the slow, exact look; only marked sheets get it)."""
+    found: dict[tuple[int, int], str] = {}
+    starts = [m.start() for m in re.finditer(rb"<(?:\w+:)?c[\s>]", xml)]
+    if not starts:
+        return found
+
+    def cell_at(position: int) -> tuple[int, int] | None:
+        # The cell element that contains ``position``: the last "<c" opened before it.
+        low, high = 0, len(starts)
+        while low < high:
+            middle = (low + high) // 2
+            if starts[middle] <= position:
+                low = middle + 1
+            else:
+                high = middle
+        if low == 0:
+            return None
+        opening = starts[low - 1]
+        ref = _CELL_REF.search(xml, opening, xml.find(b">", opening) + 1)
+        if ref is None:
+            return None
+        return int(ref.group(2)), _column_number(ref.group(1).decode())
+
+    if markers.formulas:
+        for match in re.finditer(rb"<(?:\w+:)?f[\s/>]", xml):
+            cell = cell_at(match.start())
+            if cell is not None:
+                end = xml.find(b"</", match.end())
+                formula = xml[match.end() : end].split(b">", 1)[-1] if end != -1 else b""
+                shown = formula.decode(errors="replace")[:60]
+                found[cell] = (
+                    f"holds a formula (={shown}) where a value is expected"
+                    if shown
+                    else "holds a formula where a value is expected"
+                )
+    if markers.error_cells:
+        for match in re.finditer(rb"""\st\s*=\s*["']e["']""", xml):
+            cell = cell_at(match.start())
+            if cell is not None:
+                value = re.search(rb"<(?:\w+:)?v>([^<]*)<", xml[match.end() : match.end() + 200])
+                shown = value.group(1).decode(errors="replace") if value else "an error"
+                found[cell] = f"holds the error value {shown} where a value is expected"
+    return found
+
+
+def _column_number(letters: str) -> int:
+    """0-based index of a column's letters (A is 0)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def column_letters(index: int) -> str:
+    """The letters of a 0-based column index (0 is A, 26 is AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

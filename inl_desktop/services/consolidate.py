@@ -17,8 +17,9 @@ merged records keep the post code they were made at. For each workbook, in order
    HQ user, naming the source file. Merging the same workbook twice changes nothing.
 
 The database is backed up once per run, before the first workbook. Progress is
-reported through ``progress(files done, what)``; an exception raised by it (a Cancel)
-rolls back the workbook being merged and ends the run; workbooks merged before stay.
+reported through ``progress(files done, what)`` between the steps of each workbook,
+never inside its transaction: an exception raised by it (a Cancel) ends the run with
+the workbook at hand not merged; the workbooks merged before stay.
 """
 
 from __future__ import annotations
@@ -29,16 +30,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, open_workbook
 from inl_desktop.exchange.safety import WorkbookRefused, require_defused_xml
-from inl_desktop.services import merge_seizures, merge_trainings
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.hq_report import summary_report
-from inl_desktop.services.merge import KindTable, MergeRun, apply_tombstones, read_tombstones
+from inl_desktop.services.merge import persons, seizures, trainings
+from inl_desktop.services.merge.run import MergeRun
+from inl_desktop.services.merge.tombstones import (
+    KindTable,
+    Tombstone,
+    apply_tombstones,
+    read_tombstones,
+)
 from inl_desktop.store.migrate import backup_database, backups_dir
 from inl_desktop.store.reference import country_program
 
@@ -57,9 +64,9 @@ Progress = Callable[[int, str], None]
 
 COUNT_KEYS = ("added", "updated", "unchanged", "deleted", "conflicts", "rejected")
 KINDS: dict[str, KindTable] = {
-    merge_seizures.KIND: merge_seizures.TABLE,
-    merge_trainings.TRAINING_KIND: merge_trainings.TABLE,
-    merge_trainings.PERSON_KIND: merge_trainings.PERSON_TABLE,
+    seizures.KIND: seizures.TABLE,
+    trainings.KIND: trainings.TABLE,
+    persons.KIND: persons.TABLE,
 }
 BULK_CACHE_KIB = 65_536
 
@@ -82,6 +89,7 @@ class FileResult:
     rejected: list[RowProblem] = field(default_factory=list)
     error: str | None = None
     post_code: str | None = None
+    person_key_id: str | None = None  # posts with other ids cannot have persons matched
 
     @property
     def merged(self) -> bool:
@@ -122,6 +130,12 @@ class ConsolidationResult:
         return totals
 
     @property
+    def mixed_person_keys(self) -> bool:
+        """Workbooks made with different person-key secrets: the same officer trained at
+        two of those posts cannot be recognised (unique persons count them twice)."""
+        return len({r.person_key_id for r in self.files if r.merged and r.person_key_id}) > 1
+
+    @property
     def everything_merged(self) -> bool:
         """Every workbook went in and no row was rejected (``consolidate`` exits 0)."""
         return all(result.merged and not result.rejected for result in self.files)
@@ -143,7 +157,7 @@ def consolidate(
     program = country_program(post.country)
     known_posts = {post.country: {p.code for p in program.posts} | {post.code}}
     backup = _backup(ctx)
-    results: list[FileResult] = []
+    results = []
     for done, path in enumerate(files):
         report(done, f"{path.name}: checking")
         results.append(_merge_file(ctx, path, known_posts, functools.partial(report, done)))
@@ -165,6 +179,18 @@ def _backup(ctx: AppContext) -> Path | None:
     return backup_database(source, target)
 
 
+@dataclass
+class _Checked:
+    """One workbook read and checked: what goes in, and the rows refused."""
+
+    post_code: str
+    person_key_id: str | None
+    events: list[seizures.IncomingSeizure]
+    sessions: trainings.TrainingSheets
+    tombstones: list[Tombstone]
+    rejected: list[RowProblem]
+
+
 def _merge_file(
     ctx: AppContext,
     path: Path,
@@ -172,50 +198,61 @@ def _merge_file(
     report: Callable[[str], None],
 ) -> FileResult:
     result = FileResult(path)
-    catalog = ctx.catalog()
-    today = ctx.today()
     try:
-        with open_workbook(path, known_posts) as book:
-            result.post_code = book.about.post_code
-            report(f"{path.name}: reading seizures")
-            seizures = merge_seizures.read_seizures(book, catalog, today)
-            report(f"{path.name}: reading trainings")
-            trainings = merge_trainings.read_trainings(book, catalog, today)
-            deleted = read_tombstones(book.rows(fmt.DELETED), KINDS)
-            rows = {
-                fmt.SEIZURES: seizures.rows,
-                **trainings.rows,
-                fmt.DELETED: deleted.rows,
-                fmt.LISTS: sum(1 for _ in book.rows(fmt.LISTS)),
-            }
-            _check_row_counts(book, rows)
+        checked = _read(ctx, path, known_posts, report)
+        result.post_code, result.person_key_id = checked.post_code, checked.person_key_id
         report(f"{path.name}: merging")
         with ctx.engine.begin() as connection:
             connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
             run = MergeRun(ctx, connection, path.name)
-            merge_seizures.merge_seizures(run, seizures.events, catalog)
-            person_ids = merge_trainings.merge_persons(
-                run, trainings.persons, trainings.person_fields, book.about.post_code
+            seizures.merge_seizures(run, checked.events, ctx.catalog())
+            sheets = checked.sessions
+            person_ids = persons.merge_persons(
+                run, sheets.persons, sheets.person_fields, checked.post_code
             )
-            merge_trainings.merge_trainings(
-                run, trainings.sessions, person_ids, trainings.enrollment_fields
-            )
-            apply_tombstones(run, deleted.tombstones, KINDS)
+            trainings.merge_trainings(run, sheets.sessions, person_ids, sheets.enrollment_fields)
+            apply_tombstones(run, checked.tombstones, KINDS)
             run.finish()
     except WorkbookRefused as error:
         result.error = str(error)
         return result
-    except IntegrityError as error:
-        result.error = (
-            f"{path.name} clashes with records already in the database ({error.orig}); "
-            "nothing of it was merged"
-        )
+    except (IntegrityError, OperationalError) as error:
+        result.error = f"{path.name} could not be merged ({error.orig}); nothing of it was merged"
         return result
     tally = run.tally
     result.added, result.updated, result.unchanged = tally.added, tally.updated, tally.unchanged
     result.deleted, result.conflicts = tally.deleted, tally.conflicts
-    result.rejected = [*seizures.problems, *trainings.problems, *deleted.problems]
+    result.rejected = checked.rejected
     return result
+
+
+def _read(
+    ctx: AppContext, path: Path, known_posts: dict[str, set[str]], report: Callable[[str], None]
+) -> _Checked:
+    """Read and check a workbook (before the transaction: nothing is locked meanwhile)."""
+    catalog, today = ctx.catalog(), ctx.today()
+    with open_workbook(path, known_posts) as book:
+        report(f"{path.name}: reading seizures")
+        sheet = seizures.gather_seizures(book)
+        events, refused = seizures.check_seizures(sheet.gathered, catalog, today)
+        report(f"{path.name}: reading trainings")
+        sessions = trainings.read_trainings(book, catalog, today)
+        deleted = read_tombstones(book.rows(fmt.DELETED), KINDS)
+        tombstones = persons.fold_person_tombstones(sessions.persons, deleted.tombstones)
+        _check_row_counts(
+            book,
+            {
+                fmt.SEIZURES: sheet.rows,
+                **sessions.rows,
+                fmt.DELETED: deleted.rows,
+                fmt.LISTS: sum(1 for _ in book.rows(fmt.LISTS)),
+            },
+        )
+        rejected = [*sheet.problems, *refused, *sessions.problems, *deleted.problems]
+        about = book.about
+        return _Checked(
+            about.post_code, about.person_key_id, events, sessions, tombstones, rejected
+        )
 
 
 def _check_row_counts(book: ExchangeWorkbook, rows: dict[str, int]) -> None:

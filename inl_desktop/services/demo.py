@@ -615,8 +615,14 @@ def _trainings(
                             pre,
                             min(Decimal(100), pre + rng.randint(0, 35)) if completion else None,
                             vetting,
-                            start - timedelta(days=60) if vetting == "approved" else None,
-                            start - timedelta(days=20) if vetting == "approved" else None,
+                            # vetting is submitted and cleared before the course, never later
+                            # than today
+                            min(start - timedelta(days=60), today)
+                            if vetting == "approved"
+                            else None,
+                            min(start - timedelta(days=20), today)
+                            if vetting == "approved"
+                            else None,
                         )
                     )
                 enrollments += size

@@ -75,8 +75,9 @@ class ExportResult:
 
 
 @dataclass
-class _Selection:
-    """Which records go in: a period, changes since a time, or everything."""
+class Selection:
+    """Which records go in: a period, changes since a time, or everything; and the
+    codes the rows used (filled while the rows are written, for the Lists sheet)."""
 
     period: Period | None
     since: datetime | None
@@ -196,7 +197,8 @@ ORDER BY s.start_date, s.id
 
 _ENROLLMENT_SQL = """
 SELECT n.uuid AS enrollment_uuid, s.uuid AS session_uuid, p.uuid AS person_uuid,
-       p.revision AS person_revision, p.national_id_key, p.full_name, p.sex, p.agency, p.unit,
+       p.revision AS person_revision, p.national_id_key, p.person_key AS stored_key,
+       p.full_name, p.sex, p.agency, p.unit,
        p.rank, p.province, p.national_id, p.phone, p.email, n.audience, n.completion,
        n.pre_score, n.post_score, n.certificate_number, n.vetting_status,
        n.invest_case_number, n.vetting_submitted, n.vetting_cleared
@@ -225,9 +227,9 @@ SELECT 'person', uuid, revision, deleted_at, post_code FROM persons p
 """
 
 
-def _sheets(
+def export_sheets(  # the data sheets of a workbook, rows generated as they are written
     connection: Connection,
-    selection: _Selection,
+    selection: Selection,
     catalog: Catalog,
     profile: str,
     secret: bytes,
@@ -272,7 +274,10 @@ def _sheets(
     def enrollments() -> Iterator[list[Any]]:
         sql = _ENROLLMENT_SQL.format(where=training_where)
         for row in _stream(connection, sql, training_params):
-            row["person_key"] = person_key(secret, row.pop("national_id_key"))
+            # At HQ a person from an hq workbook has no national ID, only the post's key.
+            stored = row.pop("stored_key")
+            row["person_key"] = stored or person_key(secret, row.pop("national_id_key"))
+            row.pop("national_id_key", None)
             yield enrollment_row(row)
 
     yield SheetData(fmt.ENROLLMENTS, enrollment_columns, enrollments())
@@ -339,7 +344,7 @@ def export_workbook(
         previous = last_export(ctx, target)
         since = previous.exported_at if previous is not None else None
     exported_at = ctx.now()
-    selection = _Selection(request.period, since)
+    selection = Selection(request.period, since)
     about: list[tuple[str, Any]] = [
         ("format", fmt.FORMAT_NAME),
         ("format_version", fmt.FORMAT_VERSION),
@@ -364,7 +369,7 @@ def export_workbook(
         rows = write_workbook(
             target,
             about,
-            _sheets(connection, selection, catalog, request.profile, secret),
+            export_sheets(connection, selection, catalog, request.profile, secret),
             progress=progress,
         )
     with ctx.sessions.begin() as session:

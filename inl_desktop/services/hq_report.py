@@ -23,7 +23,7 @@ Records are dated by the start of their period (a seizure's date, a report's per
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -39,7 +39,7 @@ from inl_desktop.domain.units import MG_PER_KG
 from inl_desktop.exchange.format import Column, Kind
 from inl_desktop.exchange.writer import SheetData, write_workbook
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.export import _Selection, _sheets
+from inl_desktop.services.export import Selection, export_sheets
 from inl_desktop.services.person_key import person_key_secret
 from inl_desktop.store.reference import country_program
 
@@ -94,63 +94,59 @@ FROM ({done}) {group}
 """
 
 
-def _kg(mg: int | None) -> Decimal:
-    return Decimal(mg or 0) / MG_PER_KG
-
-
 def _fiscal_quarter(day: date) -> str:
     return f"FY{fiscal_year_of(day)}Q{(day.month - 10) % 12 // 3 + 1}"
+
+
+class _KgTotals:
+    """Kg-equivalent (in mg) and items without one, by code and reporting basis."""
+
+    def __init__(self, section: str, label: Callable[[str], str]) -> None:
+        self._section = section
+        self._label = label
+        self._totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, code: str, basis: str, mg: int | None, without: int) -> None:
+        totals = self._totals[(code, basis)]
+        totals[0] += mg or 0
+        totals[1] += without
+
+    def rows(self) -> Iterator[list[Any]]:
+        for (code, basis), (mg, without) in sorted(self._totals.items()):
+            label = self._label(code)
+            yield [self._section, code, label, None, KG[basis], Decimal(mg) / MG_PER_KG]
+            if without:
+                yield [self._section, code, label, None, NO_KG, Decimal(without)]
 
 
 def _seizure_rows(
     connection: Connection, catalog: Catalog, posts: dict[str, str]
 ) -> Iterator[list[Any]]:
-    def grouped(key: str) -> list[tuple[str, str, int | None, int]]:
-        sql = _KG_BY.format(key=key, items=_COUNTED_ITEMS)
-        return [tuple(row) for row in connection.exec_driver_sql(sql)]
+    def grouped(key: str) -> Iterator[tuple[Any, str, int | None, int]]:
+        yield from connection.exec_driver_sql(_KG_BY.format(key=key, items=_COUNTED_ITEMS))
 
-    def rows(
-        section: str, totals: dict[tuple[str, str], list[int]], label: Any
-    ) -> Iterator[list[Any]]:
-        for (code, basis), (mg, without) in sorted(totals.items()):
-            yield [section, code, label(code), None, KG[basis], _kg(mg)]
-            if without:
-                yield [section, code, label(code), None, NO_KG, Decimal(without)]
-
-    def add(
-        totals: dict[tuple[str, str], list[int]], key: str, basis: str, mg: int | None, without: int
-    ) -> None:
-        entry = totals[(key, basis)]
-        entry[0] += mg or 0
-        entry[1] += without
-
-    by_drug: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    by_group: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    by_group = _KgTotals("seizures by drug group", lambda c: catalog.label("drug_groups", c))
+    by_drug = _KgTotals("seizures by drug", lambda c: catalog.label("drugs", c))
     for drug, basis, mg, without in grouped("i.drug"):
-        add(by_drug, drug, basis, mg, without)
-        group = catalog.drugs[drug].group if drug in catalog.drugs else ""
-        add(by_group, group, basis, mg, without)
-    yield from rows("seizures by drug group", by_group, lambda c: catalog.label("drug_groups", c))
-    yield from rows("seizures by drug", by_drug, lambda c: catalog.label("drugs", c))
+        by_drug.add(drug, basis, mg, without)
+        by_group.add(catalog.drugs[drug].group if drug in catalog.drugs else "", basis, mg, without)
 
-    by_post: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    by_country: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    by_post = _KgTotals("seizures by post", lambda c: posts.get(c, c))
+    by_country = _KgTotals("seizures by country", lambda c: catalog.label("countries", c))
     for post, basis, mg, without in grouped("e.post_code"):
-        add(by_post, post, basis, mg, without)
-        add(by_country, post.split("-")[0], basis, mg, without)
-    yield from rows("seizures by post", by_post, lambda c: posts.get(c, c))
-    yield from rows("seizures by country", by_country, lambda c: catalog.label("countries", c))
+        by_post.add(post, basis, mg, without)
+        by_country.add(post.split("-")[0], basis, mg, without)
 
-    by_quarter: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    by_year: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    by_quarter = _KgTotals("seizures by fiscal quarter", str)
+    by_year = _KgTotals("seizures by fiscal year", str)
     for start, basis, mg, without in grouped("e.period_start"):
-        if start is None:
-            continue
-        day = date.fromisoformat(start)
-        add(by_quarter, _fiscal_quarter(day), basis, mg, without)
-        add(by_year, f"FY{fiscal_year_of(day)}", basis, mg, without)
-    yield from rows("seizures by fiscal quarter", by_quarter, lambda c: c)
-    yield from rows("seizures by fiscal year", by_year, lambda c: c)
+        if start is not None:
+            day = date.fromisoformat(start)
+            by_quarter.add(_fiscal_quarter(day), basis, mg, without)
+            by_year.add(f"FY{fiscal_year_of(day)}", basis, mg, without)
+
+    for totals in (by_group, by_drug, by_post, by_country, by_quarter, by_year):
+        yield from totals.rows()
 
 
 def _training_rows(connection: Connection, catalog: Catalog) -> Iterator[list[Any]]:
@@ -195,6 +191,8 @@ def summary_report(ctx: AppContext, out: Path) -> dict[str, int]:
         ("summary", "Summary sheet: section, code, label, sex, measure, value"),
     ]
     summary = SheetData(SUMMARY, SUMMARY_COLUMNS, summary_rows(ctx))
+    secret = person_key_secret(ctx)
     with ctx.engine.connect() as connection:
-        records = _sheets(connection, _Selection(None, None), catalog, "hq", person_key_secret(ctx))
+        # The merged records, laid out as an hq-profile export of the whole database.
+        records = export_sheets(connection, Selection(None, None), catalog, "hq", secret)
         return write_workbook(out, about, [summary, *records])

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from inl_desktop.exchange import format as fmt
@@ -107,10 +108,8 @@ def edit(path: Path, sheet: str, cell: str, value: Any, data_type: str | None = 
 
 
 def column_letter(sheet: str, key: str, profile: str = "full") -> str:
-    from openpyxl.utils import get_column_letter
-
     keys = [column.key for column in fmt.columns_for(sheet, profile)]
-    return get_column_letter(keys.index(key) + 1)
+    return str(get_column_letter(keys.index(key) + 1))
 
 
 def test_cells_come_back_typed_and_exact(tmp_path: Path) -> None:
@@ -181,9 +180,7 @@ def test_a_formula_in_a_data_cell_is_a_row_problem(tmp_path: Path) -> None:
     first, second = seizure_rows(path)
     assert first.problems == []
     assert second.problems == [
-        RowProblem(
-            fmt.SEIZURES, 3, "quantity", "holds a formula (=1+2) where a value is expected"
-        )
+        RowProblem(fmt.SEIZURES, 3, "quantity", "holds a formula (=1+2) where a value is expected")
     ]
 
 
@@ -192,9 +189,7 @@ def test_an_error_cell_is_a_row_problem(tmp_path: Path) -> None:
     edit(path, fmt.SEIZURES, f"{column_letter(fmt.SEIZURES, 'place')}2", "#N/A", "e")
     [row] = seizure_rows(path)
     assert row.problems == [
-        RowProblem(
-            fmt.SEIZURES, 2, "place", "holds the error value #N/A where a value is expected"
-        )
+        RowProblem(fmt.SEIZURES, 2, "place", "holds the error value #N/A where a value is expected")
     ]
 
 
@@ -270,7 +265,7 @@ def test_a_missing_sheet_is_named(tmp_path: Path) -> None:
     workbook = load_workbook(path)
     del workbook[fmt.COUNTS]
     workbook.save(path)
-    with pytest.raises(WorkbookRefused, match="post.xlsx has no Counts sheet"):
+    with pytest.raises(WorkbookRefused, match=r"post\.xlsx has no Counts sheet"):
         open_workbook(path, KNOWN)
 
 
@@ -294,7 +289,7 @@ def test_a_missing_column_is_named_with_its_sheet(tmp_path: Path, new_header: st
     else:
         sheet.cell(1, column).value = new_header
     workbook.save(path)
-    with pytest.raises(WorkbookRefused, match="post.xlsx: sheet Seizures lacks column agency$"):
+    with pytest.raises(WorkbookRefused, match=r"post\.xlsx: sheet Seizures lacks column agency$"):
         open_workbook(path, KNOWN)
 
 

@@ -24,23 +24,27 @@ from inl_desktop.domain.units import kg_equivalent, kg_to_mg
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
-from inl_desktop.services.merge import (
+from inl_desktop.services.merge.rows import (
     Audit,
-    KindTable,
-    MergeRun,
-    Outcome,
-    batched,
-    contents,
-    decide,
     field_problems,
-    lookup,
     missing,
-    next_id,
     read_identity,
     read_uuid,
 )
+from inl_desktop.services.merge.run import (
+    RECORD_COLUMNS,
+    MergeRun,
+    Outcome,
+    RowInserter,
+    batched,
+    contents,
+    decide,
+    lookup,
+    marks,
+    next_id,
+)
+from inl_desktop.services.merge.tombstones import KindTable
 from inl_desktop.services.seizures import case_period
-from inl_desktop.store.bulk import BulkInserter
 from inl_desktop.store.models import (
     SeizureEvent,
     SeizureItem,
@@ -69,18 +73,7 @@ _DERIVED = ("drug_group", "kg_equivalent")  # recomputed at HQ from its own refe
 _CONTENT = (*_FIELDS, "same_as_uuid")
 _ITEM_CONTENT = ("uuid", "drug", "quantity", "unit")
 _RENAMES = {"items": "item_uuid"}
-_RECORD_COLUMNS = [
-    "id",
-    "uuid",
-    "post_code",
-    "revision",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "status",
-]
-_EVENT_COLUMNS = [*_RECORD_COLUMNS, *_SCALARS, "same_as_uuid"]
+_EVENT_COLUMNS = [*RECORD_COLUMNS, *_SCALARS, "same_as_uuid"]
 _ITEM_COLUMNS = [
     "uuid",
     "event_id",
@@ -131,15 +124,15 @@ class _Gathered:
 
 @dataclass
 class SeizureSheet:
-    """What the Seizures sheet gave: events to merge, rows refused, rows read."""
+    """The Seizures sheet gathered into events (not yet checked), rows refused, rows read."""
 
-    events: list[IncomingSeizure]
+    gathered: list[_Gathered]
     problems: list[RowProblem]
     rows: int
 
 
-def read_seizures(book: ExchangeWorkbook, catalog: Catalog, today: date) -> SeizureSheet:
-    """Gather and check the events of the Seizures sheet (see the module docstring)."""
+def gather_seizures(book: ExchangeWorkbook) -> SeizureSheet:
+    """Gather the rows of the Seizures sheet into events (see the module docstring)."""
     gathered: dict[str, _Gathered] = {}
     loose: list[RowProblem] = []
     items_seen: dict[str, int] = {}
@@ -164,21 +157,22 @@ def read_seizures(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Seiz
         item_uuid = read_uuid(SHEET, row, "item_uuid", problems)
         if item_uuid is not None:
             if item_uuid in items_seen:
-                problems.append(
-                    RowProblem(
-                        SHEET,
-                        row.number,
-                        "item_uuid",
-                        f"The same drug item is on row {items_seen[item_uuid]}",
-                    )
-                )
+                reason = f"The same drug item is on row {items_seen[item_uuid]}"
+                problems.append(RowProblem(SHEET, row.number, "item_uuid", reason))
             items_seen[item_uuid] = row.number
         item = SeizureItemDraft(values["drug"], values["quantity"], values["unit"], item_uuid)
         event.items.append((values["item_position"] or 0, row.number, item))
         event.problems.extend(problems)
+    return SeizureSheet(list(gathered.values()), loose, rows)
+
+
+def check_seizures(
+    gathered: Sequence[_Gathered], catalog: Catalog, today: date
+) -> tuple[list[IncomingSeizure], list[RowProblem]]:
+    """The events that pass the seizure form's rules, and the problems of the others."""
     events: list[IncomingSeizure] = []
-    refused = loose
-    for event in gathered.values():
+    refused: list[RowProblem] = []
+    for event in gathered:
         if event.problems or event.identity is None:
             refused.extend(event.problems)
             continue
@@ -190,7 +184,7 @@ def read_seizures(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Seiz
             refused.extend(found)
             continue
         events.append(incoming)
-    return SeizureSheet(events, refused, rows)
+    return events, refused
 
 
 def _incoming(event: _Gathered) -> IncomingSeizure:
@@ -217,6 +211,8 @@ def _normalise(draft: SeizureDraft) -> None:
             draft.period_start, draft.period_end = case_period(
                 draft.event_date, draft.date_precision
             )
+        else:
+            draft.period_start = draft.period_end = None
     else:
         draft.event_date = None
         draft.date_precision = None
@@ -275,9 +271,10 @@ def load_contents(connection: Connection, ids: Sequence[int]) -> dict[int, dict[
 
 
 def _after_delete(connection: Connection, ids: Sequence[int]) -> None:
+    """Deleted events' items leave the seizure list (its copy of the deletion)."""
     for batch in batched(list(ids)):
         connection.exec_driver_sql(
-            f"UPDATE seizure_items SET live = 0 WHERE event_id IN ({', '.join('?' * len(batch))})",
+            f"UPDATE seizure_items SET live = 0 WHERE event_id IN ({marks(len(batch))})",
             tuple(batch),
         )
 
@@ -305,22 +302,20 @@ def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Ca
             writes.append((new_id, event))
             new_id += 1
             run.added(KIND, event.uuid, event.revision)
-        elif outcome is Outcome.UPDATED:
-            assert record is not None
+            continue
+        assert record is not None
+        if outcome is Outcome.UNCHANGED:
+            run.tally.count(Outcome.UNCHANGED)
+            continue
+        kept = drafts[record.id]
+        if outcome is Outcome.UPDATED:
             replaced.append(record.id)
             writes.append((record.id, event))
-            run.updated(
-                KIND,
-                event.uuid,
-                event.revision,
-                content_of(drafts[record.id]),
-                content_of(event.draft),
-            )
-        elif outcome is Outcome.UNCHANGED:
+            run.updated(KIND, event.uuid, event.revision, content_of(kept), content_of(event.draft))
+        elif not record.deleted and kept == event.draft:  # the common case, compared fast
             run.tally.count(Outcome.UNCHANGED)
         else:
-            assert record is not None
-            before, after = content_of(drafts[record.id]), content_of(event.draft)
+            before, after = content_of(kept), content_of(event.draft)
             if before == after and not record.deleted:
                 run.tally.count(Outcome.UNCHANGED)
             else:
@@ -329,7 +324,7 @@ def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Ca
     # and the search index follows by trigger), then insert again under the same id.
     for batch in batched(replaced):
         connection.exec_driver_sql(
-            f"DELETE FROM seizure_events WHERE id IN ({', '.join('?' * len(batch))})",
+            f"DELETE FROM seizure_events WHERE id IN ({marks(len(batch))})",
             tuple(batch),
         )
     _insert(connection, writes, catalog)
@@ -384,9 +379,9 @@ def _insert(
             )
         joint.extend((event_id, n, code) for n, code in enumerate(draft.joint_agencies))
         transit.extend((event_id, n, code) for n, code in enumerate(draft.transit_countries))
-    BulkInserter(connection, SeizureEvent, _EVENT_COLUMNS).insert(events)
-    BulkInserter(connection, SeizureItem, _ITEM_COLUMNS).insert(items)
-    BulkInserter(connection, SeizureJointAgency, ["event_id", "position", "agency"]).insert(joint)
-    BulkInserter(connection, SeizureTransitCountry, ["event_id", "position", "country"]).insert(
+    RowInserter(connection, SeizureEvent, _EVENT_COLUMNS).insert(events)
+    RowInserter(connection, SeizureItem, _ITEM_COLUMNS).insert(items)
+    RowInserter(connection, SeizureJointAgency, ["event_id", "position", "agency"]).insert(joint)
+    RowInserter(connection, SeizureTransitCountry, ["event_id", "position", "country"]).insert(
         transit
     )

@@ -7,12 +7,8 @@ its counts (Counts sheet). It is checked with the rules of the training form
 stored session with its roster and counts. A session with a problem in any of its
 rows is not merged.
 
-Persons come from the enrollment rows (``person_uuid``, ``person_revision`` and the
-person's columns) and are merged by UUID and revision before the sessions. The hq
-profile carries no personal data: such persons are stored with an empty name (lists
-show them by agency and rank), and the columns a workbook leaves out are never
-compared nor overwritten, so a later full-profile workbook fills them in. HQ counts
-one officer trained at two posts once through ``person_key``.
+The persons enrolled come from the enrollment rows too (``merge.persons``); they are
+merged before the sessions.
 """
 
 from __future__ import annotations
@@ -22,85 +18,50 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, select
 
 from inl_desktop.domain.catalog import Catalog
-from inl_desktop.domain.drafts import (
-    AttendanceCountDraft,
-    EnrollmentDraft,
-    PersonDraft,
-    TrainingDraft,
-)
-from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, PERSON, TRAINING
-from inl_desktop.domain.validation import validate_count, validate_enrollment, validate_person
+from inl_desktop.domain.drafts import AttendanceCountDraft, EnrollmentDraft, TrainingDraft
+from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING
+from inl_desktop.domain.validation import validate_count, validate_enrollment
 from inl_desktop.domain.validation import validate_training as validate_session
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
-from inl_desktop.services.merge import (
+from inl_desktop.services.merge import persons as person_rows
+from inl_desktop.services.merge.persons import IncomingPerson
+from inl_desktop.services.merge.rows import (
     Audit,
-    KindTable,
+    field_problems,
+    missing,
+    read_identity,
+    read_uuid,
+)
+from inl_desktop.services.merge.run import (
+    RECORD_COLUMNS,
     MergeRun,
     Outcome,
+    RowInserter,
     Stored,
     batched,
     contents,
     decide,
-    field_problems,
     lookup,
-    missing,
+    marks,
     next_id,
-    read_identity,
-    read_uuid,
 )
-from inl_desktop.services.persons import name_key, national_id_key
-from inl_desktop.store.bulk import BulkInserter
+from inl_desktop.services.merge.tombstones import KindTable
 from inl_desktop.store.models import AttendanceCount, Enrollment, Person, TrainingSession
 
-TRAINING_KIND = "training"
-PERSON_KIND = "person"
+KIND = "training"
 _FIELDS = tuple(name for name in TRAINING.names if name != "status")
-_PERSON_FIELDS = tuple(name for name in PERSON.names if name != "status")
-_PERSONAL = frozenset(fmt.PERSON_PERSONAL)
 _ENROLLMENT_FIELDS = ENROLLMENT.names
 _COUNT_FIELDS = ATTENDANCE_COUNT.names
 # Fields a draft may leave blank but the database may not.
 _NOT_NULL = ("training_status", "attendance_mode")
-_RECORD_COLUMNS = [
-    "id",
-    "uuid",
-    "post_code",
-    "revision",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "status",
-]
-_PERSON_COLUMNS = [
-    *_RECORD_COLUMNS,
-    *_PERSON_FIELDS,
-    "national_id_key",
-    "name_key",
-    "person_key",
-]
 
 
 def _table(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
-
-
-@dataclass
-class IncomingPerson:
-    """A person as the enrollment rows give them; ``fields`` are the columns present."""
-
-    draft: PersonDraft
-    person_key: str | None
-    row: int
-
-    @property
-    def uuid(self) -> str:
-        """The person's UUID."""
-        return self.draft.uuid or ""
 
 
 @dataclass
@@ -160,9 +121,9 @@ def read_trainings(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Tra
         sessions[identity[0]] = _Session(row, identity)
 
     enrollment_columns = book.columns(fmt.ENROLLMENTS)
-    person_fields = tuple(name for name in _PERSON_FIELDS if name in enrollment_columns)
+    person_fields = tuple(name for name in person_rows.FIELDS if name in enrollment_columns)
     enrollment_fields = tuple(name for name in _ENROLLMENT_FIELDS if name in enrollment_columns)
-    persons: dict[str, tuple[IncomingPerson, dict[str, str]]] = {}
+    persons: person_rows.Seen = {}
     for row in book.rows(fmt.ENROLLMENTS):
         rows[fmt.ENROLLMENTS] += 1
         session = _part_of(fmt.ENROLLMENTS, row, sessions, problems)
@@ -171,7 +132,7 @@ def read_trainings(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Tra
         row_problems = list(row.problems)
         uuid = read_uuid(fmt.ENROLLMENTS, row, "enrollment_uuid", row_problems)
         # A person refused above has its problems on this row already.
-        _person(row, person_fields, persons, catalog, row_problems)
+        person_rows.read_person(row, person_fields, persons, catalog, row_problems)
         enrollment = EnrollmentDraft(
             person_uuid=row.values.get("person_uuid"),
             uuid=uuid,
@@ -225,48 +186,6 @@ def _part_of(
         )
     )
     return None
-
-
-def _person(
-    row: SheetRow,
-    fields: Sequence[str],
-    persons: dict[str, tuple[IncomingPerson, dict[str, str]]],
-    catalog: Catalog,
-    problems: list[RowProblem],
-) -> IncomingPerson | None:
-    values = row.values
-    uuid = read_uuid(fmt.ENROLLMENTS, row, "person_uuid", problems)
-    revision = values.get("person_revision")
-    if not isinstance(revision, int) or revision < 1:
-        problems.append(
-            RowProblem(fmt.ENROLLMENTS, row.number, "person_revision", "Must be 1 or more")
-        )
-        return None
-    if uuid is None:
-        return None
-    draft = PersonDraft(uuid=uuid, revision=revision, **{name: values[name] for name in fields})
-    key = values.get("person_key")
-    seen = persons.get(uuid)
-    mine = {**contents(draft, fields, {}), "person_key": key or "", "revision": str(revision)}
-    if seen is not None:
-        person, content = seen
-        if content != mine:
-            problems.append(
-                RowProblem(
-                    fmt.ENROLLMENTS,
-                    row.number,
-                    "person_uuid",
-                    f"The same person differs from row {person.row}",
-                )
-            )
-        return person
-    errors = [error for error in validate_person(draft, catalog) if error.field in fields]
-    if errors:
-        problems.extend(field_problems(fmt.ENROLLMENTS, errors, [], row.number))
-        return None
-    person = IncomingPerson(draft, key, row.number)
-    persons[uuid] = (person, mine)
-    return person
 
 
 def _incoming(session: _Session) -> IncomingTraining:
@@ -325,155 +244,6 @@ def _check(training: IncomingTraining, catalog: Catalog, today: date) -> list[Ro
             )
         slots[slot] = number
     return problems
-
-
-# -- persons -------------------------------------------------------------------------------
-
-
-def _person_content(draft: PersonDraft, key: str | None, fields: Sequence[str]) -> dict[str, str]:
-    return {**contents(draft, fields, {}), "person_key": key or ""}
-
-
-def _load_persons(
-    connection: Connection, ids: Sequence[int]
-) -> dict[int, tuple[PersonDraft, str | None]]:
-    table = _table(Person)
-    found: dict[int, tuple[PersonDraft, str | None]] = {}
-    for batch in batched(list(ids)):
-        for row in connection.execute(select(table).where(table.c.id.in_(batch))):
-            values = row._mapping
-            draft = PersonDraft(
-                status=values["status"], uuid=values["uuid"], revision=values["revision"]
-            )
-            for name in _PERSON_FIELDS:
-                setattr(draft, name, values[name])
-            found[values["id"]] = (draft, values["person_key"])
-    return found
-
-
-def load_person_contents(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    """Stored persons' contents by id (for a conflict with a tombstone)."""
-    return {
-        id_: _person_content(draft, key, _PERSON_FIELDS)
-        for id_, (draft, key) in _load_persons(connection, ids).items()
-    }
-
-
-def merge_persons(
-    run: MergeRun, persons: Sequence[IncomingPerson], fields: Sequence[str], post_code: str
-) -> dict[str, int]:
-    """Merge the persons by UUID and revision; return the id of every person given.
-
-    Only the columns the workbook has (``fields``) are compared and written. At the
-    same revision, personal columns HQ holds empty (from an hq-profile workbook) are
-    not compared but filled in.
-    """
-    connection = run.connection
-    stored = lookup(connection, "persons", [person.uuid for person in persons])
-    known = [
-        stored[p.uuid].id
-        for p in persons
-        if p.uuid in stored and (p.draft.revision or 0) >= stored[p.uuid].revision
-    ]
-    drafts = _load_persons(connection, known)
-    ids = {uuid: record.id for uuid, record in stored.items()}
-    inserts: list[IncomingPerson] = []
-    updates: list[tuple[int, IncomingPerson]] = []
-    for person in persons:
-        revision = person.draft.revision or 0
-        record = stored.get(person.uuid)
-        outcome = decide(record, revision)
-        incoming = _person_content(person.draft, person.person_key, fields)
-        if outcome is Outcome.ADDED:
-            inserts.append(person)
-            run.added(PERSON_KIND, person.uuid, revision)
-            continue
-        assert record is not None
-        if outcome is Outcome.UNCHANGED:
-            run.tally.count(Outcome.UNCHANGED)
-            continue
-        draft, key = drafts[record.id]
-        before = _person_content(draft, key, fields)
-        if outcome is Outcome.UPDATED:
-            updates.append((record.id, person))
-            run.updated(PERSON_KIND, person.uuid, revision, before, incoming)
-            continue
-        compared = [name for name in before if not (name in _PERSONAL and not before[name])]
-        if record.deleted or any(before[name] != incoming[name] for name in compared):
-            run.conflict(PERSON_KIND, person.uuid, revision, before, incoming)
-        elif before != incoming:  # personal columns HQ did not have yet
-            updates.append((record.id, person))
-            run.updated(PERSON_KIND, person.uuid, revision, before, incoming)
-        else:
-            run.tally.count(Outcome.UNCHANGED)
-    new_id = next_id(connection, "persons")
-    rows: list[tuple[Any, ...]] = []
-    for person in inserts:
-        ids[person.uuid] = new_id
-        draft = person.draft
-        full_name = draft.full_name or ""
-        values = {name: getattr(draft, name) for name in _PERSON_FIELDS}
-        values["full_name"] = full_name
-        rows.append(
-            (
-                new_id,
-                person.uuid,
-                post_code,
-                draft.revision,
-                run.now,
-                run.user,
-                run.now,
-                run.user,
-                "final",
-                *values.values(),
-                national_id_key(draft.national_id),
-                name_key(full_name),
-                person.person_key,
-            )
-        )
-        new_id += 1
-    BulkInserter(connection, Person, _PERSON_COLUMNS).insert(rows)
-    _update_persons(run, updates, fields)
-    return ids
-
-
-def _update_persons(
-    run: MergeRun, updates: Sequence[tuple[int, IncomingPerson]], fields: Sequence[str]
-) -> None:
-    if not updates:
-        return
-    table = _table(Person)
-    derived = {"person_key": "person_key"}
-    if "national_id" in fields:
-        derived["national_id_key"] = "national_id_key"
-    if "full_name" in fields:
-        derived["name_key"] = "name_key"
-    names = [*fields, *derived]
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("record_id"))
-        .values(
-            revision=bindparam("new_revision"),
-            updated_at=run.now,
-            updated_by=run.user,
-            **{name: bindparam(f"new_{name}") for name in names},
-        )
-    )
-    parameters = []
-    for record_id, person in updates:
-        draft = person.draft
-        values: dict[str, Any] = {f"new_{name}": getattr(draft, name) for name in fields}
-        values["new_person_key"] = person.person_key
-        if "national_id" in fields:
-            values["new_national_id_key"] = national_id_key(draft.national_id)
-        if "full_name" in fields:
-            values["new_full_name"] = draft.full_name or ""
-            values["new_name_key"] = name_key(draft.full_name or "")
-        parameters.append({"record_id": record_id, "new_revision": draft.revision, **values})
-    run.connection.execute(statement, parameters)
-
-
-# -- sessions ------------------------------------------------------------------------------
 
 
 def content_of(draft: TrainingDraft, enrollment_fields: Sequence[str]) -> dict[str, str]:
@@ -542,7 +312,6 @@ def load_contents(connection: Connection, ids: Sequence[int]) -> dict[int, dict[
 
 
 TABLE = KindTable(_table(TrainingSession), load_contents)
-PERSON_TABLE = KindTable(_table(Person), load_person_contents)
 
 
 def merge_trainings(
@@ -567,29 +336,39 @@ def merge_trainings(
         revision = session.draft.revision or 0
         record: Stored | None = stored.get(session.uuid)
         outcome = decide(record, revision)
-        after = content_of(session.draft, enrollment_fields)
         if outcome is Outcome.ADDED:
             writes.append((new_id, session))
             new_id += 1
-            run.added(TRAINING_KIND, session.uuid, revision)
+            run.added(KIND, session.uuid, revision)
             continue
         assert record is not None
         if outcome is Outcome.UNCHANGED:
             run.tally.count(Outcome.UNCHANGED)
             continue
-        before = content_of(drafts[record.id], enrollment_fields)
+        kept = drafts[record.id]
         if outcome is Outcome.UPDATED:
-            _keep_absent(session.draft, drafts[record.id], enrollment_fields)
+            before, after = (
+                content_of(kept, enrollment_fields),
+                content_of(session.draft, enrollment_fields),
+            )
+            _keep_absent(session.draft, kept, enrollment_fields)
             replaced.append(record.id)
             writes.append((record.id, session))
-            run.updated(TRAINING_KIND, session.uuid, revision, before, after)
-        elif before == after and not record.deleted:
+            run.updated(KIND, session.uuid, revision, before, after)
+        elif not record.deleted and kept == session.draft:  # the common case, compared fast
             run.tally.count(Outcome.UNCHANGED)
         else:
-            run.conflict(TRAINING_KIND, session.uuid, revision, before, after)
+            before, after = (
+                content_of(kept, enrollment_fields),
+                content_of(session.draft, enrollment_fields),
+            )
+            if before == after and not record.deleted:
+                run.tally.count(Outcome.UNCHANGED)
+            else:
+                run.conflict(KIND, session.uuid, revision, before, after)
     for batch in batched(replaced):
         connection.exec_driver_sql(
-            f"DELETE FROM training_sessions WHERE id IN ({', '.join('?' * len(batch))})",
+            f"DELETE FROM training_sessions WHERE id IN ({marks(len(batch))})",
             tuple(batch),
         )
     _insert(connection, writes, person_ids)
@@ -647,12 +426,12 @@ def _insert(
             counts.append(
                 (count.uuid, session_id, position, *(getattr(count, n) for n in _COUNT_FIELDS))
             )
-    BulkInserter(connection, TrainingSession, [*_RECORD_COLUMNS, *_FIELDS]).insert(sessions)
-    BulkInserter(
+    RowInserter(connection, TrainingSession, [*RECORD_COLUMNS, *_FIELDS]).insert(sessions)
+    RowInserter(
         connection,
         Enrollment,
         ["uuid", "session_id", "person_id", "position", *_ENROLLMENT_FIELDS],
     ).insert(enrollments)
-    BulkInserter(
+    RowInserter(
         connection, AttendanceCount, ["uuid", "session_id", "position", *_COUNT_FIELDS]
     ).insert(counts)
