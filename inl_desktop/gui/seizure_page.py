@@ -28,6 +28,7 @@ from inl_desktop.services.seizures import set_seizure_deleted
 from inl_desktop.store.seizure_list import COLUMNS, ListTotals, SeizureFilter, fetch_totals
 
 SETTINGS_HEADER = "seizure_list/header"
+TOTALS_DELAY_MS = 150
 
 
 class SeizurePage(QWidget):
@@ -92,6 +93,10 @@ class SeizurePage(QWidget):
         self.form = SeizureForm(ctx, self)
         self.stack.addWidget(self.form)
 
+        self._totals_timer = QTimer(self)
+        self._totals_timer.setSingleShot(True)
+        self._totals_timer.setInterval(TOTALS_DELAY_MS)
+        self._totals_timer.timeout.connect(self._on_totals_timer_timeout)
         self._totals = LatestOnly(self)
         self._totals.result_ready.connect(self._on_totals_result_ready)
         self._totals.failed.connect(self._on_totals_failed)
@@ -163,6 +168,9 @@ class SeizurePage(QWidget):
 
     def wait_for_totals(self) -> None:
         """Block until the totals are computed (shutdown, tests and benchmarks)."""
+        if self._totals_timer.isActive():
+            self._totals_timer.stop()
+            self._on_totals_timer_timeout()
         self._totals.wait()
 
     # Slots -----------------------------------------------------------------------
@@ -171,6 +179,12 @@ class SeizurePage(QWidget):
         self.apply_filter(filter_)
 
     def _on_model_query_changed(self) -> None:
+        # Counting waits for a pause in typing, so it never competes with the next
+        # keystroke's page.
+        self.totals_label.setText("Counting…")
+        self._totals_timer.start()
+
+    def _on_totals_timer_timeout(self) -> None:
         engine = self._ctx.engine
         filter_ = self.model.current_filter
         self.totals_label.setText("Counting…")
