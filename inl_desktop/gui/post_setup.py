@@ -27,7 +27,7 @@ class PostSetupDialog(QDialog):
         self._ctx = ctx
         form = load_form("post_setup", self)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(form)
         self.setWindowTitle(form.windowTitle())
         self.country_combo: QComboBox = form.findChild(QComboBox, "countryCombo")
