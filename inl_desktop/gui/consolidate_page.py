@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.workers import Cancelled, Task
-from inl_desktop.services.consolidate import COUNT_KEYS, ConsolidationResult, consolidate
+from inl_desktop.services.consolidate import (
+    COUNT_KEYS,
+    ConsolidationResult,
+    OpenConflict,
+    consolidate,
+    open_conflicts,
+)
 from inl_desktop.services.context import AppContext
 
 HEADERS = ("Workbook", "Post", *(key.capitalize() for key in COUNT_KEYS), "Problems")
@@ -78,6 +84,33 @@ class ConsolidatePage(QWidget):
         self.results.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.results, 2)
 
+        layout.addWidget(
+            QLabel(
+                "Conflicts kept for a decision (the same revision arrived "
+                "with other content; HQ keeps its copy):",
+                self,
+            )
+        )
+        panes = QHBoxLayout()
+        self.conflicts = QTableWidget(0, 5, self)
+        self.conflicts.setAccessibleName("Conflicts")
+        self.conflicts.setHorizontalHeaderLabels(
+            ["Record", "ID", "Revision", "Workbook", "Found (UTC)"]
+        )
+        self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.conflicts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        self.differences = QTableWidget(0, 3, self)
+        self.differences.setAccessibleName("Differences")
+        self.differences.setHorizontalHeaderLabels(["Field", "HQ copy", "Arrived"])
+        self.differences.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.differences.horizontalHeader().setStretchLastSection(True)
+        panes.addWidget(self.conflicts, 1)
+        panes.addWidget(self.differences, 1)
+        layout.addLayout(panes, 2)
+        self._open_conflicts: list[OpenConflict] = []
+        self.conflicts.currentCellChanged.connect(self._on_conflicts_current_cell_changed)
+
         self.task = Task(self)
         self.task.progressed.connect(self._on_task_progressed)
         self.task.succeeded.connect(self._on_task_succeeded)
@@ -87,6 +120,37 @@ class ConsolidatePage(QWidget):
         self.clear_button.clicked.connect(self.files.clear)
         self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
         self.cancel_button.clicked.connect(self.task.cancel)
+        self.refresh_conflicts()
+
+    def refresh_conflicts(self) -> None:
+        """List the conflicts no one has decided yet."""
+        self._open_conflicts = open_conflicts(self._ctx)
+        self.conflicts.setRowCount(len(self._open_conflicts))
+        for row, conflict in enumerate(self._open_conflicts):
+            values = [
+                conflict.record_kind,
+                conflict.record_uuid,
+                str(conflict.revision),
+                conflict.source_file,
+                f"{conflict.detected_at:%Y-%m-%d %H:%M}",
+            ]
+            for column, value in enumerate(values):
+                self.conflicts.setItem(row, column, QTableWidgetItem(value))
+        self.differences.setRowCount(0)
+        if self._open_conflicts:
+            self.conflicts.selectRow(0)
+
+    def _on_conflicts_current_cell_changed(self, row: int, *_args: int) -> None:
+        if not 0 <= row < len(self._open_conflicts):
+            self.differences.setRowCount(0)
+            return
+        differences = self._open_conflicts[row].differences()
+        self.differences.setRowCount(len(differences))
+        for line, values in enumerate(differences):
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.differences.setItem(line, column, item)
 
     def add_files(self, paths: list[Path]) -> None:
         """Add workbooks to the list (each once)."""
@@ -163,6 +227,7 @@ class ConsolidatePage(QWidget):
         total_values = ["Total", "", *(f"{totals[key]:,}" for key in COUNT_KEYS), ""]
         for column, value in enumerate(total_values):
             self.results.setItem(len(result.files), column, QTableWidgetItem(value))
+        self.refresh_conflicts()
         merged = sum(1 for f in result.files if f.merged)
         self.status_label.setText(
             f"{merged} of {len(result.files)} workbooks merged"

@@ -25,11 +25,14 @@ the workbook at hand not merged; the workbooks merged before stay.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inl_desktop.domain.errors import UserError
@@ -47,6 +50,7 @@ from inl_desktop.services.merge.tombstones import (
     read_tombstones,
 )
 from inl_desktop.store.migrate import backup_database, backups_dir
+from inl_desktop.store.models import MergeConflict
 from inl_desktop.store.reference import country_program
 
 __all__ = [
@@ -265,3 +269,61 @@ def _check_row_counts(book: ExchangeWorkbook, rows: dict[str, int]) -> None:
                 f"{book.path.name}: the About sheet says {sheet} has {expected:,} rows, "
                 f"the sheet has {found:,}; the workbook is incomplete or was edited"
             )
+
+
+@dataclass(frozen=True)
+class OpenConflict:
+    """A record that arrived at a revision HQ already holds, with other content."""
+
+    record_kind: str
+    record_uuid: str
+    revision: int
+    source_file: str
+    detected_at: datetime
+    stored: dict[str, Any]
+    incoming: dict[str, Any]
+
+    def differences(self) -> list[tuple[str, str, str]]:
+        """(field, stored value, incoming value) for every field that differs."""
+        keys = list(self.stored) + [key for key in self.incoming if key not in self.stored]
+        return [
+            (key, _shown(self.stored.get(key)), _shown(self.incoming.get(key)))
+            for key in keys
+            if self.stored.get(key) != self.incoming.get(key)
+        ]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def open_conflicts(ctx: AppContext, limit: int = 500) -> list[OpenConflict]:
+    """The conflicts no one has resolved yet, newest first."""
+    with ctx.sessions() as session:
+        rows = session.scalars(
+            select(MergeConflict)
+            .where(MergeConflict.resolved_at.is_(None))
+            .order_by(MergeConflict.detected_at.desc(), MergeConflict.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            OpenConflict(
+                row.record_kind,
+                row.record_uuid,
+                row.revision,
+                row.source_file,
+                row.detected_at,
+                _as_dict(row.stored),
+                _as_dict(row.incoming),
+            )
+            for row in rows
+        ]
+
+
+def _as_dict(text: str) -> dict[str, Any]:
+    value = json.loads(text or "{}")
+    return value if isinstance(value, dict) else {"value": value}

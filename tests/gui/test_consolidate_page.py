@@ -65,3 +65,51 @@ def test_nothing_to_consolidate_is_explained(
     qtbot.addWidget(page)
     assert not page.start()
     assert "Add the workbooks" in page.status_label.text()
+
+
+def test_a_conflict_is_shown_with_both_versions(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, template_db: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    save_seizure(
+        ctx,
+        SeizureDraft(
+            event_date=date(2020, 3, 1),
+            agency="ANF",
+            place="Torkham",
+            status="final",
+            items=[SeizureItemDraft("HEROIN", Decimal("2"), "KG")],
+        ),
+    )
+    original = tmp_path / "isb.xlsx"
+    export_workbook(ctx, ExportRequest(original))
+    book = load_workbook(original)
+    sheet = book["Seizures"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("place") + 1).value = "Chaman"
+    edited = tmp_path / "isb-edited.xlsx"
+    book.save(edited)
+
+    hq_path = backup_database(template_db, tmp_path / "hq.sqlite")
+    hq = AppContext(open_database(hq_path, now=ctx.now), user="analyst", now=ctx.now)
+    set_up_post(hq, "PK-HQ", "PK", "Headquarters")
+    page = ConsolidatePage(hq)
+    qtbot.addWidget(page)
+    assert page.conflicts.rowCount() == 0
+    page.add_files([original, edited])
+    with qtbot.waitSignal(page.task.succeeded, timeout=60_000):
+        page.start()
+
+    assert page.results.item(1, 6).text() == "1"  # conflicts of the edited workbook
+    assert page.conflicts.rowCount() == 1
+    assert page.conflicts.item(0, 3).text() == "isb-edited.xlsx"
+    shown = {
+        page.differences.item(row, 0).text(): (
+            page.differences.item(row, 1).text(),
+            page.differences.item(row, 2).text(),
+        )
+        for row in range(page.differences.rowCount())
+    }
+    assert shown["place"] == ("Torkham", "Chaman")
+    hq.engine.dispose()

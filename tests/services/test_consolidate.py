@@ -32,7 +32,7 @@ from service_builders import (
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import RowProblem
-from inl_desktop.services.consolidate import consolidate, summary_report
+from inl_desktop.services.consolidate import consolidate, open_conflicts, summary_report
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
 from inl_desktop.services.hq_report import summary_rows
@@ -361,6 +361,9 @@ def test_same_revision_with_other_content_is_a_conflict_kept_for_a_person(
     # Reported again, but kept once.
     assert consolidate(world.hq, [edited]).files[0].conflicts == conflicts
     assert scalar(world.hq, "SELECT count(*) FROM merge_conflicts") == conflicts
+    # A person at HQ sees both versions of what differs.
+    shown = [c for c in open_conflicts(world.hq) if c.record_uuid == world.uuids[record]]
+    assert [d for d in shown[0].differences() if d[0] == key] == [(key, stored_value, value)]
 
 
 def test_a_deleted_training_and_person_arrive_as_tombstones(world: World) -> None:
