@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 
 # Digits grouped by commas the Western way (1,000,000) or the South Asian way
 # (10,00,000); any other comma (a decimal comma, "3,26") is refused, never dropped.
@@ -52,6 +53,11 @@ class FieldDef:
     unit: str | None = None
     max_decimals: int | None = None
     derived: bool = False
+
+    @cached_property
+    def choice_codes(self) -> frozenset[str]:
+        """The codes of the fixed choices (looked up on every validation)."""
+        return frozenset(code for code, _ in self.choices)
 
     def choice_label(self, code: str) -> str:
         """The label of a fixed choice (the code itself when unknown)."""

@@ -115,7 +115,7 @@ def _decimal_places(number: Decimal) -> int:
 
 def _membership_error(field: FieldDef, value: Any, catalog: Catalog | None) -> str | None:
     if field.type is FieldType.CHOICE:
-        if value not in dict(field.choices):
+        if value not in field.choice_codes:
             allowed = ", ".join(label for _, label in field.choices)
             return f"{field.label} must be one of: {allowed}"
         return None
