@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
+from sqlalchemy import Connection
 
 from inl_desktop.domain.fields import SEX
+from inl_desktop.gui.paged_model import Index, PagedTableModel
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.people_list import COLUMNS, PAGE_SIZE, PeopleFilter, fetch_people_page
 
-Index = QModelIndex | QPersistentModelIndex
 UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT = QColor("#6b6b6b")
@@ -26,82 +27,24 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
-class PeopleTableModel(QAbstractTableModel):
+class PeopleTableModel(PagedTableModel):
     """One row per person, fetched on demand in pages; thin: it only formats cells."""
 
-    query_changed = Signal()
+    columns = COLUMNS
+    page_size = PAGE_SIZE
 
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._rows: list[dict[str, Any]] = []
-        self._exhausted = True
-        self._filter = PeopleFilter()
-        self._sort_key = "full_name"
-        self._descending = False
+        super().__init__(ctx, PeopleFilter(), "full_name", False, parent)
         self._draft_brush = QBrush(DRAFT)
 
-    @property
-    def current_filter(self) -> PeopleFilter:
-        """The filter the rows answer."""
-        return self._filter
-
-    @property
-    def sort_column(self) -> int:
-        """The column the rows are sorted by."""
-        return next(n for n, column in enumerate(COLUMNS) if column.key == self._sort_key)
-
-    @property
-    def sort_order(self) -> Qt.SortOrder:
-        """The direction the rows are sorted in."""
-        if self._descending:
-            return Qt.SortOrder.DescendingOrder
-        return Qt.SortOrder.AscendingOrder
-
-    def set_filter(self, filter_: PeopleFilter) -> None:
-        """Show what ``filter_`` selects (from the first page)."""
-        self._filter = filter_
-        self.reload()
-
-    def reload(self) -> None:
-        """Fetch the first page again (after a save, delete, merge or filter change)."""
-        self.beginResetModel()
-        self._rows = self._fetch(0)
-        self._exhausted = len(self._rows) < PAGE_SIZE
-        self.endResetModel()
-        self.query_changed.emit()
-
-    def _fetch(self, offset: int) -> list[dict[str, Any]]:
-        with self._ctx.engine.connect() as connection:
-            return fetch_people_page(
-                connection,
-                self._filter,
-                sort_key=self._sort_key,
-                descending=self._descending,
-                offset=offset,
-            )
-
-    # Qt overrides ---------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
-            return
-        page = self._fetch(len(self._rows))
-        self._exhausted = len(page) < PAGE_SIZE
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+    def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
+        return fetch_people_page(
+            connection,
+            self._filter,
+            sort_key=self._sort_key,
+            descending=self._descending,
+            offset=offset,
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -6,11 +6,13 @@ from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from sqlalchemy import Connection
 
 from inl_desktop.domain.fields import REPORTING_BASIS
 from inl_desktop.domain.units import mg_to_kg
+from inl_desktop.gui.paged_model import Index, PagedTableModel
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.seizure_list import (
     COLUMNS,
@@ -20,7 +22,6 @@ from inl_desktop.store.seizure_list import (
     parse_timestamp,
 )
 
-Index = QModelIndex | QPersistentModelIndex
 UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAGGED = QColor("#b00020")
@@ -60,71 +61,23 @@ def kg_text(mg: int | None) -> str:
     return f"{kg.quantize(Decimal('0.001')):,}"
 
 
-class SeizureTableModel(QAbstractTableModel):
+class SeizureTableModel(PagedTableModel):
     """One row per drug item, fetched on demand in pages; thin: it only formats cells."""
 
-    query_changed = Signal()
+    columns = COLUMNS
+    page_size = PAGE_SIZE
 
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._rows: list[dict[str, Any]] = []
-        self._exhausted = True
-        self._filter = SeizureFilter()
-        self._sort_key = "date"
-        self._descending = True
-        self._bold = QFont()
-        self._bold.setBold(True)
+        super().__init__(ctx, SeizureFilter(), "date", True, parent)
 
-    @property
-    def current_filter(self) -> SeizureFilter:
-        """The filter the rows answer."""
-        return self._filter
-
-    def set_filter(self, filter_: SeizureFilter) -> None:
-        """Show what ``filter_`` selects (from the first page)."""
-        self._filter = filter_
-        self.reload()
-
-    def reload(self) -> None:
-        """Fetch the first page again (after a save, delete or filter change)."""
-        self.beginResetModel()
-        self._rows = self._fetch(0)
-        self._exhausted = len(self._rows) < PAGE_SIZE
-        self.endResetModel()
-        self.query_changed.emit()
-
-    def _fetch(self, offset: int) -> list[dict[str, Any]]:
-        with self._ctx.engine.connect() as connection:
-            return fetch_page(
-                connection,
-                self._filter,
-                sort_key=self._sort_key,
-                descending=self._descending,
-                offset=offset,
-            )
-
-    # Qt overrides ---------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
-            return
-        page = self._fetch(len(self._rows))
-        self._exhausted = len(page) < PAGE_SIZE
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+    def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
+        return fetch_page(
+            connection,
+            self._filter,
+            sort_key=self._sort_key,
+            descending=self._descending,
+            offset=offset,
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

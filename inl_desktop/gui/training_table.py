@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
+from sqlalchemy import Connection
 
 from inl_desktop.domain.fields import ATTENDANCE_MODE, TRAINING_STATUS
+from inl_desktop.gui.paged_model import Index, PagedTableModel
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.seizure_list import parse_timestamp
 from inl_desktop.store.training_list import (
@@ -19,7 +21,6 @@ from inl_desktop.store.training_list import (
     fetch_page,
 )
 
-Index = QModelIndex | QPersistentModelIndex
 UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT = QColor("#6b6b6b")
@@ -39,86 +40,28 @@ _FIGURE_TIPS = {
 }
 
 
-class TrainingTableModel(QAbstractTableModel):
+class TrainingTableModel(PagedTableModel):
     """One row per session, fetched on demand in pages; thin: it only formats cells."""
 
-    query_changed = Signal()
+    columns = COLUMNS
+    page_size = PAGE_SIZE
 
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._rows: list[dict[str, Any]] = []
-        self._exhausted = True
-        self._filter = TrainingFilter()
-        self._sort_key = "start_date"
-        self._descending = True
+        super().__init__(ctx, TrainingFilter(), "start_date", True, parent)
 
-    @property
-    def current_filter(self) -> TrainingFilter:
-        """The filter the rows answer."""
-        return self._filter
-
-    @property
-    def sort_column(self) -> int:
-        """The column the rows are sorted by."""
-        return next(n for n, column in enumerate(COLUMNS) if column.key == self._sort_key)
-
-    @property
-    def sort_order(self) -> Qt.SortOrder:
-        """The direction the rows are sorted in."""
-        if self._descending:
-            return Qt.SortOrder.DescendingOrder
-        return Qt.SortOrder.AscendingOrder
-
-    def set_filter(self, filter_: TrainingFilter) -> None:
-        """Show what ``filter_`` selects (from the first page)."""
-        self._filter = filter_
-        self.reload()
-
-    def reload(self) -> None:
-        """Fetch the first page again (after a save, delete or filter change)."""
-        self.beginResetModel()
-        self._rows = self._fetch(0)
-        self._exhausted = len(self._rows) < PAGE_SIZE
-        self.endResetModel()
-        self.query_changed.emit()
-
-    def _fetch(self, offset: int) -> list[dict[str, Any]]:
-        with self._ctx.engine.connect() as connection:
-            return fetch_page(
-                connection,
-                self._filter,
-                sort_key=self._sort_key,
-                descending=self._descending,
-                offset=offset,
-            )
+    def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
+        return fetch_page(
+            connection,
+            self._filter,
+            sort_key=self._sort_key,
+            descending=self._descending,
+            offset=offset,
+        )
 
     @staticmethod
     def is_sortable(column: int) -> bool:
         """Whether the list can be sorted by a column (counted figures cannot)."""
         return 0 <= column < len(COLUMNS) and COLUMNS[column].key in SORTABLE_KEYS
-
-    # Qt overrides ---------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
-            return
-        page = self._fetch(len(self._rows))
-        self._exhausted = len(page) < PAGE_SIZE
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
