@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain import periods
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.seizure_filters import period_presets
+from inl_desktop.gui.widgets import buddy_label
 from inl_desktop.gui.workers import Cancelled, Task
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import (
@@ -37,13 +38,6 @@ from inl_desktop.services.export import (
     export_workbook,
     recent_exports,
 )
-
-
-def _buddy(text: str, widget: QWidget, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    return label
 
 
 class ExportPage(QWidget):
@@ -66,7 +60,7 @@ class ExportPage(QWidget):
         for text, label in period_presets(ctx.today()):
             self.period_combo.addItem(label, text)
         self.period_combo.setToolTip("2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or FROM..TO")
-        form.addRow(_buddy("&Period:", self.period_combo, self), self.period_combo)
+        form.addRow(buddy_label("&Period:", self.period_combo, self), self.period_combo)
 
         profiles = QWidget(self)
         row = QHBoxLayout(profiles)
@@ -93,7 +87,7 @@ class ExportPage(QWidget):
         self.browse_button = QPushButton("&Browse…", self)
         file_layout.addWidget(self.file_edit, 1)
         file_layout.addWidget(self.browse_button)
-        form.addRow(_buddy("&Save to:", self.file_edit, self), file_row)
+        form.addRow(buddy_label("&Save to:", self.file_edit, self), file_row)
         layout.addLayout(form)
 
         buttons = QHBoxLayout()

@@ -31,7 +31,7 @@ from inl_desktop.domain.fields import SEX
 from inl_desktop.gui.merge_dialog import MergeChoice, MergeDialog, PickPersonDialog
 from inl_desktop.gui.people_table import PeopleTableModel
 from inl_desktop.gui.person_dialog import PersonDialog
-from inl_desktop.gui.widgets import CodeComboBox
+from inl_desktop.gui.widgets import CodeComboBox, buddy_label
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import merge_persons, set_person_deleted
@@ -55,13 +55,6 @@ _TYPICAL = {
     "national_id": "61101-1234567-2",
     "trainings": "Trainings",
 }
-
-
-def _labelled(text: str, widget: QWidget, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    return label
 
 
 class PeopleFilterBar(QWidget):
@@ -93,7 +86,7 @@ class PeopleFilterBar(QWidget):
             ("Se&x:", self.sex_combo, 0),
             ("Pro&vince:", self.province_combo, 1),
         ):
-            layout.addWidget(_labelled(text, widget, self))
+            layout.addWidget(buddy_label(text, widget, self))
             layout.addWidget(widget, stretch)
         layout.addWidget(self.deleted_check)
         self.search_edit.textChanged.connect(self._on_any_changed)

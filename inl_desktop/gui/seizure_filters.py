@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QWidget
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import RECORD_STATUS, REPORTING_BASIS
-from inl_desktop.gui.widgets import CodeComboBox
+from inl_desktop.gui.widgets import CodeComboBox, buddy_label
 from inl_desktop.store.seizure_list import SeizureFilter
 
 GROUP_PREFIX = "group:"
@@ -30,13 +30,6 @@ def period_presets(today: date) -> list[tuple[str, str]]:
         (f"FY{fy}Q{quarter}", f"FY{fy} quarter {quarter}"),
         (f"FY{fy - 1}", f"FY{fy - 1} (US fiscal year)"),
     ]
-
-
-def _labelled(text: str, widget: QWidget, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    return label
 
 
 class SeizureFilterBar(QWidget):
@@ -97,7 +90,7 @@ class SeizureFilterBar(QWidget):
         for row, cells in enumerate(rows):
             column = 0
             for text, widget, span in cells:
-                layout.addWidget(_labelled(text, widget, self), row, column)
+                layout.addWidget(buddy_label(text, widget, self), row, column)
                 layout.addWidget(widget, row, column + 1, 1, span)
                 column += span + 1
         layout.addWidget(self.deleted_check, 0, 9)

@@ -6,23 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QWidget
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import TRAINING_STATUS
 from inl_desktop.gui.seizure_filters import INVALID_STYLE, period_presets
-from inl_desktop.gui.widgets import CodeComboBox
+from inl_desktop.gui.widgets import CodeComboBox, buddy_label
 from inl_desktop.store.training_list import TrainingFilter
 
 PERIOD_TIP = "A period: 2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or 2019-01-01..2019-06-30"
-
-
-def _labelled(text: str, widget: QWidget, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setBuddy(widget)
-    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    return label
 
 
 class TrainingFilterBar(QWidget):
@@ -89,7 +82,7 @@ class TrainingFilterBar(QWidget):
         for row, cells in enumerate(rows):
             column = 0
             for text, widget, span in cells:
-                layout.addWidget(_labelled(text, widget, self), row, column)
+                layout.addWidget(buddy_label(text, widget, self), row, column)
                 layout.addWidget(widget, row, column + 1, 1, span)
                 column += span + 1
         layout.addWidget(self.deleted_check, 0, 10)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
 
 from inl_desktop.domain.catalog import Catalog
+
+
+def buddy_label(text: str, widget: QWidget, parent: QWidget) -> QLabel:
+    """A label with a mnemonic for ``widget``, whose accessible name becomes its text."""
+    label = QLabel(text, parent)
+    label.setBuddy(widget)
+    widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    return label
 
 
 class CodeComboBox(QComboBox):
