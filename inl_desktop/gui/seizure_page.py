@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.seizure_filters import SeizureFilterBar
 from inl_desktop.gui.seizure_form import SeizureForm
 from inl_desktop.gui.seizure_table import SeizureTableModel
+from inl_desktop.gui.widgets import fill_column_menu, sync_column_menu
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import set_seizure_deleted
@@ -268,22 +269,10 @@ class SeizurePage(QWidget):
         return " ".join(str(cell) for cell in cells if cell)
 
     def _build_column_menu(self) -> None:
-        menu = self.columns_button.menu()
-        for section, column in enumerate(COLUMNS):
-            action = QAction(column.label, menu)
-            action.setCheckable(True)
-            action.setChecked(column.visible)
-            self.table.setColumnHidden(section, not column.visible)
-            action.toggled.connect(
-                lambda shown, s=section: self.table.setColumnHidden(s, not shown)
-            )
-            menu.addAction(action)
+        fill_column_menu(self.table, self.columns_button.menu(), COLUMNS)
 
     def _sync_column_menu(self) -> None:
-        for section, action in enumerate(self.columns_button.menu().actions()):
-            action.blockSignals(True)
-            action.setChecked(not self.table.isColumnHidden(section))
-            action.blockSignals(False)
+        sync_column_menu(self.table, self.columns_button.menu())
 
     def _restore_header(self) -> None:
         state = QSettings().value(SETTINGS_HEADER)

@@ -4,7 +4,7 @@ session form."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from inl_desktop.gui.training_filters import TrainingFilterBar
 from inl_desktop.gui.training_form import TrainingForm
 from inl_desktop.gui.training_table import TrainingTableModel
 from inl_desktop.gui.training_totals_view import TrainingTotalsView, how_many
+from inl_desktop.gui.widgets import fill_column_menu, sync_column_menu
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.trainings import set_training_deleted
@@ -331,22 +332,10 @@ class TrainingPage(QWidget):
         return f"“{title}” of {start}" if start else f"“{title}”"
 
     def _build_column_menu(self) -> None:
-        menu = self.columns_button.menu()
-        for section, column in enumerate(COLUMNS):
-            action = QAction(column.label, menu)
-            action.setCheckable(True)
-            action.setChecked(column.visible)
-            self.table.setColumnHidden(section, not column.visible)
-            action.toggled.connect(
-                lambda shown, s=section: self.table.setColumnHidden(s, not shown)
-            )
-            menu.addAction(action)
+        fill_column_menu(self.table, self.columns_button.menu(), COLUMNS)
 
     def _sync_column_menu(self) -> None:
-        for section, action in enumerate(self.columns_button.menu().actions()):
-            action.blockSignals(True)
-            action.setChecked(not self.table.isColumnHidden(section))
-            action.blockSignals(False)
+        sync_column_menu(self.table, self.columns_button.menu())
 
     def _restore_layout(self) -> None:
         settings = QSettings()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QMenu, QTableView, QWidget
 
 from inl_desktop.domain.catalog import Catalog
 
@@ -15,6 +18,25 @@ def buddy_label(text: str, widget: QWidget, parent: QWidget) -> QLabel:
     label.setBuddy(widget)
     widget.setAccessibleName(text.replace("&", "").rstrip(":"))
     return label
+
+
+def fill_column_menu(table: QTableView, menu: QMenu, columns: Sequence[Any]) -> None:
+    """One checkable action per column (``label``, ``visible``) that shows or hides it."""
+    for section, column in enumerate(columns):
+        action = QAction(column.label, menu)
+        action.setCheckable(True)
+        action.setChecked(column.visible)
+        table.setColumnHidden(section, not column.visible)
+        action.toggled.connect(lambda shown, s=section: table.setColumnHidden(s, not shown))
+        menu.addAction(action)
+
+
+def sync_column_menu(table: QTableView, menu: QMenu) -> None:
+    """Tick the actions of the columns shown (after a header state was restored)."""
+    for section, action in enumerate(menu.actions()):
+        action.blockSignals(True)
+        action.setChecked(not table.isColumnHidden(section))
+        action.blockSignals(False)
 
 
 class CodeComboBox(QComboBox):
