@@ -188,7 +188,6 @@ class SeizurePage(QWidget):
     def _on_totals_timer_timeout(self) -> None:
         engine = self._ctx.engine
         filter_ = self.model.current_filter
-        self.totals_label.setText("Counting…")
 
         def count() -> ListTotals:
             with engine.connect() as connection:
