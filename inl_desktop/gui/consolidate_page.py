@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -66,6 +67,8 @@ class ConsolidatePage(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
         self.progress.setAccessibleName("Consolidation progress")
+        for button in (self.consolidate_button, self.cancel_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         run.addWidget(self.consolidate_button)
         run.addWidget(self.cancel_button)
         run.addWidget(self.progress, 1)
