@@ -54,6 +54,14 @@ class FieldDef:
     max_decimals: int | None = None
     derived: bool = False
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """Computed once: definitions key the validators' caches, looked up per value."""
+        return hash((self.name, self.label, self.type))
+
     @cached_property
     def choice_codes(self) -> frozenset[str]:
         """The codes of the fixed choices (looked up on every validation)."""
@@ -115,11 +123,19 @@ class RecordDef:
     def __iter__(self) -> Iterator[FieldDef]:
         return iter(self.fields)
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.kind, self.fields))
+
     def __getitem__(self, name: str) -> FieldDef:
-        for field in self.fields:
-            if field.name == name:
-                return field
-        raise KeyError(name)
+        return self._by_name[name]
+
+    @cached_property
+    def _by_name(self) -> dict[str, FieldDef]:
+        return {field.name: field for field in self.fields}
 
     @property
     def names(self) -> tuple[str, ...]:

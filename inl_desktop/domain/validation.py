@@ -7,9 +7,10 @@ what it holds must still be well-formed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache, partial
 from typing import Any
 
 from inl_desktop.domain.catalog import Catalog
@@ -45,16 +46,15 @@ def check_value(
     row: int | None = None,
 ) -> list[FieldError]:
     """Check one value against its field definition."""
-    blank = value is None or value == "" or value == ()
-    if blank:
+    if value is None or value == "" or value == ():
         if final and field.required:
             return [FieldError(field.name, f"{field.label} is required", row)]
         return []
-    error = _type_error(field, value) or _bounds_error(field, value)
-    if error is None:
-        error = _membership_error(field, value, catalog)
+    error = _checker(field)(value, catalog)
     return [] if error is None else [FieldError(field.name, error, row)]
 
+
+Checker = Callable[[Any, "Catalog | None"], "str | None"]
 
 _PYTHON_TYPES: dict[FieldType, type | tuple[type, ...]] = {
     FieldType.TEXT: str,
@@ -68,24 +68,48 @@ _PYTHON_TYPES: dict[FieldType, type | tuple[type, ...]] = {
 }
 
 
-def _type_error(field: FieldDef, value: Any) -> str | None:
+@cache
+def _checker(field: FieldDef) -> Checker:
+    """One function that checks a present value of ``field``: type, bounds, membership.
+
+    Built once per field, so that checking a workbook's rows does not re-read the
+    definition for every cell.
+    """
     kind = _PYTHON_TYPES[field.type]
-    if isinstance(value, bool) or not isinstance(value, kind):
-        return f"{field.label} has a value of the wrong type"
-    if field.type is FieldType.DATE and isinstance(value, datetime):
-        return f"{field.label} must be a date without a time"
-    return None
+    wrong_type = f"{field.label} has a value of the wrong type"
+    bounds = _bounds_checker(field)
+    membership = _membership_checker(field)
+
+    def check(value: Any, catalog: Catalog | None) -> str | None:
+        if value.__class__ is bool or not isinstance(value, kind):
+            return wrong_type
+        if field.type is FieldType.DATE and isinstance(value, datetime):
+            return f"{field.label} must be a date without a time"
+        error = bounds(value) if bounds is not None else None
+        if error is None and membership is not None:
+            error = membership(value, catalog)
+        return error
+
+    return check
 
 
-def _bounds_error(field: FieldDef, value: Any) -> str | None:
+def _bounds_checker(field: FieldDef) -> Callable[[Any], str | None] | None:
     if field.type is FieldType.TEXT:
         limit = min(field.max_length or EXCEL_CELL_LIMIT, EXCEL_CELL_LIMIT)
-        if len(value) > limit:
-            return f"{field.label} is {len(value)} characters long; at most {limit} fit"
-        return None
+
+        def check_length(value: str) -> str | None:
+            if len(value) > limit:
+                return f"{field.label} is {len(value)} characters long; at most {limit} fit"
+            return None
+
+        return check_length
     if field.type not in (FieldType.INTEGER, FieldType.DECIMAL, FieldType.MONEY):
         return None
-    number = Decimal(value)
+    return partial(_bounds_error, field)
+
+
+def _bounds_error(field: FieldDef, value: int | Decimal) -> str | None:
+    number = value if isinstance(value, Decimal) else Decimal(value)
     if not number.is_finite():
         return f"{field.label} must be a finite number"
     if field.minimum is not None:
@@ -113,19 +137,30 @@ def _decimal_places(number: Decimal) -> int:
     return places
 
 
-def _membership_error(field: FieldDef, value: Any, catalog: Catalog | None) -> str | None:
+def _membership_checker(field: FieldDef) -> Callable[[Any, Catalog | None], str | None] | None:
     if field.type is FieldType.CHOICE:
-        if value not in field.choice_codes:
-            allowed = ", ".join(label for _, label in field.choices)
-            return f"{field.label} must be one of: {allowed}"
+        codes = field.choice_codes
+        allowed = ", ".join(label for _, label in field.choices)
+
+        def check_choice(value: str, catalog: Catalog | None) -> str | None:
+            return None if value in codes else f"{field.label} must be one of: {allowed}"
+
+        return check_choice
+    list_name = field.reference_list
+    if list_name is None:
         return None
-    if catalog is None or field.reference_list is None:
+    several = field.type is FieldType.CODES
+
+    def check_codes(value: Any, catalog: Catalog | None) -> str | None:
+        if catalog is None:
+            return None
+        known = catalog.codes.get(list_name, {})
+        unknown = [code for code in (value if several else (value,)) if code not in known]
+        if unknown:
+            return f"{field.label}: {', '.join(unknown)} is not in the list"
         return None
-    codes = value if field.type is FieldType.CODES else (value,)
-    unknown = [code for code in codes if not catalog.has(field.reference_list, code)]
-    if unknown:
-        return f"{field.label}: {', '.join(unknown)} is not in the list"
-    return None
+
+    return check_codes
 
 
 def check_record(
@@ -138,12 +173,21 @@ def check_record(
 ) -> list[FieldError]:
     """Check every input field of ``draft`` against ``record``'s definitions."""
     errors: list[FieldError] = []
-    for field in record:
-        if field.derived:
-            continue
+    for field, checker in _record_checkers(record):
         value = getattr(draft, field.name)
-        errors.extend(check_value(field, value, final=final, catalog=catalog, row=row))
+        if value is None or value == "" or value == ():
+            if final and field.required:
+                errors.append(FieldError(field.name, f"{field.label} is required", row))
+            continue
+        error = checker(value, catalog)
+        if error is not None:
+            errors.append(FieldError(field.name, error, row))
     return errors
+
+
+@cache
+def _record_checkers(record: RecordDef) -> tuple[tuple[FieldDef, Checker], ...]:
+    return tuple((field, _checker(field)) for field in record if not field.derived)
 
 
 def not_in_future(field: FieldDef, value: date | None, today: date) -> list[FieldError]:

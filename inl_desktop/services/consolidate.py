@@ -27,14 +27,16 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, open_workbook
@@ -161,10 +163,23 @@ def consolidate(
     program = country_program(post.country)
     known_posts = {post.country: {p.code for p in program.posts} | {post.code}}
     backup = _backup(ctx)
+    read = functools.partial(_read, ctx.catalog(), ctx.today(), known_posts)
     results = []
-    for done, path in enumerate(files):
-        report(done, f"{path.name}: checking")
-        results.append(_merge_file(ctx, path, known_posts, functools.partial(report, done)))
+    # The next workbook is read and checked while this one is merged: SQLite lets
+    # other threads run while it writes, so the two overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbook-reader") as reader:
+        upcoming: Future[_Checked] | None = reader.submit(read, files[0])
+        try:
+            for done, path in enumerate(files):
+                report(done, f"{path.name}: reading and checking")
+                reading, upcoming = upcoming, None
+                if done + 1 < len(files):
+                    upcoming = reader.submit(read, files[done + 1])
+                assert reading is not None
+                results.append(_merge_file(ctx, path, reading, functools.partial(report, done)))
+        finally:
+            if upcoming is not None:
+                upcoming.cancel()
     report(len(files), "done")
     return ConsolidationResult(results, backup)
 
@@ -196,14 +211,11 @@ class _Checked:
 
 
 def _merge_file(
-    ctx: AppContext,
-    path: Path,
-    known_posts: dict[str, set[str]],
-    report: Callable[[str], None],
+    ctx: AppContext, path: Path, reading: Future[_Checked], report: Callable[[str], None]
 ) -> FileResult:
     result = FileResult(path)
     try:
-        checked = _read(ctx, path, known_posts, report)
+        checked = reading.result()
         result.post_code, result.person_key_id = checked.post_code, checked.person_key_id
         report(f"{path.name}: merging")
         with ctx.engine.begin() as connection:
@@ -230,16 +242,12 @@ def _merge_file(
     return result
 
 
-def _read(
-    ctx: AppContext, path: Path, known_posts: dict[str, set[str]], report: Callable[[str], None]
-) -> _Checked:
-    """Read and check a workbook (before the transaction: nothing is locked meanwhile)."""
-    catalog, today = ctx.catalog(), ctx.today()
+def _read(catalog: Catalog, today: date, known_posts: dict[str, set[str]], path: Path) -> _Checked:
+    """Read and check a workbook (outside any transaction: nothing is locked meanwhile,
+    and it touches no database, so it may run on another thread)."""
     with open_workbook(path, known_posts) as book:
-        report(f"{path.name}: reading seizures")
         sheet = seizures.gather_seizures(book)
         events, refused = seizures.check_seizures(sheet.gathered, catalog, today)
-        report(f"{path.name}: reading trainings")
         sessions = trainings.read_trainings(book, catalog, today)
         deleted = read_tombstones(book.rows(fmt.DELETED), KINDS)
         tombstones = persons.fold_person_tombstones(sessions.persons, deleted.tombstones)
