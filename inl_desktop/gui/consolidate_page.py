@@ -27,6 +27,7 @@ from inl_desktop.services.consolidate import (
     ConsolidationResult,
     OpenConflict,
     consolidate,
+    keep_hq_copy,
     open_conflicts,
 )
 from inl_desktop.services.context import AppContext
@@ -111,6 +112,17 @@ class ConsolidatePage(QWidget):
         panes.addWidget(self.conflicts, 1)
         panes.addWidget(self.differences, 1)
         layout.addLayout(panes, 2)
+        decide = QHBoxLayout()
+        self.keep_button = QPushButton("&Keep HQ copy", self)
+        self.keep_button.setToolTip(
+            "Close the conflict: HQ's copy stays as it is. To take the post's version "
+            "instead, ask the post to save the record again and send a new workbook; "
+            "its next revision replaces HQ's copy."
+        )
+        self.keep_button.setEnabled(False)
+        decide.addWidget(self.keep_button)
+        decide.addStretch(1)
+        layout.addLayout(decide)
         self._open_conflicts: list[OpenConflict] = []
         self.conflicts.currentCellChanged.connect(self._on_conflicts_current_cell_changed)
 
@@ -123,6 +135,7 @@ class ConsolidatePage(QWidget):
         self.clear_button.clicked.connect(self.files.clear)
         self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
         self.cancel_button.clicked.connect(self.task.cancel)
+        self.keep_button.clicked.connect(self._on_keep_button_clicked)
         self.refresh_conflicts()
 
     def refresh_conflicts(self) -> None:
@@ -140,6 +153,7 @@ class ConsolidatePage(QWidget):
             for column, value in enumerate(values):
                 self.conflicts.setItem(row, column, QTableWidgetItem(value))
         self.differences.setRowCount(0)
+        self.keep_button.setEnabled(bool(self._open_conflicts))
         if self._open_conflicts:
             self.conflicts.selectRow(0)
 
@@ -154,6 +168,21 @@ class ConsolidatePage(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.differences.setItem(line, column, item)
+
+    def _on_keep_button_clicked(self) -> None:
+        row = self.conflicts.currentRow()
+        if not 0 <= row < len(self._open_conflicts):
+            return
+        conflict = self._open_conflicts[row]
+        try:
+            keep_hq_copy(self._ctx, conflict.id)
+        except UserError as error:
+            self.status_label.setText(str(error))
+        else:
+            self.status_label.setText(
+                f"Conflict on {conflict.record_kind} {conflict.record_uuid} decided: HQ's copy kept"
+            )
+        self.refresh_conflicts()
 
     def add_files(self, paths: list[Path]) -> None:
         """Add workbooks to the list (each once)."""

@@ -52,7 +52,7 @@ from inl_desktop.services.merge.tombstones import (
     read_tombstones,
 )
 from inl_desktop.store.migrate import backup_database, backups_dir
-from inl_desktop.store.models import MergeConflict
+from inl_desktop.store.models import ChangeLogEntry, MergeConflict
 from inl_desktop.store.reference import country_program
 
 __all__ = [
@@ -283,6 +283,7 @@ def _check_row_counts(book: ExchangeWorkbook, rows: dict[str, int]) -> None:
 class OpenConflict:
     """A record that arrived at a revision HQ already holds, with other content."""
 
+    id: int
     record_kind: str
     record_uuid: str
     revision: int
@@ -320,6 +321,7 @@ def open_conflicts(ctx: AppContext, limit: int = 500) -> list[OpenConflict]:
         ).all()
         return [
             OpenConflict(
+                row.id,
                 row.record_kind,
                 row.record_uuid,
                 row.revision,
@@ -330,6 +332,31 @@ def open_conflicts(ctx: AppContext, limit: int = 500) -> list[OpenConflict]:
             )
             for row in rows
         ]
+
+
+def keep_hq_copy(ctx: AppContext, conflict_id: int) -> None:
+    """Decide a conflict for the copy HQ holds: it leaves the open conflicts, and the
+    change log says who decided and when. (To take the post's version instead, the post
+    saves the record again: its next revision replaces HQ's copy when it arrives.)"""
+    with ctx.sessions.begin() as session:
+        conflict = session.get(MergeConflict, conflict_id)
+        if conflict is None or conflict.resolved_at is not None:
+            raise ConsolidationRefused("That conflict was already decided")
+        now = ctx.now()
+        conflict.resolved_at = now
+        session.add(
+            ChangeLogEntry(
+                record_kind=conflict.record_kind,
+                record_uuid=conflict.record_uuid,
+                revision=conflict.revision,
+                action="decide",
+                field="conflict",
+                old_value=conflict.source_file,
+                new_value="kept HQ copy",
+                changed_at=now,
+                changed_by=ctx.user,
+            )
+        )
 
 
 def _as_dict(text: str) -> dict[str, Any]:

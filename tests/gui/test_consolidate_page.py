@@ -12,8 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.gui.consolidate_page import ConsolidatePage
+from inl_desktop.services.consolidate import open_conflicts
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
+from inl_desktop.services.records import history
 from inl_desktop.services.seizures import save_seizure
 from inl_desktop.services.setup import set_up_post
 from inl_desktop.store.migrate import backup_database, open_database
@@ -72,7 +74,7 @@ def test_a_conflict_is_shown_with_both_versions(
 ) -> None:
     from openpyxl import load_workbook
 
-    save_seizure(
+    saved = save_seizure(
         ctx,
         SeizureDraft(
             event_date=date(2020, 3, 1),
@@ -112,4 +114,12 @@ def test_a_conflict_is_shown_with_both_versions(
         for row in range(page.differences.rowCount())
     }
     assert shown["place"] == ("Torkham", "Chaman")
+
+    qtbot.mouseClick(page.keep_button, Qt.MouseButton.LeftButton)
+    assert page.conflicts.rowCount() == 0
+    assert not page.keep_button.isEnabled()
+    assert "HQ's copy kept" in page.status_label.text()
+    assert open_conflicts(hq) == []
+    decisions = [entry for entry in history(hq, saved.uuid) if entry.action == "decide"]
+    assert [(d.changed_by, d.new_value) for d in decisions] == [("analyst", "kept HQ copy")]
     hq.engine.dispose()
