@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck demo bench-demo bench-seizures wheel-check clean
+.PHONY: run test lint typecheck demo bench-demo bench-seizures bench-reports wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-demo: $(STAMP)
 ## bench-seizures: the seizure list and form at 1,000,000 items, offscreen
 bench-seizures: $(STAMP)
 	$(BIN)/python bench/seizures.py
+
+## bench-reports: the report and the dashboard at 1,000,000 items and ~600,000 enrollments
+bench-reports: $(STAMP)
+	$(BIN)/python bench/reports.py
 
 ## wheel-check: build the wheel, install it in a fresh venv, run 'inl-desktop info'
 wheel-check: $(BIN)/python

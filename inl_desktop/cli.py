@@ -93,6 +93,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     consolidate.add_argument("--json", action="store_true", help="print one JSON object last")
 
+    report = commands.add_parser(
+        "report", parents=[common], help="the accomplishments report of a period"
+    )
+    report.add_argument(
+        "--period",
+        required=True,
+        metavar="PERIOD",
+        help="2019, FY2020, FY2020Q1, 2019Q3, 2019-03, 2019M1-10 (first 10 months) or FROM..TO",
+    )
+    report.add_argument("--country", metavar="CC", help="only the posts of this country program")
+    report.add_argument("--post", metavar="CODE", help="only the records of this post")
+    report.add_argument("--agency", metavar="CODE", help="only this agency (e.g. ANF)")
+    report.add_argument(
+        "--groupings",
+        type=Path,
+        metavar="FILE.json",
+        help="drug and audience groupings of the sentences (default: the app's own)",
+    )
+    report.add_argument(
+        "--format", choices=("text", "pdf", "xlsx"), default="text", help="default: text"
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the pdf or xlsx (required for them)",
+    )
+    report.add_argument(
+        "--json", action="store_true", help="print the sentences and figures as one JSON object"
+    )
+
     demo = commands.add_parser(
         "demo", parents=[common], help="fill the database with realistic demonstration data"
     )
@@ -152,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _consolidate(args)
         if command == "demo":
             return _demo(args)
+        if command == "report":
+            return _report(args)
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         return _exit_code(error)
@@ -320,3 +353,49 @@ def _consolidate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json()))
     return EXIT_OK if result.everything_merged else EXIT_FAILED
+
+
+def _report(args: argparse.Namespace) -> int:
+    from inl_desktop.domain.periods import BadPeriod, parse_period
+    from inl_desktop.services.accomplishments import build_report, load_groupings, save_report_xlsx
+    from inl_desktop.services.report_seizures import ReportScope
+
+    try:
+        period = parse_period(args.period)
+    except BadPeriod as error:
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format != "text" and args.out is None:
+        print(f"inl-desktop: --format {args.format} needs --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    suffix = {"text": ".txt", "pdf": ".pdf", "xlsx": ".xlsx"}[args.format]
+    if args.out is not None and args.out.suffix.lower() != suffix:
+        print(f"inl-desktop: the output must be a {suffix} file: {args.out}", file=sys.stderr)
+        return EXIT_USAGE
+    _, ctx = _open(args.db, create=False)
+    groupings = load_groupings(ctx.catalog(), args.groupings)
+    scope = ReportScope(
+        period,
+        country=args.country.upper() if args.country else None,
+        post=args.post.upper() if args.post else None,
+        agency=args.agency.upper() if args.agency else None,
+    )
+    report = build_report(ctx, scope, groupings)
+    if args.format == "xlsx":
+        print(f"Wrote {save_report_xlsx(ctx, report, args.out).resolve()}.")
+    elif args.format == "pdf":
+        from inl_desktop.gui.report_document import ensure_gui_application, write_report_pdf
+
+        ensure_gui_application()
+        print(f"Wrote {write_report_pdf(report, args.out).resolve()}.")
+    else:
+        print(report.title)
+        print()
+        print("\n".join(report.sentences))
+        print()
+        print(report.table_text())
+        if args.out is not None:
+            args.out.write_text(report.text + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(report.as_json()))
+    return EXIT_OK

@@ -1,16 +1,20 @@
 """Reporting periods: calendar years, US fiscal years, quarters, months, ranges.
 
 The US government fiscal year FY2020 runs from 1 October 2019 to 30 September 2020.
+Months of a year are written ``2019M1-10`` (January to October 2019, "the first 10
+months of 2019", as INL's statements put it) or ``2019M3`` (March 2019).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from inl_desktop.domain.errors import UserError
+
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
 
 class BadPeriod(UserError):
@@ -24,6 +28,13 @@ class Period:
     start: date
     end: date
     label: str
+    # How a sentence names the period ("the first 10 months of 2019"); the label if empty.
+    phrase: str = field(default="", compare=False)
+
+    @property
+    def description(self) -> str:
+        """The period as a sentence names it: "FY2020", "the first 10 months of 2019"."""
+        return self.phrase or self.label
 
     def contains(self, day: date) -> bool:
         """Whether ``day`` falls within the period."""
@@ -43,7 +54,12 @@ def calendar_year(year: int) -> Period:
 def calendar_quarter(year: int, quarter: int) -> Period:
     """Calendar quarter ``quarter`` (1-4) of ``year``."""
     first = 3 * (quarter - 1) + 1
-    return Period(date(year, first, 1), month_end(year, first + 2), f"{year}Q{quarter}")
+    return Period(
+        date(year, first, 1),
+        month_end(year, first + 2),
+        f"{year}Q{quarter}",
+        f"the {_ORDINALS[quarter]} quarter of {year}",
+    )
 
 
 def fiscal_year(fy: int) -> Period:
@@ -56,7 +72,12 @@ def fiscal_quarter(fy: int, quarter: int) -> Period:
     month0 = 10 + 3 * (quarter - 1)
     year = fy - 1 if month0 <= 12 else fy
     month = month0 if month0 <= 12 else month0 - 12
-    return Period(date(year, month, 1), month_end(year, month + 2), f"FY{fy}Q{quarter}")
+    return Period(
+        date(year, month, 1),
+        month_end(year, month + 2),
+        f"FY{fy}Q{quarter}",
+        f"the {_ORDINALS[quarter]} quarter of FY{fy}",
+    )
 
 
 def fiscal_year_of(day: date) -> int:
@@ -70,7 +91,34 @@ def month(year: int, month_number: int) -> Period:
         date(year, month_number, 1),
         month_end(year, month_number),
         f"{year}-{month_number:02d}",
+        f"{calendar.month_name[month_number]} {year}",
     )
+
+
+def months_of_year(year: int, first: int, last: int) -> Period:
+    """Months ``first`` to ``last`` (1-12) of ``year``: ``months_of_year(2019, 1, 10)`` is
+    the first 10 months of 2019, 1 January to 31 October."""
+    if not 1 <= first <= last <= 12:
+        raise ValueError(f"months {first} to {last} are not months 1 to 12 in order")
+    if first == 1 and last == 12:
+        return calendar_year(year)
+    if first == last:
+        single = month(year, first)
+        return Period(single.start, single.end, f"{year}M{first}", single.phrase)
+    if first == 1:
+        phrase = f"the first {last} months of {year}"
+    else:
+        phrase = f"{calendar.month_name[first]} to {calendar.month_name[last]} {year}"
+    return Period(date(year, first, 1), month_end(year, last), f"{year}M{first}-{last}", phrase)
+
+
+def first_months(year: int, count: int) -> Period:
+    """The first ``count`` months of ``year`` (``2019M1-10``)."""
+    return months_of_year(year, 1, count)
+
+
+def _day_text(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -79,12 +127,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^FY(\d{4})Q([1-4])$", re.IGNORECASE), "fyq"),
     (re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE), "cq"),
     (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
+    (re.compile(r"^(\d{4})M(\d{1,2})(?:-(\d{1,2}))?$", re.IGNORECASE), "months"),
     (re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$"), "range"),
 ]
 
 
 def parse_period(text: str) -> Period:
-    """Read ``2019``, ``FY2020``, ``FY2020Q1``, ``2019Q3``, ``2019-03`` or ``FROM..TO``."""
+    """Read ``2019``, ``FY2020``, ``FY2020Q1``, ``2019Q3``, ``2019-03``, ``2019M1-10`` (months
+    1 to 10 of 2019) or ``FROM..TO``."""
     cleaned = text.strip()
     for pattern, kind in _PATTERNS:
         match = pattern.match(cleaned)
@@ -96,7 +146,7 @@ def parse_period(text: str) -> Period:
             raise BadPeriod(f"Period {text!r} is not a valid date range: {error}") from None
     raise BadPeriod(
         f"Period {text!r} is not understood; use 2019, FY2020, FY2020Q1, 2019Q3, "
-        "2019-03 or 2019-01-01..2019-06-30"
+        "2019-03, 2019M1-10 (the first 10 months of 2019) or 2019-01-01..2019-06-30"
     )
 
 
@@ -112,8 +162,16 @@ def _build(kind: str, groups: tuple[str | None, ...]) -> Period:
         return calendar_quarter(int(parts[0]), int(parts[1]))
     if kind == "month":
         return month(int(parts[0]), int(parts[1]))
+    if kind == "months":
+        first = int(parts[1])
+        return months_of_year(int(parts[0]), first, int(parts[2]) if len(parts) > 2 else first)
     start = date.fromisoformat(parts[0])
     end = date.fromisoformat(parts[1])
     if end < start:
         raise ValueError("the end is before the start")
-    return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
+    return Period(
+        start,
+        end,
+        f"{start.isoformat()}..{end.isoformat()}",
+        f"{_day_text(start)} to {_day_text(end)}",
+    )

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from inl_desktop import __version__
 from inl_desktop.gui.consolidate_page import ConsolidatePage
+from inl_desktop.gui.dashboard_page import DashboardPage
 from inl_desktop.gui.export_page import ExportPage
 from inl_desktop.gui.overview import OverviewPage
 from inl_desktop.gui.people_page import PeoplePage
 from inl_desktop.gui.reference_page import ReferenceListsPage
+from inl_desktop.gui.report_page import ReportPage
 from inl_desktop.gui.seizure_page import SeizurePage
 from inl_desktop.gui.training_page import TrainingPage
 from inl_desktop.services.context import AppContext
@@ -33,6 +35,7 @@ from inl_desktop.store.reference import country_program
 
 UNDO_TIMEOUT_MS = 30_000
 REFERENCE_AREA = 6
+SEIZURES_AREA, TRAININGS_AREA = 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +56,8 @@ class MainWindow(QMainWindow):
         self.export = ExportPage(ctx, self)
         self.consolidation = ConsolidatePage(ctx, self)
         self.consolidation.task.succeeded.connect(self._on_consolidation_succeeded)
+        self.dashboard = DashboardPage(ctx, self)
+        self.report = ReportPage(ctx, self)
         # Built when first shown: it counts how often every code is used.
         self._reference_lists: ReferenceListsPage | None = None
         self._reference_slot = QWidget(self)
@@ -68,6 +73,8 @@ class MainWindow(QMainWindow):
                 ("Export for HQ", self.export),
                 ("Consolidate (HQ)", self.consolidation),
                 ("Reference lists", self._reference_slot),
+                ("Dashboard", self.dashboard),
+                ("Report", self.report),
             ),
             start=1,
         ):
@@ -112,6 +119,10 @@ class MainWindow(QMainWindow):
         self.people.records_changed.connect(self.refresh)
         self.people.records_changed.connect(self.trainings.refresh_reference_lists)
         self.people.person_deleted.connect(self._on_people_person_deleted)
+        self.seizures.records_changed.connect(self.dashboard.reload)
+        self.trainings.records_changed.connect(self.dashboard.reload)
+        self.dashboard.seizures_requested.connect(self._on_dashboard_seizures_requested)
+        self.dashboard.trainings_requested.connect(self._on_dashboard_trainings_requested)
 
         self.resize(1200, 720)
         self._restore_layout()
@@ -142,7 +153,7 @@ class MainWindow(QMainWindow):
 
     def show_area(self, row: int) -> None:
         """Switch to an area: overview, seizures, trainings, people, export, consolidate,
-        reference lists (0 to 6)."""
+        reference lists, dashboard, report (0 to 8)."""
         self.navigation.setCurrentRow(row)
         self.pages.currentWidget().setFocus()
 
@@ -191,6 +202,14 @@ class MainWindow(QMainWindow):
 
     def _on_people_person_deleted(self, uuid: str, name: str) -> None:
         self.offer_undo(f"Deleted {name} from the directory", lambda: self.people.restore(uuid))
+
+    def _on_dashboard_seizures_requested(self, selection: dict[str, object]) -> None:
+        self.seizures.filter_bar.select(**selection)
+        self.show_area(SEIZURES_AREA)
+
+    def _on_dashboard_trainings_requested(self, selection: dict[str, object]) -> None:
+        self.trainings.filter_bar.select(**selection)
+        self.show_area(TRAININGS_AREA)
 
     def _on_consolidation_succeeded(self, _result: object) -> None:
         self.refresh()
@@ -249,6 +268,8 @@ class MainWindow(QMainWindow):
         self.export.task.wait()
         self.consolidation.task.wait()
         self.people.wait_for_counts()
+        self.dashboard.wait()
+        self.report.wait()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())

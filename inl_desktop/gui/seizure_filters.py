@@ -155,5 +155,50 @@ class SeizureFilterBar(QWidget):
             deleted=self.deleted_check.isChecked(),
         )
 
+    def period_text(self) -> str:
+        """The period as typed or chosen ("" for all dates)."""
+        text = self.period_combo.currentText().strip()
+        index = self.period_combo.findText(text)
+        return (self.period_combo.itemData(index) or "") if index >= 0 else text
+
+    def select(
+        self,
+        *,
+        period: str = "",
+        agency: str | None = None,
+        drug: str | None = None,
+        province: str | None = None,
+        basis: str | None = None,
+    ) -> None:
+        """Show exactly this selection (``drug`` may be ``group:CODE``), everything else
+        cleared; emits ``filter_changed`` once."""
+        widgets = (
+            self.search_edit,
+            self.period_combo,
+            self.agency_combo,
+            self.drug_combo,
+            self.province_combo,
+            self.basis_combo,
+            self.status_combo,
+            self.deleted_check,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search_edit.clear()
+        index = self.period_combo.findData(period)
+        if index >= 0:
+            self.period_combo.setCurrentIndex(index)
+        else:
+            self.period_combo.setEditText(period)
+        self.agency_combo.set_code(agency)
+        self.drug_combo.set_code(drug)
+        self.province_combo.set_code(province)
+        self.basis_combo.setCurrentIndex(max(self.basis_combo.findData(basis), 0))
+        self.status_combo.setCurrentIndex(0)
+        self.deleted_check.setChecked(False)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.filter_changed.emit(self.current_filter())
+
     def _on_any_changed(self, *_args: object) -> None:
         self.filter_changed.emit(self.current_filter())

@@ -137,5 +137,38 @@ class TrainingFilterBar(QWidget):
             deleted=self.deleted_check.isChecked(),
         )
 
+    def select(
+        self, *, period: str = "", venue_type: str | None = None, audience: str | None = None
+    ) -> None:
+        """Show exactly this selection, everything else cleared; emits ``filter_changed``
+        once."""
+        widgets = (
+            self.search_edit,
+            self.period_combo,
+            self.topic_combo,
+            self.venue_combo,
+            self.provider_combo,
+            self.training_status_combo,
+            self.audience_combo,
+            self.deleted_check,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search_edit.clear()
+        index = self.period_combo.findData(period)
+        if index >= 0:
+            self.period_combo.setCurrentIndex(index)
+        else:
+            self.period_combo.setEditText(period)
+        self.topic_combo.set_code(None)
+        self.venue_combo.set_code(venue_type)
+        self.provider_combo.set_code(None)
+        self.training_status_combo.setCurrentIndex(0)
+        self.audience_combo.set_code(audience)
+        self.deleted_check.setChecked(False)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.filter_changed.emit(self.current_filter())
+
     def _on_any_changed(self, *_args: object) -> None:
         self.filter_changed.emit(self.current_filter())

@@ -151,6 +151,12 @@ class SeizureEvent(RecordColumns, Base):
             "period_start",
             sqlite_where=text("basis = 'aggregate'"),
         ),
+        # Linked duplicates are few; reports leave them out.
+        Index(
+            "ix_seizure_events_same_as",
+            "same_as_uuid",
+            sqlite_where=text("same_as_uuid IS NOT NULL"),
+        ),
     )
 
     basis: Mapped[str] = mapped_column(String(10), default="case")
@@ -213,6 +219,20 @@ class SeizureItem(Base):
         Index("ix_seizure_items_list_drug", "live", "drug", "event_start"),
         Index("ix_seizure_items_list_province", "live", "province", "event_start"),
         Index("ix_seizure_items_list_unit", "live", "unit", "event_start"),
+        # Reports and the dashboard sum kg-equivalents over a period by agency and drug,
+        # by drug and month, and by province, from these alone (see services.accomplishments).
+        Index(
+            "ix_seizure_items_report_agency",
+            *("live", "agency", "drug", "event_start", "basis", "kg_equivalent_mg"),
+        ),
+        Index(
+            "ix_seizure_items_report_drug",
+            *("live", "drug", "event_start", "basis", "kg_equivalent_mg"),
+        ),
+        Index(
+            "ix_seizure_items_report_province",
+            *("live", "province", "event_start", "basis", "kg_equivalent_mg"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -339,6 +359,8 @@ class Person(RecordColumns, Base):
         Index("ix_persons_province_name", "province", "full_name"),
         Index("ix_persons_rank", "rank"),
         Index("ix_persons_unit", "unit"),
+        # Reports look up the sex and agency of every person who completed training.
+        Index("ix_persons_report", "id", "deleted_at", "sex", "agency"),
     )
 
     full_name: Mapped[str] = mapped_column(String(200))
@@ -368,6 +390,7 @@ class Enrollment(Base):
         UniqueConstraint("session_id", "person_id"),
         Index("ix_enrollments_audience", "audience"),
         Index("ix_enrollments_person_session", "person_id", "session_id"),
+        Index("ix_enrollments_report", "session_id", "completion", "audience", "person_id"),
         CheckConstraint(
             "completion IS NULL OR completion IN "
             "('completed', 'partial', 'did_not_finish', 'no_show')",

@@ -120,6 +120,11 @@ def _where(filter_: SeizureFilter, *, search: bool = True) -> tuple[str, dict[st
     return " AND ".join(clauses), params
 
 
+def where_sql(filter_: SeizureFilter) -> tuple[str, dict[str, Any]]:
+    """The WHERE condition on ``seizure_items i`` for a filter, and its parameters."""
+    return _where(filter_)
+
+
 def _column(sort_key: str) -> ListColumn:
     return next((c for c in COLUMNS if c.key == sort_key), COLUMNS[0])
 

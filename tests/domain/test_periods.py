@@ -16,6 +16,7 @@ from inl_desktop.domain.periods import (
     Period,
     calendar_quarter,
     calendar_year,
+    first_months,
     fiscal_quarter,
     fiscal_year,
     fiscal_year_of,
@@ -190,3 +191,52 @@ def test_an_unknown_form_lists_the_forms_understood() -> None:
     message = str(caught.value)
     for form in ("2019", "FY2020", "FY2020Q1", "2019Q3", "2019-03", "2019-01-01..2019-06-30"):
         assert form in message
+
+
+# --- months of a year ("the first 10 months of 2019") ------------------------------
+
+
+def test_the_first_10_months_of_2019_run_january_to_october() -> None:
+    period = parse_period("2019M1-10")
+    assert (period.start, period.end) == (date(2019, 1, 1), date(2019, 10, 31))
+    assert period.label == "2019M1-10"
+    assert period.description == "the first 10 months of 2019"
+    assert period == first_months(2019, 10)
+
+
+def test_the_first_2_months_of_a_leap_year_end_on_29_february() -> None:
+    assert parse_period("2020M1-2").end == date(2020, 2, 29)
+    assert parse_period("2019M1-2").end == date(2019, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "description"),
+    [
+        ("2019M3", date(2019, 3, 1), date(2019, 3, 31), "March 2019"),
+        ("2019m3-5", date(2019, 3, 1), date(2019, 5, 31), "March to May 2019"),
+        ("2019M1-12", date(2019, 1, 1), date(2019, 12, 31), "2019"),
+    ],
+)
+def test_other_months_of_a_year(text: str, start: date, end: date, description: str) -> None:
+    period = parse_period(text)
+    assert (period.start, period.end, period.description) == (start, end, description)
+
+
+@pytest.mark.parametrize("text", ["2019M0-3", "2019M1-13", "2019M5-2"])
+def test_months_out_of_order_or_range_are_refused(text: str) -> None:
+    with pytest.raises(BadPeriod, match=text):
+        parse_period(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        ("FY2020", "FY2020"),
+        ("FY2020Q1", "the first quarter of FY2020"),
+        ("2019Q3", "the third quarter of 2019"),
+        ("2019-03", "March 2019"),
+        ("2019-01-01..2019-06-30", "1 January 2019 to 30 June 2019"),
+    ],
+)
+def test_every_period_names_itself_for_a_sentence(text: str, description: str) -> None:
+    assert parse_period(text).description == description
