@@ -124,6 +124,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the sentences and figures as one JSON object"
     )
 
+    importing = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import a post's own spreadsheet (.xlsx, .csv, .tsv)",
+    )
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument(
+        "--kind",
+        required=True,
+        choices=("seizures", "trainings", "persons"),
+        help="what each row is",
+    )
+    importing.add_argument("--mapping", type=Path, metavar="MAP.json", help="a saved mapping")
+    importing.add_argument(
+        "--date-order",
+        choices=("day-first", "month-first"),
+        help="how to read dates like 03/04/2019 when nothing in the file tells",
+    )
+    importing.add_argument(
+        "--save-mapping", type=Path, metavar="MAP.json", help="save the mapping used, to edit"
+    )
+    importing.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    importing.add_argument(
+        "--errors", type=Path, metavar="OUT.xlsx", help="write the rejected rows with their reasons"
+    )
+    importing.add_argument("--json", action="store_true", help="print one JSON object last")
+
     demo = commands.add_parser(
         "demo", parents=[common], help="fill the database with realistic demonstration data"
     )
@@ -183,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _consolidate(args)
         if command == "demo":
             return _demo(args)
+        if command == "import":
+            return _import(args)
         if command == "report":
             return _report(args)
     except UserError as error:
@@ -353,6 +382,78 @@ def _consolidate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json()))
     return EXIT_OK if result.everything_merged else EXIT_FAILED
+
+
+def _import(args: argparse.Namespace) -> int:
+    from inl_desktop.domain.import_values import DateOrder
+    from inl_desktop.services.importing.mapping import BadMapping, load_mapping
+    from inl_desktop.services.importing.run import (
+        READY,
+        ImportResult,
+        commit_import,
+        plan_import,
+        read_table,
+        suggested_mapping,
+    )
+    from inl_desktop.services.importing.targets import ImportKind
+
+    kind = ImportKind(args.kind)
+    if args.errors is not None and args.errors.suffix.lower() != ".xlsx":
+        print(f"inl-desktop: the errors file must be an .xlsx file: {args.errors}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        mapping = load_mapping(args.mapping) if args.mapping is not None else None
+        if mapping is not None and mapping.kind is not kind:
+            raise BadMapping(f"{args.mapping.name} maps {mapping.kind}, not {kind}")
+        table = read_table(args.file, mapping)
+    except UserError as error:
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if mapping is None:
+        mapping = suggested_mapping(kind, table)
+        print("No mapping given; using these suggestions:")
+        for name, headers in mapping.columns.items():
+            print(f"  {name} <- {' + '.join(headers)}")
+    if args.date_order:
+        mapping.date_order = DateOrder(args.date_order)
+    _, ctx = _open(args.db)
+    if ctx.post_or_none() is None:
+        print("inl-desktop: set up the post first (inl-desktop setup)", file=sys.stderr)
+        return EXIT_USAGE
+    plan = plan_import(ctx, table, mapping)
+    where = f"sheet {table.sheet!r} of " if table.sheet else ""
+    print(
+        f"Read {where}{table.path.name}: header on row {table.header_row}, {len(plan.rows):,} rows"
+    )
+    for note in plan.notes:
+        print(f"  {note}")
+    for row in plan.rows:
+        if row.outcome == "skipped":
+            print(f"  skipped row {row.number}: {row.reason}")
+    rejected = [
+        problem for row in plan.rows for problem in row.problems if row.outcome == "rejected"
+    ]
+    for problem in rejected[:30]:
+        print(f"  rejected {problem}")
+    if len(rejected) > 30:
+        print(f"  … and {len(rejected) - 30:,} more problems")
+    if args.save_mapping is not None:
+        plan.mapping.save(args.save_mapping)
+        print(f"Saved the mapping to {args.save_mapping}")
+    if args.dry_run:
+        result = ImportResult(0, plan.count("skipped"), plan.count("rejected"), None)
+        print(f"Dry run: {plan.count(READY):,} rows would be imported; nothing was written.")
+    else:
+        result = commit_import(ctx, plan, args.errors)
+        print(
+            f"Imported {result.imported:,}, skipped {result.skipped:,}, "
+            f"rejected {result.rejected:,}."
+        )
+        if result.errors_file is not None:
+            print(f"The rejected rows are in {result.errors_file}")
+    if args.json:
+        print(json.dumps(result.as_json()))
+    return EXIT_OK if result.rejected == 0 else EXIT_FAILED
 
 
 def _report(args: argparse.Namespace) -> int:

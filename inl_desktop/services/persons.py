@@ -57,37 +57,42 @@ def save_person(ctx: AppContext, draft: PersonDraft) -> Saved:
     if errors:
         raise ValidationFailed(errors)
     with ctx.sessions.begin() as session:
-        if draft.uuid is None:
-            person = Person()
-            stamp_new(person, ctx, draft.status)
-            before: dict[str, str] = {}
-            action = "create"
-            session.add(person)
-        else:
-            person = find_record(session, Person, draft.uuid, "person")
-            if person.deleted_at is not None:
-                raise UserError("This person was deleted; restore them before editing")
-            check_revision(person, draft.revision, "person")
-            before = snapshot(PERSON, draft_of(person))
-            stamp_change(person, ctx)
-            action = "update"
-        for name in _FIELDS:
-            setattr(person, name, getattr(draft, name))
-        person.status = draft.status
-        person.national_id_key = national_id_key(draft.national_id)
-        person.name_key = name_key(draft.full_name or "")
-        session.flush()
-        log_changes(
-            session,
-            ctx,
-            kind=KIND,
-            record_uuid=person.uuid,
-            revision=person.revision,
-            action=action,
-            before=before,
-            after=snapshot(PERSON, draft_of(person)),
-        )
-        return Saved(person.uuid, person.revision)
+        return write_person(session, ctx, draft)
+
+
+def write_person(session: Session, ctx: AppContext, draft: PersonDraft) -> Saved:
+    """Create or update a validated person inside the caller's transaction."""
+    if draft.uuid is None:
+        person = Person()
+        stamp_new(person, ctx, draft.status)
+        before: dict[str, str] = {}
+        action = "create"
+        session.add(person)
+    else:
+        person = find_record(session, Person, draft.uuid, "person")
+        if person.deleted_at is not None:
+            raise UserError("This person was deleted; restore them before editing")
+        check_revision(person, draft.revision, "person")
+        before = snapshot(PERSON, draft_of(person))
+        stamp_change(person, ctx)
+        action = "update"
+    for name in _FIELDS:
+        setattr(person, name, getattr(draft, name))
+    person.status = draft.status
+    person.national_id_key = national_id_key(draft.national_id)
+    person.name_key = name_key(draft.full_name or "")
+    session.flush()
+    log_changes(
+        session,
+        ctx,
+        kind=KIND,
+        record_uuid=person.uuid,
+        revision=person.revision,
+        action=action,
+        before=before,
+        after=snapshot(PERSON, draft_of(person)),
+    )
+    return Saved(person.uuid, person.revision)
 
 
 def load_person(ctx: AppContext, uuid: str) -> PersonDraft:

@@ -498,3 +498,18 @@ class MergeConflict(Base):
     incoming: Mapped[str] = mapped_column(Text)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportedRow(Base):
+    """A row of a source file that became a record: importing the same row again
+    (the same file next month, or re-saved) finds its fingerprint and adds nothing."""
+
+    __tablename__ = "imported_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    record_kind: Mapped[str] = mapped_column(String(20))
+    record_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    source_file: Mapped[str] = mapped_column(String(1000))
+    source_row: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -327,12 +327,14 @@ def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Ca
             f"DELETE FROM seizure_events WHERE id IN ({marks(len(batch))})",
             tuple(batch),
         )
-    _insert(connection, writes, catalog)
+    insert_seizures(connection, writes, catalog)
 
 
-def _insert(
+def insert_seizures(
     connection: Connection, writes: Sequence[tuple[int, IncomingSeizure]], catalog: Catalog
 ) -> None:
+    """Insert checked events with their parts under the ids given (many rows per
+    statement; the list's copies and the kg-equivalent computed as saving does)."""
     events: list[tuple[Any, ...]] = []
     items: list[tuple[Any, ...]] = []
     joint: list[tuple[Any, ...]] = []

@@ -1,0 +1,1 @@
+"""Importing the spreadsheets posts already keep (see ``run`` and ``mapping``)."""

@@ -1,0 +1,178 @@
+"""What an import can fill: the fields of seizures, trainings and persons, plus the
+few a spreadsheet has in its own shape (a period for aggregate totals, counts of
+participants by sex), each with the header words that suggest it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from inl_desktop.domain.fields import (
+    PERSON,
+    SEIZURE_EVENT,
+    SEIZURE_ITEM,
+    TRAINING,
+    FieldDef,
+    FieldType,
+)
+
+
+class ImportKind(StrEnum):
+    """The kind of record each row of a file becomes."""
+
+    SEIZURES = "seizures"
+    TRAININGS = "trainings"
+    PERSONS = "persons"
+
+
+class Reads(StrEnum):
+    """How a target's cell is read."""
+
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    INTEGER = "integer"
+    CODE = "code"
+    CODES = "codes"
+    CHOICE = "choice"
+    PERIOD = "period"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One field an import can fill."""
+
+    name: str
+    label: str
+    reads: Reads
+    required: bool = False
+    reference_list: str | None = None
+    field: FieldDef | None = None
+    synonyms: tuple[str, ...] = ()
+
+
+_READS = {
+    FieldType.TEXT: Reads.TEXT,
+    FieldType.INTEGER: Reads.INTEGER,
+    FieldType.DECIMAL: Reads.NUMBER,
+    FieldType.MONEY: Reads.NUMBER,
+    FieldType.DATE: Reads.DATE,
+    FieldType.CHOICE: Reads.CHOICE,
+    FieldType.CODE: Reads.CODE,
+    FieldType.CODES: Reads.CODES,
+}
+
+# Header words (folded: lower case, single spaces) that suggest a target, besides its
+# own name and label.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "event_date": ("date", "seizure date", "date of seizure", "recovery date", "dated"),
+    "period": ("year", "period", "fiscal year", "fy", "quarter", "reporting period", "month"),
+    "period_start": ("from", "period from", "start of period"),
+    "period_end": ("to", "period to", "end of period"),
+    "agency": ("agency", "seizing agency", "lea", "department", "force", "organization"),
+    "joint_agencies": ("joint agencies", "joint with", "assisted by"),
+    "province": ("province", "region", "state"),
+    "district": ("district", "city district"),
+    "place": ("place", "location", "place of seizure", "area", "city", "village"),
+    "drug": ("drug", "drug type", "substance", "narcotic", "narcotics", "item", "type of drug"),
+    "quantity": ("quantity", "qty", "amount", "weight", "quantity seized", "seized", "total"),
+    "unit": ("unit", "units", "uom", "unit of measure", "measure"),
+    "transport_mode": ("transport", "mode of transport", "conveyance", "vehicle"),
+    "concealment": ("concealment", "concealment method", "hidden in"),
+    "arrests_nationals": ("arrests", "accused", "arrested", "persons arrested", "nationals"),
+    "arrests_foreigners": ("foreigners", "foreigners arrested", "foreign nationals"),
+    "source_reference": ("fir", "fir no", "case no", "case number", "reference", "ref"),
+    "remarks": ("remarks", "comments", "notes", "details", "description"),
+    "title": ("title", "course", "course title", "training", "training title", "name of course"),
+    "topic": ("topic", "subject", "theme"),
+    "provider": ("provider", "trainer", "implementer", "organised by", "implementing partner"),
+    "venue_type": ("venue", "venue type", "in country abroad", "where"),
+    "location": ("location", "city", "venue city", "place"),
+    "venue_country": ("country", "venue country"),
+    "start_date": ("start", "start date", "from", "date from", "begins", "date"),
+    "end_date": ("end", "end date", "to", "date to", "ends"),
+    "contact_hours": ("hours", "contact hours", "duration hours"),
+    "funding_program": ("funding", "program", "funding program", "programme"),
+    "project_code": ("project", "project code", "project no"),
+    "audience": ("audience", "audience category", "participants category", "category"),
+    "enrolled_male": ("male", "males", "men", "male participants", "enrolled male"),
+    "enrolled_female": ("female", "females", "women", "female participants", "enrolled female"),
+    "completed_male": ("male completed", "completed male", "men completed"),
+    "completed_female": ("female completed", "completed female", "women completed"),
+    "full_name": ("name", "full name", "participant", "participant name", "trainee", "officer"),
+    "sex": ("sex", "gender", "m f"),
+    "rank": ("rank", "designation", "grade", "bps"),
+    "unit_person": ("unit", "posting", "station", "office"),
+    "national_id": ("cnic", "cnic no", "national id", "id card", "nic", "id number"),
+    "phone": ("phone", "mobile", "cell", "contact", "contact no"),
+    "email": ("email", "e mail", "email address"),
+    "status": ("status", "record status"),
+}
+
+
+def _target(field: FieldDef, name: str | None = None) -> Target:
+    key = name or field.name
+    return Target(
+        field.name,
+        field.label,
+        _READS[field.type],
+        field.required,
+        field.reference_list,
+        field,
+        _SYNONYMS.get(key, ()),
+    )
+
+
+_SEIZURE_SKIPPED = {"basis", "date_precision", "status"}
+_SEIZURES = (
+    *(_target(f) for f in SEIZURE_EVENT if f.name not in _SEIZURE_SKIPPED),
+    Target(
+        "period",
+        "Period of an aggregate total (2019, FY2020, 2019Q1, 2019-03)",
+        Reads.PERIOD,
+        synonyms=_SYNONYMS["period"],
+    ),
+    *(_target(f) for f in SEIZURE_ITEM if not f.derived),
+    _target(SEIZURE_EVENT["status"]),
+)
+
+_COUNT_TARGETS = (
+    Target(
+        "audience",
+        "Audience category",
+        Reads.CODE,
+        False,
+        "audience_categories",
+        None,
+        _SYNONYMS["audience"],
+    ),
+    Target("enrolled_male", "Men enrolled", Reads.INTEGER, synonyms=_SYNONYMS["enrolled_male"]),
+    Target(
+        "enrolled_female", "Women enrolled", Reads.INTEGER, synonyms=_SYNONYMS["enrolled_female"]
+    ),
+    Target(
+        "completed_male", "Men who completed", Reads.INTEGER, synonyms=_SYNONYMS["completed_male"]
+    ),
+    Target(
+        "completed_female",
+        "Women who completed",
+        Reads.INTEGER,
+        synonyms=_SYNONYMS["completed_female"],
+    ),
+)
+_TRAININGS = (
+    *(_target(f) for f in TRAINING if f.name not in ("attendance_mode",)),
+    *_COUNT_TARGETS,
+)
+_PERSONS = tuple(_target(f, "unit_person" if f.name == "unit" else None) for f in PERSON)
+
+TARGETS: dict[ImportKind, tuple[Target, ...]] = {
+    ImportKind.SEIZURES: _SEIZURES,
+    ImportKind.TRAININGS: _TRAININGS,
+    ImportKind.PERSONS: _PERSONS,
+}
+
+
+def targets_of(kind: ImportKind) -> dict[str, Target]:
+    """The targets of a kind by name, in form order."""
+    return {target.name: target for target in TARGETS[kind]}
