@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck demo bench-demo bench-seizures bench-reports wheel-check clean
+.PHONY: run test lint typecheck demo bench-demo bench-seizures bench-reports bench-importing bench-exchange wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ bench-demo: $(STAMP)
 ## bench-seizures: the seizure list and form at 1,000,000 items, offscreen
 bench-seizures: $(STAMP)
 	$(BIN)/python bench/seizures.py
+
+## bench-exchange: export (100,000 and 1,000,000 items) and consolidation (20 workbooks)
+bench-exchange: $(STAMP)
+	$(BIN)/python bench/exchange.py
+
+## bench-importing: importing 10,000 messy rows (CSV and xlsx) against a bare read
+bench-importing: $(STAMP)
+	$(BIN)/python bench/importing.py
 
 ## bench-reports: the report and the dashboard at 1,000,000 items and ~600,000 enrollments
 bench-reports: $(STAMP)

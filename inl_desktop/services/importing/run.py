@@ -326,6 +326,7 @@ class _RowReader:
         self.targets = targets
         self.suggested: dict[str, dict[str, str]] = {}
         self._codes: dict[tuple[str, str], str | None] = {}
+        self._units: dict[str, str | None] = {}
 
     def read(self, number: int, cells: list[Cell]) -> tuple[Any, list[RowProblem]]:
         problems: list[RowProblem] = []
@@ -439,6 +440,11 @@ class _RowReader:
             )
         return code
 
+    def _unit(self, text: str) -> str | None:
+        if text not in self._units:
+            self._units[text] = unit_text_code(self.catalog, text)
+        return self._units[text]
+
     def _seizure(
         self, values: dict[str, Any], number: int, problems: list[RowProblem]
     ) -> tuple[SeizureDraft, list[FieldError]]:
@@ -473,7 +479,7 @@ class _RowReader:
         quantity, unit_text = values.get("quantity") or (None, None)
         unit = values.get("unit")
         if unit is None and unit_text:
-            unit = unit_text_code(self.catalog, unit_text)
+            unit = self._unit(unit_text)
             if unit is None:
                 problems.append(
                     RowProblem(number, self._column("quantity"), f"Unit {unit_text!r} is not known")
