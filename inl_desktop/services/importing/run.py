@@ -327,11 +327,21 @@ class _RowReader:
         self.suggested: dict[str, dict[str, str]] = {}
         self._codes: dict[tuple[str, str], str | None] = {}
         self._units: dict[str, str | None] = {}
+        self._mapped = [(name, target) for name, target in targets.items() if name in columns]
+        # Constants are the same on every row: read once (the value, or the reason).
+        self._constants: dict[str, tuple[Any, str | None]] = {}
+        for name, text in mapping.constants.items():
+            if name in columns or name not in targets:
+                continue
+            try:
+                self._constants[name] = (self._parse(targets[name], text), None)
+            except ValueError as error:
+                self._constants[name] = (None, f"{targets[name].label}: {error}")
 
     def read(self, number: int, cells: list[Cell]) -> tuple[Any, list[RowProblem]]:
         problems: list[RowProblem] = []
         values: dict[str, Any] = {}
-        for name, target in self.targets.items():
+        for name, target in self._mapped:
             raw = self._raw(name, cells)
             if raw is None:
                 continue
@@ -339,6 +349,11 @@ class _RowReader:
                 values[name] = self._parse(target, raw)
             except ValueError as error:
                 problems.append(RowProblem(number, self._column(name), f"{target.label}: {error}"))
+        for name, (value, reason) in self._constants.items():
+            if reason is not None:
+                problems.append(RowProblem(number, self._column(name), reason))
+            elif value is not None:
+                values[name] = value
         kind = self.mapping.kind
         record: SeizureDraft | TrainingDraft | PersonDraft
         if kind is ImportKind.SEIZURES:
@@ -349,23 +364,21 @@ class _RowReader:
             record, errors = self._person(values)
         unreadable = {problem.column for problem in problems}
         for found in errors:
-            name = "unit_person" if kind is ImportKind.PERSONS and found.field == "unit" else ""
-            column = self._column(name or found.field)
+            column = self._column(found.field)
             if column not in unreadable:  # a cell that could not be read is not also "missing"
                 problems.append(RowProblem(number, column, found.message))
         return record, problems
 
     def _raw(self, name: str, cells: list[Cell]) -> Cell:
-        places = self.columns.get(name)
-        if places:
-            present = [cells[i] for i in places if cells[i] not in (None, "")]
-            if not present:
-                return None
-            if len(places) == 1:
-                return present[0]
-            joiner = "-" if self.targets[name].reads in _DATE_READS else " "
-            return joiner.join(_cell_key(cell) for cell in present)
-        return self.mapping.constants.get(name)
+        places = self.columns[name]
+        if len(places) == 1:
+            cell = cells[places[0]]
+            return None if cell == "" else cell
+        present = [cells[i] for i in places if cells[i] not in (None, "")]
+        if not present:
+            return None
+        joiner = "-" if self.targets[name].reads in _DATE_READS else " "
+        return joiner.join(_cell_key(cell) for cell in present)
 
     def _column(self, name: str) -> str:
         places = self.columns.get(name)
@@ -418,26 +431,34 @@ class _RowReader:
     def _code(self, target: Target, text: str) -> str:
         list_name = target.reference_list
         assert list_name is not None
-        mapped = self.mapping.value_code(target.name, text)
-        if mapped is not None:
-            return mapped
-        key = (target.name, fold(text))
-        if key not in self._codes:
-            code = None
-            if self.catalog.has(list_name, text.strip().upper()):
-                code = text.strip().upper()
-            elif list_name == "units":
-                code = unit_text_code(self.catalog, text)
-            else:
-                code = suggest_code(self.catalog, list_name, text)
-            self._codes[key] = code
-            if code is not None and fold(code) != fold(text):
-                self.suggested.setdefault(target.name, {})[text] = code
+        key = (target.name, text)
+        if key in self._codes:
+            known = self._codes[key]
+            if known is not None:
+                return known
+        else:
+            self._codes[key] = self._lookup(target, list_name, text)
         code = self._codes[key]
         if code is None:
             raise ValueError(
                 f"{text!r} is not in the list; map it to a code, or add it as a new value"
             )
+        return code
+
+    def _lookup(self, target: Target, list_name: str, text: str) -> str | None:
+        """The code of a source text: the mapping's, the list's own, or a suggestion."""
+        mapped = self.mapping.value_code(target.name, text)
+        if mapped is not None:
+            return mapped
+        stripped = text.strip()
+        if self.catalog.has(list_name, stripped.upper()):
+            return stripped.upper()
+        if list_name == "units":
+            code = unit_text_code(self.catalog, text)
+        else:
+            code = suggest_code(self.catalog, list_name, text)
+        if code is not None:
+            self.suggested.setdefault(target.name, {})[text] = code
         return code
 
     def _unit(self, text: str) -> str | None:
