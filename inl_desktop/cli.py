@@ -7,6 +7,7 @@ them, so ``inl-desktop info`` starts quickly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from inl_desktop.services.context import AppContext
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Commands that write the database hold its writer lock while they run.
+WRITE_COMMANDS = {"setup", "export", "consolidate", "demo", "import", "restore"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +177,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="post code to set up when the database has none (default PK-ISB)",
     )
     demo.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="back the database up (SQLite's backup API) into backups/ beside it, or --out",
+    )
+    backup.add_argument("--out", type=Path, metavar="FILE", help="write the backup to FILE")
+    backup.add_argument(
+        "--list", action="store_true", help="list the backups with their dates and counts"
+    )
+    backup.add_argument("--json", action="store_true", help="print one JSON object last")
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (checked first; the current one is kept)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="is the database sound? exit 0 when it is, 1 when it is damaged",
+    )
+    check.add_argument(
+        "--quick", action="store_true", help="quick_check instead of the full integrity_check"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object last")
     return parser
 
 
@@ -192,31 +223,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "gui"
     try:
-        if command == "gui":
-            # The data layers first: PySide6 inspects every module imported after it,
-            # which makes SQLAlchemy's many modules slow to import once Qt is loaded.
-            import inl_desktop.services.context
-            import inl_desktop.store.migrate  # noqa: F401
-            from inl_desktop.gui.app import run_gui
-
-            return run_gui(args.db)
-        if command == "info":
-            return _info(args.db, as_json=args.json)
-        if command == "setup":
-            return _setup(args.db, args.post, args.country, args.name, args.person_key_file)
-        if command == "export":
-            return _export(args)
-        if command == "consolidate":
-            return _consolidate(args)
-        if command == "demo":
-            return _demo(args)
-        if command == "import":
-            return _import(args)
-        if command == "report":
-            return _report(args)
+        with _writer_lock(args, command):
+            return _run(args, command)
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         return _exit_code(error)
+
+
+def _writer_lock(
+    args: argparse.Namespace, command: str
+) -> contextlib.AbstractContextManager[object]:
+    """The database's writer lock for a command that writes; nothing for the others."""
+    if command not in WRITE_COMMANDS:
+        return contextlib.nullcontext()
+    from inl_desktop.services.context import current_user
+    from inl_desktop.store.engine import resolve_db_path
+    from inl_desktop.store.lock import WriterLock, this_process
+
+    path = args.into.absolute() if command == "consolidate" else resolve_db_path(args.db)
+    if not path.parent.is_dir() or path.is_dir():
+        return contextlib.nullcontext()
+    return WriterLock(path, this_process(f"inl-desktop {command}", current_user()))
+
+
+def _run(args: argparse.Namespace, command: str) -> int:
+    if command == "gui":
+        # The data layers first: PySide6 inspects every module imported after it,
+        # which makes SQLAlchemy's many modules slow to import once Qt is loaded.
+        import inl_desktop.services.context
+        import inl_desktop.store.migrate  # noqa: F401
+        from inl_desktop.gui.app import run_gui
+
+        return run_gui(args.db)
+    if command == "info":
+        return _info(args.db, as_json=args.json)
+    if command == "setup":
+        return _setup(args.db, args.post, args.country, args.name, args.person_key_file)
+    if command == "export":
+        return _export(args)
+    if command == "consolidate":
+        return _consolidate(args)
+    if command == "demo":
+        return _demo(args)
+    if command == "import":
+        return _import(args)
+    if command == "report":
+        return _report(args)
+    if command in ("backup", "restore", "check"):
+        from inl_desktop import safety_commands
+
+        return safety_commands.run(args, command)
     raise AssertionError(f"unhandled command {command}")
 
 
@@ -259,6 +315,9 @@ def _info(db: str | None, *, as_json: bool) -> int:
     print(f"Post:      {post_text}")
     for name, count in info.counts.items():
         print(f"{name.replace('_', ' ').capitalize() + ':':<17}{count:>12,}")
+    print(f"SQLite:    {info.sqlite['version']}, {info.sqlite['safeguard']}")
+    if info.location_warning:
+        print(f"Warning:   {info.location_warning}")
     return EXIT_OK
 
 
@@ -409,17 +468,25 @@ def _import(args: argparse.Namespace) -> int:
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if mapping is None:
-        mapping = suggested_mapping(kind, table)
-        print("No mapping given; using these suggestions:")
-        for name, headers in mapping.columns.items():
-            print(f"  {name} <- {' + '.join(headers)}")
-    if args.date_order:
-        mapping.date_order = DateOrder(args.date_order)
     _, ctx = _open(args.db)
     if ctx.post_or_none() is None:
         print("inl-desktop: set up the post first (inl-desktop setup)", file=sys.stderr)
         return EXIT_USAGE
+    if mapping is None or not mapping.columns:
+        suggested = suggested_mapping(kind, table, ctx.catalog())
+        if mapping is None:
+            mapping = suggested
+            print("No mapping given; using these suggestions:")
+        else:
+            mapping.columns = suggested.columns
+            mapping.constants = {**suggested.constants, **mapping.constants}
+            print(f"{args.mapping.name} maps no columns; using these suggestions:")
+        for name, headers in suggested.columns.items():
+            print(f"  {name} <- {' + '.join(headers)}")
+        for name, value in suggested.constants.items():
+            print(f"  {name} = {value} (from the column headers)")
+    if args.date_order:
+        mapping.date_order = DateOrder(args.date_order)
     plan = plan_import(ctx, table, mapping)
     where = f"sheet {table.sheet!r} of " if table.sheet else ""
     print(

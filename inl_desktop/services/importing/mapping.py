@@ -217,7 +217,7 @@ def suggest_columns(kind: ImportKind, headers: Iterable[str]) -> dict[str, list[
 def _close(text: str, candidates: set[str]) -> bool:
     words = set(text.split())
     for candidate in candidates:
-        if len(candidate) > 3 and (candidate in text or text in candidate) and len(text) > 3:
+        if len(candidate) > 3 and f" {candidate} " in f" {text} ":
             return True
         if words and candidate and set(candidate.split()) <= words and len(candidate) > 2:
             return True
@@ -229,9 +229,23 @@ def _acronym(label: str) -> str:
     return "".join(w[0] for w in words).lower()
 
 
+_LOOKUPS: dict[tuple[int, str], tuple[Catalog, dict[str, str]]] = {}
+
+
 def code_lookup(catalog: Catalog, list_name: str) -> dict[str, str]:
     """Folded texts that name a code of a list: the code, its label, the words in the
     label's brackets ("Hashish (cannabis resin, charas)"), the label's initials."""
+    cached = _LOOKUPS.get((id(catalog), list_name))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    if len(_LOOKUPS) > 64:
+        _LOOKUPS.clear()
+    lookup = _build_lookup(catalog, list_name)
+    _LOOKUPS[(id(catalog), list_name)] = (catalog, lookup)
+    return lookup
+
+
+def _build_lookup(catalog: Catalog, list_name: str) -> dict[str, str]:
     retired = catalog.retired.get(list_name, frozenset())
     lookup: dict[str, str] = {}
     for code, label in catalog.codes.get(list_name, {}).items():
@@ -329,7 +343,7 @@ def suggest_decimals(cells: Iterable[object]) -> Decimals:
     for cell in cells:
         if not isinstance(cell, str):
             continue
-        text = cell.strip()
+        text = re.sub(r"[^\d.,]+$", "", cell.strip())  # a unit after the number: "3,26 kg"
         if re.search(r"\d,\d{1,2}$|\d,\d{4,}$|\d\.\d{3},\d", text):
             comma += 1
         elif re.search(r"\d\.\d{1,2}$|\d\.\d{4,}$|\d,\d{3}\.\d", text):

@@ -12,8 +12,9 @@ imported again, from the same file or a later one that repeats it, is skipped.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from inl_desktop.domain.drafts import (
 )
 from inl_desktop.domain.errors import FieldError, UserError
 from inl_desktop.domain.import_values import (
+    DateOrder,
     Decimals,
     decide_date_order,
     parse_date,
@@ -151,10 +153,76 @@ def read_table(path: Path, mapping: ImportMapping | None) -> SourceTable:
     )
 
 
-def suggested_mapping(kind: ImportKind, table: SourceTable) -> ImportMapping:
-    """A mapping from the file's headers (the columns only; values are suggested as
-    rows are read)."""
-    return ImportMapping(kind, columns=suggest_columns(kind, table.headers))
+def suggested_mapping(
+    kind: ImportKind, table: SourceTable, catalog: Catalog | None = None
+) -> ImportMapping:
+    """A mapping from the file's headers, then from its values: a column of dates, of
+    drug names or agencies, of quantities with units fills the field no header named;
+    a unit in the quantity's header ("Quantity (kg)") becomes the file's unit. Values
+    are suggested as rows are read."""
+    headers = table.headers
+    columns = suggest_columns(kind, headers)
+    mapping = ImportMapping(kind, columns=columns)
+    if catalog is None:
+        return mapping
+    targets = targets_of(kind)
+    used = {header for chosen in columns.values() for header in chosen}
+    for index, header in enumerate(headers):
+        if header in used:
+            continue
+        sample = [cell for cell in table.column(index) if cell not in (None, "")][:50]
+        name = _suggest_from_values(targets, columns, sample, catalog)
+        if name is not None:
+            columns[name] = [header]
+            used.add(header)
+    if "quantity" in columns and "unit" not in columns:
+        bracket = re.search(r"\(([^)]+)\)|\bin ([a-z]+)$", columns["quantity"][0], re.I)
+        unit = unit_text_code(catalog, bracket[1] or bracket[2]) if bracket else None
+        if unit is not None:
+            mapping.constants["unit"] = unit
+    return mapping
+
+
+def _suggest_from_values(
+    targets: dict[str, Target],
+    columns: dict[str, list[str]],
+    sample: Sequence[Cell],
+    catalog: Catalog,
+) -> str | None:
+    """The unmapped field most of a column's values fit, if any."""
+    if len(sample) < 2:
+        return None
+    free = [target for name, target in targets.items() if name not in columns]
+
+    def share(test: Callable[[Cell], bool]) -> float:
+        return sum(1 for cell in sample if test(cell)) / len(sample)
+
+    def reads_as_date(cell: Cell) -> bool:
+        if isinstance(cell, date):
+            return True
+        try:
+            parse_date(cell, DateOrder.DAY_FIRST)
+        except ValueError:
+            return False
+        return isinstance(cell, str)
+
+    for target in free:
+        if target.reads is Reads.DATE and share(reads_as_date) >= 0.8:
+            return target.name
+        if target.name == "quantity" and quantity_has_units(sample) and share(_has_digit) >= 0.8:
+            return target.name
+        # A column of countries could be any of a seizure's countries: a person says which.
+        if target.reads is Reads.CODE and target.reference_list not in (None, "units", "countries"):
+            list_name = target.reference_list
+            assert list_name is not None
+            known = sum(1 for cell in sample if suggest_code(catalog, list_name, str(cell)))
+            if known / len(sample) >= 0.6:
+                return target.name
+    return None
+
+
+def _has_digit(cell: Cell) -> bool:
+    return any(character.isdigit() for character in str(cell))
 
 
 def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> ImportPlan:
