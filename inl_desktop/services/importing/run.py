@@ -26,12 +26,14 @@ from sqlalchemy.orm import Session
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import (
     AttendanceCountDraft,
+    EnrollmentDraft,
     PersonDraft,
     SeizureDraft,
     SeizureItemDraft,
     TrainingDraft,
 )
 from inl_desktop.domain.errors import FieldError, UserError
+from inl_desktop.domain.fields import TRAINING
 from inl_desktop.domain.import_values import (
     DateOrder,
     Decimals,
@@ -44,7 +46,12 @@ from inl_desktop.domain.import_values import (
 )
 from inl_desktop.domain.periods import BadPeriod, parse_period
 from inl_desktop.domain.roster import fold
-from inl_desktop.domain.validation import validate_person, validate_seizure, validate_training
+from inl_desktop.domain.validation import (
+    validate_enrollment,
+    validate_person,
+    validate_seizure,
+    validate_training,
+)
 from inl_desktop.exchange.import_errors import ERRORS_SHEET, write_rejected_rows
 from inl_desktop.exchange.sources import Cell, SourceTable, read_source, sheet_names
 from inl_desktop.services.context import AppContext
@@ -56,18 +63,26 @@ from inl_desktop.services.importing.mapping import (
     suggest_decimals,
     unit_text_code,
 )
-from inl_desktop.services.importing.targets import ImportKind, Reads, Target, targets_of
+from inl_desktop.services.importing.targets import (
+    ROSTER_FIELDS,
+    ImportKind,
+    Reads,
+    Target,
+    targets_of,
+)
 from inl_desktop.services.merge.rows import Audit
 from inl_desktop.services.merge.run import RowInserter, batched, marks, next_id
 from inl_desktop.services.merge.seizures import IncomingSeizure, insert_seizures
-from inl_desktop.services.persons import national_id_key, write_person
+from inl_desktop.services.persons import name_key, national_id_key, write_person
 from inl_desktop.services.records import new_uuid
 from inl_desktop.services.reference_lists import add_item
 from inl_desktop.services.seizures import case_period
-from inl_desktop.services.trainings import write_training
-from inl_desktop.store.models import ChangeLogEntry, ImportedRow
+from inl_desktop.services.trainings import load_row, read_draft, write_training
+from inl_desktop.store.models import ChangeLogEntry, ImportedRow, Person
 
 READY, SKIPPED, REJECTED = "ready", "skipped", "rejected"
+IMPORTED_BEFORE = "imported before"
+SESSION_FIELDS = tuple(field.name for field in TRAINING)
 _DATE_READS = (Reads.DATE,)
 _LOG = ["record_kind", "record_uuid", "revision", "action", "field", "new_value",
         "changed_at", "changed_by"]  # fmt: skip
@@ -83,6 +98,28 @@ class RowProblem:
 
     def __str__(self) -> str:
         return f"row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class RosterRow:
+    """A participant's row of a roster: the session it names, the person, the enrollment."""
+
+    session: TrainingDraft
+    person: PersonDraft
+    enrollment: EnrollmentDraft
+
+    @property
+    def session_key(self) -> tuple[Any, ...]:
+        """What makes two rows name the same session (its fields, not its participants)."""
+        return tuple(getattr(self.session, name) for name in SESSION_FIELDS)
+
+    @property
+    def person_key(self) -> tuple[str, ...]:
+        """What makes two rows name the same person: the national ID, else name and agency."""
+        key = national_id_key(self.person.national_id)
+        if key:
+            return ("id", key)
+        return ("name", name_key(self.person.full_name or ""), self.person.agency or "")
 
 
 @dataclass
@@ -309,6 +346,7 @@ def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> 
         rows.append(PlannedRow(number, cells, outcome, "", problems, record, fingerprint))
     _skip_imported(ctx, rows)
     _skip_known_persons(ctx, mapping.kind, rows)
+    _refuse_repeated_participants(rows)
     for name, suggested in reader.suggested.items():
         pairs = ", ".join(f"{text} -> {code}" for text, code in sorted(suggested.items()))
         notes.append(f"{targets[name].label} values suggested: {pairs}")
@@ -349,7 +387,21 @@ def _skip_imported(ctx: AppContext, rows: list[PlannedRow]) -> None:
             known.update(value for (value,) in found)
     for row in rows:
         if row.fingerprint in known:
-            row.outcome, row.reason, row.problems = SKIPPED, "imported before", []
+            row.outcome, row.reason, row.problems = SKIPPED, IMPORTED_BEFORE, []
+
+
+def _refuse_repeated_participants(rows: list[PlannedRow]) -> None:
+    """A person on a session's roster twice: the later row is refused."""
+    first: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        if row.outcome == REJECTED or not isinstance(row.record, RosterRow):
+            continue
+        key = (row.record.session_key, row.record.person_key)
+        if key in first:
+            message = f"The same person is on row {first[key]} of this session"
+            row.outcome, row.problems = REJECTED, [RowProblem(row.number, "Participant", message)]
+        else:
+            first[key] = row.number
 
 
 def _skip_known_persons(ctx: AppContext, kind: ImportKind, rows: list[PlannedRow]) -> None:
@@ -423,7 +475,7 @@ class _RowReader:
             elif value is not None:
                 values[name] = value
         kind = self.mapping.kind
-        record: SeizureDraft | TrainingDraft | PersonDraft
+        record: SeizureDraft | TrainingDraft | RosterRow | PersonDraft
         if kind is ImportKind.SEIZURES:
             record, errors = self._seizure(values, number, problems)
         elif kind is ImportKind.TRAININGS:
@@ -576,7 +628,9 @@ class _RowReader:
         draft.items = [SeizureItemDraft(values.get("drug"), quantity, unit)]
         return draft, validate_seizure(draft, self.catalog, self.today)
 
-    def _training(self, values: dict[str, Any]) -> tuple[TrainingDraft, list[FieldError]]:
+    def _training(
+        self, values: dict[str, Any]
+    ) -> tuple[TrainingDraft | RosterRow, list[FieldError]]:
         draft = TrainingDraft(status=values.get("status") or "final")
         for name in self.targets:
             if name in values and hasattr(draft, name) and name != "audience":
@@ -585,6 +639,8 @@ class _RowReader:
             draft.end_date = draft.start_date
         if "training_status" not in values and draft.end_date is not None:
             draft.training_status = "completed" if draft.end_date <= self.today else "planned"
+        if "full_name" in self.columns:
+            return self._roster_row(draft, values)
         counted = {
             name: values.get(name)
             for name in ("enrolled_male", "enrolled_female", "completed_male", "completed_female")
@@ -602,6 +658,23 @@ class _RowReader:
                         AttendanceCountDraft(values.get("audience"), sex, enrolled, completed)
                     )
         return draft, validate_training(draft, self.catalog, self.today)
+
+    def _roster_row(
+        self, session: TrainingDraft, values: dict[str, Any]
+    ) -> tuple[RosterRow, list[FieldError]]:
+        session.attendance_mode = "roster"
+        person = PersonDraft(status="final")
+        for name in ROSTER_FIELDS:
+            if name in values:
+                setattr(person, name, values[name])
+        done = session.training_status == "completed"
+        completion = values.get("completion") or ("completed" if done else None)
+        enrollment = EnrollmentDraft(audience=values.get("audience"), completion=completion)
+        errors = validate_training(session, self.catalog, self.today)
+        errors += validate_person(person, self.catalog)
+        checked = replace(enrollment, person_uuid="the person of this row")
+        errors += validate_enrollment(checked, self.catalog, self.today)
+        return RosterRow(session, person, enrollment), errors
 
     def _person(self, values: dict[str, Any]) -> tuple[PersonDraft, list[FieldError]]:
         draft = PersonDraft(status=values.get("status") or "final")
@@ -633,7 +706,8 @@ def commit_import(
             connection = session.connection()
             fresh = _not_yet_imported(session, [row.fingerprint for row in ready])
             ready = [row for row in ready if row.fingerprint in fresh]
-            uuids = _write(ctx, session, plan.mapping.kind, ready)
+            before = [row for row in plan.rows if row.reason == IMPORTED_BEFORE]
+            uuids = _write(ctx, session, plan.mapping.kind, ready, before)
             now = ctx.now()
             RowInserter(
                 connection,
@@ -678,11 +752,17 @@ def _not_yet_imported(session: Session, fingerprints: Sequence[str]) -> set[str]
 
 
 def _write(
-    ctx: AppContext, session: Session, kind: ImportKind, rows: Sequence[PlannedRow]
+    ctx: AppContext,
+    session: Session,
+    kind: ImportKind,
+    rows: Sequence[PlannedRow],
+    earlier: Sequence[PlannedRow],
 ) -> list[str]:
     if kind is ImportKind.PERSONS:
         return [write_person(session, ctx, row.record).uuid for row in rows]
     if kind is ImportKind.TRAININGS:
+        if rows and isinstance(rows[0].record, RosterRow):
+            return _write_rosters(ctx, session, rows, earlier)
         return [write_training(session, ctx, row.record).uuid for row in rows]
     connection = session.connection()
     post = ctx.post()
@@ -698,3 +778,67 @@ def _write(
         writes.append((first + offset, IncomingSeizure(draft, audit, [row.number])))
     insert_seizures(connection, writes, ctx.catalog())
     return [str(draft.uuid) for _, incoming in writes if (draft := incoming.draft)]
+
+
+def _write_rosters(
+    ctx: AppContext, session: Session, rows: Sequence[PlannedRow], earlier: Sequence[PlannedRow]
+) -> list[str]:
+    """Sessions with their participants: a session some of whose rows were imported
+    before gets the new participants; a person already stored (same national ID) is
+    enrolled, not added again."""
+    groups: dict[tuple[Any, ...], list[PlannedRow]] = {}
+    for row in rows:
+        groups.setdefault(row.record.session_key, []).append(row)
+    stored_sessions = _sessions_of(session, earlier)
+    persons = _stored_persons(session, [row.record.person for row in rows])
+    uuids: dict[int, str] = {}
+    for key, members in groups.items():
+        existing = stored_sessions.get(key)
+        draft = read_draft(session, load_row(session, existing)) if existing else None
+        if draft is None:
+            draft = replace(members[0].record.session, enrollments=[], counts=[])
+        for row in members:
+            roster: RosterRow = row.record
+            person_uuid = persons.get(roster.person_key)
+            if person_uuid is None:
+                person_uuid = write_person(session, ctx, roster.person).uuid
+                persons[roster.person_key] = person_uuid
+            if any(e.person_uuid == person_uuid for e in draft.enrollments):
+                continue
+            draft.enrollments.append(replace(roster.enrollment, person_uuid=person_uuid))
+        saved = write_training(session, ctx, draft)
+        for row in members:
+            uuids[row.number] = saved.uuid
+    return [uuids[row.number] for row in rows]
+
+
+def _sessions_of(session: Session, earlier: Sequence[PlannedRow]) -> dict[tuple[Any, ...], str]:
+    """The stored session each earlier-imported roster row went into, by session key."""
+    by_fingerprint = {
+        row.fingerprint: row.record.session_key
+        for row in earlier
+        if isinstance(row.record, RosterRow)
+    }
+    found: dict[tuple[Any, ...], str] = {}
+    for batch in batched(list(by_fingerprint)):
+        for fingerprint, uuid in session.execute(
+            select(ImportedRow.fingerprint, ImportedRow.record_uuid).where(
+                ImportedRow.fingerprint.in_(batch)
+            )
+        ):
+            found[by_fingerprint[fingerprint]] = uuid
+    return found
+
+
+def _stored_persons(session: Session, people: Sequence[PersonDraft]) -> dict[tuple[str, ...], str]:
+    """Stored persons with the national IDs of ``people``, by person key."""
+    keys = sorted({key for person in people if (key := national_id_key(person.national_id))})
+    found: dict[tuple[str, ...], str] = {}
+    for batch in batched(keys):
+        for key, uuid in session.execute(
+            select(Person.national_id_key, Person.uuid).where(
+                Person.national_id_key.in_(batch), Person.deleted_at.is_(None)
+            )
+        ):
+            found[("id", str(key))] = uuid
+    return found

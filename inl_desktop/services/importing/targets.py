@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from inl_desktop.domain.fields import (
+    ENROLLMENT,
     PERSON,
     SEIZURE_EVENT,
     SEIZURE_ITEM,
@@ -107,6 +108,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "mobile", "cell", "contact", "contact no"),
     "email": ("email", "e mail", "email address"),
     "status": ("status", "record status"),
+    "completion": ("completion", "result", "attendance", "outcome"),
 }
 
 
@@ -160,9 +162,13 @@ _COUNT_TARGETS = (
         synonyms=_SYNONYMS["completed_female"],
     ),
 )
+# A roster (one row per participant, the session's columns repeated) fills these too.
+ROSTER_FIELDS = ("full_name", "sex", "agency", "unit", "rank", "national_id", "phone", "email")
 _TRAININGS = (
     *(_target(f) for f in TRAINING if f.name not in ("attendance_mode",)),
     *_COUNT_TARGETS,
+    *(_target(PERSON[name], "unit_person" if name == "unit" else None) for name in ROSTER_FIELDS),
+    _target(ENROLLMENT["completion"]),
 )
 _PERSONS = tuple(_target(f, "unit_person" if f.name == "unit" else None) for f in PERSON)
 
