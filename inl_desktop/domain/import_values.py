@@ -16,6 +16,8 @@ from enum import StrEnum
 from inl_desktop.domain.roster import fold
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Arabic script has its own separators, the same whatever the file's decimals.
+_ARABIC_GROUPING, _ARABIC_POINT = "\u066c", "\u066b"
 _CURRENCY = re.compile(r"^(?:us\$|\$|usd|rs\.?|pkr|€|£)\s*|\s*(?:us\$|\$|usd|rs\.?|pkr|€|£)$", re.I)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -47,16 +49,19 @@ def parse_number(value: object, decimals: Decimals = Decimals.POINT) -> Decimal:
             raise ValueError("is not a finite number")
         return Decimal(repr(value))
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("is not a finite number")
         return value
     text = str(value).translate(_DIGITS).strip()
     if not text:
         raise ValueError("is empty")
+    grouping, point = (",", ".") if decimals is Decimals.POINT else (".", ",")
+    text = text.replace(_ARABIC_GROUPING, "").replace(_ARABIC_POINT, point)
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1].strip()
     text = _CURRENCY.sub("", text).strip()
     text = _SPACES.sub("", text)
-    grouping, point = (",", ".") if decimals is Decimals.POINT else (".", ",")
     if point in text and text.count(point) > 1:
         raise ValueError(f"{value!r} is not a number")
     whole, _, fraction = text.partition(point)
@@ -87,7 +92,8 @@ def parse_integer(value: object, decimals: Decimals = Decimals.POINT) -> int:
 
 
 _QUANTITY = re.compile(
-    r"^\s*(?P<number>[-+(]?[\d٠-٩۰-۹][\d٠-٩۰-۹.,'\s\u00a0]*\)?)\s*(?P<unit>\D.*?)?\s*$"
+    r"^\s*(?P<number>[-+(]?[\d٠-٩۰-۹][\d٠-٩۰-۹.,'\s\u00a0\u066b\u066c]*\)?)\s*"
+    r"(?P<unit>\D.*?)?\s*$"
 )
 
 
@@ -105,8 +111,10 @@ def split_quantity(
     return parse_number(match["number"].strip(), decimals), unit
 
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+# Systems that export dates often add a time of day ("13/04/2019 00:00"); it is dropped.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?)?"
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})" + _TIME + "$", re.I)
+_ISO_DATE = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" + _TIME + "$", re.I)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -155,7 +163,8 @@ def is_ambiguous_date(value: object) -> bool:
     match = _NUMERIC_DATE.match(value.strip().translate(_DIGITS))
     if match is None:
         return False
-    return int(match[1]) <= 12 and int(match[2]) <= 12 and match[1] != match[2]
+    first, second = int(match[1]), int(match[2])
+    return 1 <= first <= 12 and 1 <= second <= 12 and first != second
 
 
 def decide_date_order(values: Iterable[object]) -> tuple[DateOrder | None, bool]:
@@ -184,6 +193,15 @@ def _year(text: str) -> int:
     return year
 
 
+def _is_calendar_date(year: int, first: int, second: int, order: DateOrder) -> bool:
+    month, day = (first, second) if order is DateOrder.MONTH_FIRST else (second, first)
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_date(value: object, order: DateOrder | None) -> date:
     """A date cell, an Excel serial number or a date text (2019-03-04, 04/03/2019,
     4-Mar-2019, March 4, 2019). ``order`` reads numeric texts; without it an
@@ -206,8 +224,10 @@ def parse_date(value: object, order: DateOrder | None) -> date:
             first, second, year = int(match[1]), int(match[2]), _year(match[3])
             evidence = date_order_evidence(text)
             if evidence is not None and order is not None and evidence is not order:
+                if not _is_calendar_date(year, first, second, evidence):
+                    raise ValueError(f"{text!r} is not a date of the calendar")
                 raise ValueError(f"{text!r} is not written {order} like the file's other dates")
-            if evidence is None and first != second and first <= 12 and second <= 12:
+            if evidence is None and is_ambiguous_date(text):
                 if order is None:
                     raise ValueError(
                         f"{text!r} reads as day/month or month/day; choose the file's date order"
@@ -241,9 +261,15 @@ def row_skip_reason(cells: Iterable[object]) -> str | None:
     present = [cell for cell in cells if cell not in (None, "")]
     if not present:
         return "empty"
-    texts = [fold(str(cell)) for cell in present if isinstance(cell, str)]
-    if any(_SUBTOTAL.search(text) for text in texts):
+    # A subtotal's label comes first; a remark further along that mentions a total
+    # ("Total of 3 packets in the fuel tank") belongs to a seizure.
+    labels = [cell for cell in present[:2] if isinstance(cell, str)]
+    marked = any("total" in t.casefold() or t.lstrip().casefold().startswith("sum") for t in labels)
+    if len(present) > 1 and not marked:
+        return None
+    if any(_SUBTOTAL.search(fold(text)) for text in labels):
         return "a subtotal or total row"
+    texts = [fold(cell) for cell in present if isinstance(cell, str)]
     if len(present) == 1 and texts and (_NOTE.match(texts[0]) or len(texts[0]) > 40):
         return "a note (one cell of text)"
     return None
