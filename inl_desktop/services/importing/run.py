@@ -483,6 +483,8 @@ class _RowReader:
         else:
             record, errors = self._person(values)
         unreadable = {problem.column for problem in problems}
+        if self._column("quantity") in unreadable and "unit" not in self.columns:
+            unreadable.add(self._column("unit"))  # the unit was to come from the quantity
         for found in errors:
             column = self._column(found.field)
             if column not in unreadable:  # a cell that could not be read is not also "missing"
