@@ -29,7 +29,8 @@ from inl_desktop.domain.import_values import DateOrder, Decimals, row_skip_reaso
 from inl_desktop.domain.roster import fold
 from inl_desktop.gui.import_source import ImportState, cell_text
 from inl_desktop.gui.widgets import CodeComboBox, CodeListEdit, buddy_label
-from inl_desktop.services.importing.mapping import suggest_code, suggest_columns, unit_text_code
+from inl_desktop.services.importing.mapping import suggest_code, unit_text_code
+from inl_desktop.services.importing.run import suggested_mapping
 from inl_desktop.services.importing.targets import Reads, Target, targets_of
 
 NOT_IN_FILE = "— not in the file —"
@@ -98,8 +99,13 @@ class ColumnsPage(QWizardPage):
             return
         self._key = key
         mapping = state.mapping
-        columns = mapping.columns or suggest_columns(mapping.kind, headers)
         catalog = state.ctx.catalog()
+        constants = dict(mapping.constants)
+        columns = mapping.columns
+        if not columns:
+            suggested = suggested_mapping(mapping.kind, state.table, catalog)
+            columns = suggested.columns
+            constants = {**suggested.constants, **constants}
         targets = list(targets_of(mapping.kind).values())
         self.column_combos.clear()
         self.constant_editors.clear()
@@ -122,7 +128,7 @@ class ColumnsPage(QWizardPage):
                 combo.setCurrentIndex(combo.findData(chosen))
             self.table.setCellWidget(row, self.COLUMN, combo)
             editor = _constant_editor(target, catalog, self.table)
-            _set_constant(editor, mapping.constants.get(target.name, ""))
+            _set_constant(editor, constants.get(target.name, ""))
             self.table.setCellWidget(row, self.CONSTANT, editor)
             self.column_combos[target.name] = combo
             self.constant_editors[target.name] = editor
