@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from inl_desktop.domain.units import MG_PER_KG
 from inl_desktop.services.report_seizures import distinct_values
 from inl_desktop.store.seizure_list import SeizureFilter
 from inl_desktop.store.seizure_list import where_sql as seizure_where
-from inl_desktop.store.training_list import TrainingFilter
+from inl_desktop.store.training_list import TrainingFilter, from_sql
 from inl_desktop.store.training_list import where_sql as training_where
 
 
@@ -42,8 +42,13 @@ class DashboardFigures:
 def _months(connection: Connection, filter_: SeizureFilter) -> list[tuple[date, date]]:
     first, last = filter_.start, filter_.end
     if first is None or last is None:
+        # Two subqueries, each one seek at an end of the date index (together in one
+        # SELECT, min and max read every row).
         low, high = connection.exec_driver_sql(
-            "SELECT min(event_start), max(event_start) FROM seizure_items WHERE live = :live",
+            "SELECT (SELECT min(event_start) FROM seizure_items "
+            "INDEXED BY ix_seizure_items_list_date WHERE live = :live), "
+            "(SELECT max(event_start) FROM seizure_items "
+            "INDEXED BY ix_seizure_items_list_date WHERE live = :live)",
             {"live": 0 if filter_.deleted else 1},
         ).one()
         if low is None:
@@ -145,15 +150,28 @@ def _training_figures(
     connection: Connection, filter_: TrainingFilter
 ) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
     where, params = training_where(filter_)
-    audience = " AND e.audience = :audience" if filter_.audience is not None else ""
+    # Enrollments carry copies of their session's date and state and their person's sex
+    # (see store.models), so the roster figures read one index in order; the filters the
+    # copies do not answer select the sessions first.
+    live = 0 if filter_.deleted else 1
+    done = (
+        f"e.session_live = {live} AND e.person_live = 1 AND e.session_mode = 'roster' "
+        "AND e.completion = 'completed'"
+    )
+    if filter_.start is not None:
+        done += " AND e.session_start >= :start"
+    if filter_.end is not None:
+        done += " AND e.session_start <= :end"
+    if filter_.audience is not None:
+        done += " AND e.audience = :audience"
+    beyond_copies = replace(filter_, start=None, end=None, audience=None, deleted=False)
+    if beyond_copies != TrainingFilter():
+        done += f" AND e.session_id IN (SELECT s.id FROM {from_sql(filter_)} WHERE {where})"
     counts_audience = " AND c.audience = :audience" if filter_.audience is not None else ""
     rows = connection.exec_driver_sql(
-        "SELECT coalesce(e.audience, ''), p.sex, count(*) FROM training_sessions s "
-        "JOIN enrollments e INDEXED BY ix_enrollments_report "
-        "ON e.session_id = s.id AND e.completion = 'completed' "
-        "JOIN persons p INDEXED BY ix_persons_report "
-        "ON p.id = e.person_id AND p.deleted_at IS NULL "
-        f"WHERE {where} AND s.attendance_mode = 'roster'{audience} GROUP BY 1, 2 "
+        "SELECT coalesce(e.audience, ''), e.person_sex, count(*) "
+        "FROM enrollments e INDEXED BY ix_enrollments_report_audience "
+        f"WHERE {done} GROUP BY e.audience, e.person_sex "
         "UNION ALL SELECT c.audience, c.sex, sum(c.completed) FROM training_sessions s "
         "JOIN attendance_counts c ON c.session_id = s.id "
         f"WHERE {where} AND s.attendance_mode = 'counts'{counts_audience} GROUP BY 1, 2",

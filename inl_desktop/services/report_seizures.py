@@ -20,6 +20,7 @@ drug and date range (a few thousand at most), never a pass over the rows in Pyth
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -191,16 +192,22 @@ def _aggregates(connection: Connection, scope: ReportScope) -> list[_Aggregate]:
 def _choose_parts(aggregates: list[_Aggregate], period: Period) -> dict[int, str]:
     """Each aggregate report's part: counted, beyond the period, or overlapping a longer one."""
     parts: dict[int, str] = {}
-    counted: dict[str | None, list[_Aggregate]] = defaultdict(list)
+    # Per agency, the counted reports' starts and ends in date order: they never overlap,
+    # so the last one starting by a report's end is the only one that can reach it.
+    starts: dict[str | None, list[date]] = defaultdict(list)
+    ends: dict[str | None, list[date]] = defaultdict(list)
     for report in sorted(aggregates, key=lambda a: (-a.days, a.start, a.event_id)):
-        mine = counted[report.agency]
         if not (period.start <= report.start and report.end <= period.end):
             parts[report.event_id] = BEYOND
-        elif any(report.start <= other.end and other.start <= report.end for other in mine):
+            continue
+        mine_starts, mine_ends = starts[report.agency], ends[report.agency]
+        before = bisect_right(mine_starts, report.end)
+        if before and mine_ends[before - 1] >= report.start:
             parts[report.event_id] = OVERLAPPING
         else:
             parts[report.event_id] = AGGREGATE
-            mine.append(report)
+            mine_starts.insert(before, report.start)
+            mine_ends.insert(before, report.end)
     return parts
 
 

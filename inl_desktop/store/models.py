@@ -233,13 +233,13 @@ class SeizureItem(Base):
             "ix_seizure_items_report_province",
             *("live", "province", "event_start", "basis", "kg_equivalent_mg"),
         ),
+        # An event's items, and an aggregate report's sums by drug without reading rows.
+        Index("ix_seizure_items_event_drug", "event_id", "drug", "kg_equivalent_mg"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("seizure_events.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     drug: Mapped[str] = mapped_column(String(40))
     quantity: Mapped[Decimal] = mapped_column(DecimalText)
@@ -382,6 +382,16 @@ class Person(RecordColumns, Base):
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="person")
 
 
+def _report_index(name: str, *leading: str) -> Index:
+    """A covering index of completed enrollments: live, roster, then ``leading``."""
+    tail = ("person_sex", "person_id", "session_start", "session_post", "person_agency")
+    return Index(
+        f"ix_enrollments_report_{name}",
+        *("session_live", "person_live", "session_mode", *leading, *tail),
+        sqlite_where=text("completion = 'completed'"),
+    )
+
+
 class Enrollment(Base):
     """A person's place in a training session, with results and Leahy vetting."""
 
@@ -391,6 +401,11 @@ class Enrollment(Base):
         Index("ix_enrollments_audience", "audience"),
         Index("ix_enrollments_person_session", "person_id", "session_id"),
         Index("ix_enrollments_report", "session_id", "completion", "audience", "person_id"),
+        # Unique trainees of a report or the dashboard, counted from one of these alone,
+        # read in order of the figure's group and then of the person.
+        _report_index("audience", "audience"),
+        _report_index("sex"),
+        _report_index("venue", "session_venue"),
         CheckConstraint(
             "completion IS NULL OR completion IN "
             "('completed', 'partial', 'did_not_finish', 'no_show')",
@@ -419,6 +434,18 @@ class Enrollment(Base):
     invest_case_number: Mapped[str | None] = mapped_column(String(50))
     vetting_submitted: Mapped[date | None] = mapped_column(Date)
     vetting_cleared: Mapped[date | None] = mapped_column(Date)
+    # Copies of the session's and the person's columns that reports filter and group by.
+    # Triggers (migration 0008) fill them on insert and follow every change of the
+    # session, the person or the enrollment's own session and person; the app never
+    # writes them. ``session_live``/``person_live`` are false while soft-deleted.
+    session_start: Mapped[date | None] = mapped_column(Date)
+    session_post: Mapped[str | None] = mapped_column(String(16))
+    session_live: Mapped[bool] = mapped_column(Boolean, server_default=text("1"))
+    session_mode: Mapped[str | None] = mapped_column(String(10))
+    session_venue: Mapped[str | None] = mapped_column(String(40))
+    person_sex: Mapped[str | None] = mapped_column(String(1))
+    person_live: Mapped[bool] = mapped_column(Boolean, server_default=text("1"))
+    person_agency: Mapped[str | None] = mapped_column(String(40))
 
     session: Mapped[TrainingSession] = relationship(back_populates="enrollments")
     person: Mapped[Person] = relationship(back_populates="enrollments")
