@@ -487,7 +487,11 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  {name} = {value} (from the column headers)")
     if args.date_order:
         mapping.date_order = DateOrder(args.date_order)
-    plan = plan_import(ctx, table, mapping)
+    try:
+        plan = plan_import(ctx, table, mapping)
+    except UserError as error:  # a mapped column the file lacks, dates written both ways
+        print(f"inl-desktop: {error}", file=sys.stderr)
+        return EXIT_USAGE
     where = f"sheet {table.sheet!r} of " if table.sheet else ""
     print(
         f"Read {where}{table.path.name}: header on row {table.header_row}, {len(plan.rows):,} rows"

@@ -121,7 +121,14 @@ def test_info_json_is_one_object_with_path_schema_post_and_counts(
 ) -> None:
     info = info_json(capsys, db_path)
 
-    assert set(info) == {"db_path", "schema_version", "post", "counts"}
+    assert set(info) == {
+        "db_path",
+        "schema_version",
+        "post",
+        "counts",
+        "sqlite",
+        "location_warning",
+    }
     assert info["db_path"] == str(db_path)
     assert info["schema_version"]
     assert info["post"]["code"] == "PK-ISB"

@@ -7,6 +7,7 @@ what it holds must still be well-formed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -97,15 +98,35 @@ def _bounds_checker(field: FieldDef) -> Callable[[Any], str | None] | None:
     if field.type is FieldType.TEXT:
         limit = min(field.max_length or EXCEL_CELL_LIMIT, EXCEL_CELL_LIMIT)
 
-        def check_length(value: str) -> str | None:
+        def check_text(value: str) -> str | None:
             if len(value) > limit:
                 return f"{field.label} is {len(value)} characters long; at most {limit} fit"
+            control = _CONTROL_CHARACTER.search(value)
+            if control is not None:
+                return (
+                    f"{field.label} contains an invisible control character "
+                    f"(U+{ord(control.group()):04X}); remove it"
+                )
             return None
 
-        return check_length
+        return check_text
+    if field.type is FieldType.DATE:
+        return partial(_date_error, field)
     if field.type not in (FieldType.INTEGER, FieldType.DECIMAL, FieldType.MONEY):
         return None
     return partial(_bounds_error, field)
+
+
+# Control characters other than tab and line breaks: invisible, refused by Excel.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Excel (and the exchange workbook) cannot hold a date before 1 January 1900.
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def _date_error(field: FieldDef, value: date) -> str | None:
+    if value < EARLIEST_DATE:
+        return f"{field.label} ({value.isoformat()}) is before 1900; check the year"
+    return None
 
 
 def _bounds_error(field: FieldDef, value: int | Decimal) -> str | None:

@@ -7,6 +7,7 @@ complete: a failure or a cancel leaves any earlier file untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -200,6 +201,8 @@ def _save(workbook: Workbook, target: Path) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         workbook.save(partial)
+        with partial.open("rb+") as written:
+            os.fsync(written.fileno())  # on disk before it takes the final name
         os.replace(partial, target)
     except PermissionError:
         raise ExportFailed(
@@ -207,7 +210,10 @@ def _save(workbook: Workbook, target: Path) -> None:
             "close it and export again"
         ) from None
     except OSError as error:
-        raise ExportFailed(f"{target} could not be written: {error.strerror}") from None
+        reason = "the disk is full" if error.errno == errno.ENOSPC else error.strerror
+        raise ExportFailed(
+            f"{target} could not be written: {reason}; no file was left under that name"
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()

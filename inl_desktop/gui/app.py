@@ -10,9 +10,9 @@ from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.main_window import MainWindow
 from inl_desktop.gui.post_setup import PostSetupDialog
-from inl_desktop.services.context import AppContext, utc_now
+from inl_desktop.gui.startup import StartupQuestions, open_for_gui
+from inl_desktop.services.context import utc_now
 from inl_desktop.store.engine import resolve_db_path
-from inl_desktop.store.migrate import open_database
 
 EXIT_USAGE = 2
 
@@ -31,13 +31,23 @@ def run_gui(db: str | None) -> int:
     app = make_application()
     path = resolve_db_path(db)
     try:
-        ctx = AppContext(open_database(path, now=utc_now))
+        opened = open_for_gui(path, StartupQuestions(), now=utc_now)
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         QMessageBox.critical(None, "INL Desktop cannot open the database", str(error))
         return EXIT_USAGE
-    if ctx.post_or_none() is None and PostSetupDialog(ctx).exec() != QDialog.DialogCode.Accepted:
+    if opened is None:
         return 0
-    window = MainWindow(ctx, path)
-    window.show()
-    return app.exec()
+    try:
+        ctx = opened.ctx
+        if ctx.post_or_none() is None and (
+            opened.read_only or PostSetupDialog(ctx).exec() != QDialog.DialogCode.Accepted
+        ):
+            return 0
+        window = MainWindow(ctx, opened.path, read_only=opened.read_only)
+        for notice in opened.notices:
+            window.statusBar().showMessage(notice, 30_000)
+        window.show()
+        return app.exec()
+    finally:
+        opened.close()

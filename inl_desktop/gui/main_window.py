@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop import __version__
+from inl_desktop.gui.backups_page import BackupsPage
 from inl_desktop.gui.consolidate_page import ConsolidatePage
 from inl_desktop.gui.dashboard_page import DashboardPage
 from inl_desktop.gui.export_page import ExportPage
+from inl_desktop.gui.import_wizard import ImportWizard
 from inl_desktop.gui.overview import OverviewPage
 from inl_desktop.gui.people_page import PeoplePage
 from inl_desktop.gui.reference_page import ReferenceListsPage
@@ -30,24 +32,32 @@ from inl_desktop.gui.report_page import ReportPage
 from inl_desktop.gui.seizure_page import SeizurePage
 from inl_desktop.gui.training_page import TrainingPage
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.importing.targets import ImportKind
 from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
 UNDO_TIMEOUT_MS = 30_000
 REFERENCE_AREA = 6
-SEIZURES_AREA, TRAININGS_AREA = 1, 2
+SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA = 1, 2, 3
 
 
 class MainWindow(QMainWindow):
     """Opens on a database whose post is set up."""
 
-    def __init__(self, ctx: AppContext, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        db_path: Path,
+        parent: QWidget | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._db_path = db_path
+        self._read_only = read_only
         self._undo: Callable[[], None] | None = None
-        post = ctx.post()
-        self.setWindowTitle(f"INL Desktop — {post.name} ({post.code})")
+        self._show_title()
 
         self.overview = OverviewPage(self)
         self.seizures = SeizurePage(ctx, self)
@@ -58,6 +68,8 @@ class MainWindow(QMainWindow):
         self.consolidation.task.succeeded.connect(self._on_consolidation_succeeded)
         self.dashboard = DashboardPage(ctx, self)
         self.report = ReportPage(ctx, self)
+        self.backups = BackupsPage(ctx, db_path, self, read_only=read_only)
+        self.backups.database_restored.connect(self._on_backups_database_restored)
         # Built when first shown: it counts how often every code is used.
         self._reference_lists: ReferenceListsPage | None = None
         self._reference_slot = QWidget(self)
@@ -75,12 +87,15 @@ class MainWindow(QMainWindow):
                 ("Reference lists", self._reference_slot),
                 ("Dashboard", self.dashboard),
                 ("Report", self.report),
+                ("Backups", self.backups),
             ),
             start=1,
         ):
             item = QListWidgetItem(title, self.navigation)
-            item.setToolTip(f"{title} (Ctrl+{number})")
             self.pages.addWidget(page)
+            if number > 9:
+                continue
+            item.setToolTip(f"{title} (Ctrl+{number})")
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, row=number - 1: self.show_area(row))
@@ -162,6 +177,11 @@ class MainWindow(QMainWindow):
         new_action = QAction("&New seizure", self)
         new_action.triggered.connect(self._on_new_action_triggered)
         file_menu.addAction(new_action)
+        import_action = QAction("&Import a spreadsheet…", self)
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.setEnabled(not self._read_only)
+        import_action.triggered.connect(self._on_import_action_triggered)
+        file_menu.addAction(import_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -211,6 +231,17 @@ class MainWindow(QMainWindow):
         self.trainings.filter_bar.select(**selection)
         self.show_area(TRAININGS_AREA)
 
+    def _show_title(self) -> None:
+        post = self._ctx.post()
+        suffix = " (read-only)" if self._read_only else ""
+        self.setWindowTitle(f"INL Desktop — {post.name} ({post.code}){suffix}")
+
+    def _on_backups_database_restored(self, _result: object) -> None:
+        self._show_title()
+        self._on_consolidation_succeeded(None)
+        self.dashboard.reload()
+        self.statusBar().showMessage("The backup was restored.", 10_000)
+
     def _on_consolidation_succeeded(self, _result: object) -> None:
         self.refresh()
         self.seizures.model.reload()
@@ -233,6 +264,21 @@ class MainWindow(QMainWindow):
     def _on_new_action_triggered(self) -> None:
         self.show_area(1)
         self.seizures.new_seizure()
+
+    def _on_import_action_triggered(self) -> None:
+        kinds = {TRAININGS_AREA: ImportKind.TRAININGS, PEOPLE_AREA: ImportKind.PERSONS}
+        kind = kinds.get(self.navigation.currentRow(), ImportKind.SEIZURES)
+        wizard = ImportWizard(self._ctx, self, kind=kind)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.records_imported.connect(self._on_import_wizard_records_imported)
+        wizard.open()
+
+    def _on_import_wizard_records_imported(self, _result: object) -> None:
+        self._on_consolidation_succeeded(None)
+        self.seizures.refresh_reference_lists()
+        self.trainings.refresh_reference_lists()
+        self.people.refresh_reference_lists()
+        self.dashboard.reload()
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
@@ -270,6 +316,7 @@ class MainWindow(QMainWindow):
         self.people.wait_for_counts()
         self.dashboard.wait()
         self.report.wait()
+        self.backups.wait()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())

@@ -82,6 +82,12 @@ class AppContext:
                 self._catalog = load_catalog(session, post.country if post else None)
         return self._catalog
 
+    def use_engine(self, engine: Engine) -> None:
+        """Work on another engine from now on (after a restore replaced the database)."""
+        self.engine = engine
+        self.sessions = make_session_factory(engine)
+        self.forget_cached()
+
     def forget_cached(self) -> None:
         """Drop cached post and catalog after they change."""
         self._catalog = None

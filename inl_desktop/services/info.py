@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from inl_desktop.services.context import AppContext
+from inl_desktop.store.engine import WAL_RESET_FIXED_IN, has_wal_reset_bug
+from inl_desktop.store.location import location_risk
 
 # Live = all - deleted: counting all rows walks the smallest index, and the deleted
 # ones are few and indexed, so these stay fast at a million rows.
@@ -33,6 +36,19 @@ def empty_counts() -> dict[str, int]:
     return dict.fromkeys(COUNT_QUERIES, 0)
 
 
+def sqlite_facts(version: str = sqlite3.sqlite_version) -> dict[str, Any]:
+    """The SQLite library in use, and how the app stays safe if it has the WAL-reset bug."""
+    affected = has_wal_reset_bug(version)
+    fixed = ", ".join(".".join(map(str, release)) for release in WAL_RESET_FIXED_IN)
+    safeguard = (
+        f"has the WAL-reset bug (fixed in {fixed}): this app's connections commit and "
+        "checkpoint one at a time, and only one process writes"
+        if affected
+        else "not affected by the WAL-reset bug"
+    )
+    return {"version": version, "wal_reset_bug": affected, "safeguard": safeguard}
+
+
 @dataclass(frozen=True)
 class DatabaseInfo:
     """The facts ``inl-desktop info`` prints."""
@@ -41,6 +57,8 @@ class DatabaseInfo:
     schema_version: str | None
     post: dict[str, str] | None
     counts: dict[str, int] = field(default_factory=empty_counts)
+    sqlite: dict[str, Any] = field(default_factory=sqlite_facts)
+    location_warning: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object of ``info --json``."""
@@ -68,4 +86,5 @@ def database_info(ctx: AppContext, db_path: Path) -> DatabaseInfo:
         if post is None
         else {"code": post.code, "name": post.name, "country": post.country},
         counts=counts,
+        location_warning=location_risk(db_path),
     )

@@ -52,9 +52,38 @@ class BulkInserter:
         self._connection.exec_driver_sql(self._sql, processed)
 
 
+# Enrollments carry copies of their session's and person's columns (migration 0008):
+# (copy column, source column or expression).
+ENROLLMENT_SESSION_COPIES = (
+    ("session_start", "start_date"),
+    ("session_post", "post_code"),
+    ("session_live", "deleted_at IS NULL"),
+    ("session_mode", "attendance_mode"),
+    ("session_venue", "venue_type"),
+)
+ENROLLMENT_PERSON_COPIES = (
+    ("person_sex", "sex"),
+    ("person_live", "deleted_at IS NULL"),
+    ("person_agency", "agency"),
+)
+ENROLLMENT_COPIES_TRIGGER = "enrollment_copies_insert"
+
+
+def enrollment_copies_sql(where: str) -> str:
+    """An UPDATE setting the copies of the enrollments ``where`` selects (the same as
+    the insert trigger does row by row)."""
+    session = ", ".join(f"{column} = s.{source}" for column, source in ENROLLMENT_SESSION_COPIES)
+    person = ", ".join(f"{column} = p.{source}" for column, source in ENROLLMENT_PERSON_COPIES)
+    return (
+        f"UPDATE enrollments SET {session}, {person} FROM training_sessions s, persons p "
+        f"WHERE s.id = enrollments.session_id AND p.id = enrollments.person_id{where}"
+    )
+
+
 @contextmanager
 def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> Iterator[None]:
-    """Drop the models' secondary indexes and the search triggers, then rebuild them.
+    """Drop the models' secondary indexes, the search triggers and the enrollments'
+    copy trigger, then rebuild them (and fill the new enrollments' copies at once).
 
     For loading many rows inside one transaction: building an index once over all the
     rows is much faster than keeping it up to date row by row. Unique constraints
@@ -62,18 +91,25 @@ def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> It
     """
     indexes = [index for model in models for index in cast(Table, model.__table__).indexes]
     triggers = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%search%'"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        f"AND (name LIKE '%search%' OR name = '{ENROLLMENT_COPIES_TRIGGER}')"
     ).all()
+    last_enrollment = connection.exec_driver_sql("SELECT max(id) FROM enrollments").scalar()
     for index in indexes:
         index.drop(connection)
     for name, _ in triggers:
         connection.exec_driver_sql(f"DROP TRIGGER {name}")
     yield
+    if any(name == ENROLLMENT_COPIES_TRIGGER for name, _ in triggers):
+        connection.exec_driver_sql(
+            enrollment_copies_sql(f" AND enrollments.id > {int(last_enrollment or 0)}")
+        )
     for index in indexes:
         index.create(connection)
     for _, sql in triggers:
         connection.exec_driver_sql(sql)
-    for search in sorted({name.rsplit("_", 1)[0] for name, _ in triggers}):
+    searches = {name.rsplit("_", 1)[0] for name, _ in triggers if "search" in name}
+    for search in sorted(searches):
         connection.exec_driver_sql(f"INSERT INTO {search}({search}) VALUES ('rebuild')")
     # Fresh statistics let the planner pick the right index; a sample is enough.
     connection.exec_driver_sql("PRAGMA analysis_limit = 1000")

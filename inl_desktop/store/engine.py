@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, ExceptionContext, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from inl_desktop.domain.errors import UserError
@@ -20,6 +21,26 @@ BUSY_TIMEOUT_MS = 10_000
 
 class DatabaseUnusable(UserError):
     """The database path cannot be used (a directory, not SQLite, not writable...)."""
+
+
+class StorageFailed(UserError):
+    """SQLite could not do what was asked of the file; nothing of the change was kept."""
+
+
+class DatabaseFull(StorageFailed):
+    """The disk (or the database's size limit) is full."""
+
+
+class DatabaseReadOnly(StorageFailed):
+    """The database was opened read-only, or its file or folder cannot be written."""
+
+
+class DatabaseBusy(StorageFailed):
+    """Another program kept the database locked for longer than the busy timeout."""
+
+
+class DatabaseDamaged(StorageFailed):
+    """SQLite found the file damaged while reading it."""
 
 
 def default_data_dir() -> Path:
@@ -75,6 +96,80 @@ def check_db_path(path: Path, *, create_parent: bool) -> None:
         raise DatabaseUnusable(f"Folder {parent} is read-only; the database cannot be created")
 
 
+# The WAL-reset bug (SQLite 3.7.0 to 3.51.2) can damage a database when one connection
+# checkpoints while another commits. Fixed in 3.51.3 and in the 3.50.7 and 3.44.6 backports.
+WAL_RESET_FIXED_IN = ((3, 51, 3), (3, 50, 7), (3, 44, 6))
+
+
+def version_tuple(version: str) -> tuple[int, int, int]:
+    """'3.40.1' -> (3, 40, 1)."""
+    numbers = [int(part) for part in version.split(".")[:3]]
+    numbers += [0] * (3 - len(numbers))
+    return numbers[0], numbers[1], numbers[2]
+
+
+def has_wal_reset_bug(version: str = sqlite3.sqlite_version) -> bool:
+    """True for SQLite libraries that carry the WAL-reset corruption bug."""
+    current = version_tuple(version)
+    if current < (3, 7, 0):
+        return False
+    for fixed in WAL_RESET_FIXED_IN:
+        if fixed[:2] == current[:2]:
+            return current < fixed
+    return current < WAL_RESET_FIXED_IN[0]
+
+
+class _TakingTurns(sqlite3.Connection):
+    """A connection whose commits (and the checkpoints they run) take turns.
+
+    Each engine makes a subclass with its own ``turn`` lock, so that no two of its
+    connections ever commit or checkpoint at the same time: the WAL-reset bug needs
+    exactly that. Other processes only read (the writer lock lets one process write).
+    """
+
+    turn: threading.Lock
+
+    def commit(self) -> None:
+        with self.turn:
+            super().commit()
+
+    def close(self) -> None:
+        with self.turn:
+            super().close()
+
+
+def _translate_storage_error(context: ExceptionContext) -> None:
+    """Turn SQLite's expected failures into messages for the user; leave bugs alone."""
+    error = context.original_exception
+    if not isinstance(error, sqlite3.DatabaseError):
+        return
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        raise DatabaseFull(
+            "The disk is full: this change was not saved. Free some space and try again; "
+            "everything saved before is safe"
+        ) from error
+    if code == sqlite3.SQLITE_READONLY:
+        raise DatabaseReadOnly(
+            "The database is open read-only: this change was not saved. "
+            "Close the other INL Desktop window that has it open and start again to make changes"
+        ) from error
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        raise DatabaseBusy(
+            "Another program kept the database busy: this change was not saved. Try again"
+        ) from error
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        raise DatabaseDamaged(
+            "The database file is damaged. Close INL Desktop and start it again to restore "
+            "the latest good backup, or run 'inl-desktop check'"
+        ) from error
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+        raise StorageFailed(
+            f"The database file could not be read or written ({error}); this change was "
+            "not saved. Check that the disk or USB stick is still there"
+        ) from error
+
+
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself, so that DDL (migrations)
     # is transactional too; the sqlite3 module's own handling would commit early.
@@ -87,10 +182,33 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(path: Path | str, *, echo: bool = False) -> Engine:
-    """An engine on an SQLite file with WAL, foreign keys, synchronous FULL, busy timeout."""
-    engine = create_engine(f"sqlite:///{path}", echo=echo)
-    event.listen(engine, "connect", _on_connect)
+def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def make_engine(path: Path | str, *, echo: bool = False, read_only: bool = False) -> Engine:
+    """An engine on an SQLite file with WAL, foreign keys, synchronous FULL, busy timeout.
+
+    ``read_only`` opens the file in SQLite's read-only mode: writes fail with
+    DatabaseReadOnly, and the connection never checkpoints. Where the SQLite library
+    has the WAL-reset bug, the engine's connections commit one at a time.
+    """
+    connect_args: dict[str, Any] = {}
+    if has_wal_reset_bug():
+        connect_args["factory"] = type("TakingTurns", (_TakingTurns,), {"turn": threading.Lock()})
+    if read_only:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        engine = create_engine(
+            "sqlite://",
+            echo=echo,
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, **connect_args),
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}", echo=echo, connect_args=connect_args)
+    event.listen(engine, "connect", _on_connect_read_only if read_only else _on_connect)
+    event.listen(engine, "handle_error", _translate_storage_error)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:

@@ -6,6 +6,9 @@ an up-to-date database pays nothing for it.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -79,19 +82,49 @@ def inspect_database(path: Path) -> DatabaseState:
     return DatabaseState(exists=True, revision=revision, foreign_tables=foreign)
 
 
+class BackupFailed(UserError):
+    """A backup could not be written (disk full, read-only folder...); nothing was replaced."""
+
+
 def backup_database(source: Path, target: Path) -> Path:
-    """Copy a database with SQLite's backup API (consistent even while in use)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
+    """Copy a database with SQLite's backup API (consistent even while in use).
+
+    The copy is a single self-contained file (no WAL beside it), written under a
+    temporary name and moved into place once complete, so a backup interrupted by a
+    crash or a full disk never sits under the final name.
+    """
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        dst = sqlite3.connect(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as error:
+        raise BackupFailed(f"The backup {target} could not be written: {_reason(error)}") from None
     finally:
-        src.close()
+        with contextlib.suppress(OSError):
+            partial.unlink()
     return target
+
+
+def _reason(error: OSError | sqlite3.Error) -> str:
+    if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:
+            return "the disk is full"
+        return error.strerror or str(error)
+    if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    return str(error)
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -104,12 +137,16 @@ def open_database(
     *,
     now: Callable[[], datetime],
     create: bool = True,
+    read_only: bool = False,
 ) -> Engine:
     """An engine on ``path`` at the current schema, migrating (after a backup) if needed.
 
     Raises DatabaseUnusable or NewerSchema with a message for the user; in that
-    case the file has not been touched.
+    case the file has not been touched. ``read_only`` opens an existing database
+    at the current schema without writing anything (another process is its writer).
     """
+    if read_only:
+        return _open_read_only(path)
     check_db_path(path, create_parent=create)
     state = inspect_database(path)
     if state.foreign_tables:
@@ -136,6 +173,20 @@ def open_database(
             engine.dispose()
             raise
     return engine
+
+
+def _open_read_only(path: Path) -> Engine:
+    if not path.is_file():
+        raise DatabaseUnusable(f"Database {path} does not exist")
+    state = inspect_database(path)
+    if state.foreign_tables or state.revision is None:
+        raise DatabaseUnusable(f"Database {path} is not an INL Desktop database")
+    if state.revision != SCHEMA_HEAD:
+        raise DatabaseUnusable(
+            f"Database {path} needs an upgrade to schema {SCHEMA_HEAD}, which cannot be "
+            "done read-only; open it for writing once it is free"
+        )
+    return make_engine(path, read_only=True)
 
 
 def alembic_config() -> object:

@@ -1,0 +1,199 @@
+"""Back up, restore and check the database; what each backup holds.
+
+Every copy is made with SQLite's backup API, never a file copy of a live
+database. A restore first checks the chosen file (``quick_check`` and its schema
+version), then backs the current database up (or, when it is damaged, renames it
+aside with a timestamp), then writes the backup's pages into the database in one
+transaction: a crash during a restore leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from inl_desktop.domain.errors import UserError
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.info import COUNT_QUERIES
+from inl_desktop.store.backups import (
+    BackupFile,
+    daily_backup_due,
+    list_backups,
+    make_backup,
+)
+from inl_desktop.store.integrity import Finding, check_database, check_header, set_aside
+from inl_desktop.store.migrate import (
+    BackupFailed,
+    backup_database,
+    inspect_database,
+    known_revisions,
+    open_database,
+)
+
+
+class RestoreRefused(UserError):
+    """The chosen file cannot be restored; the database was not touched."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """A backup with what it holds (``problem`` says why it could not be read)."""
+
+    backup: BackupFile
+    schema: str | None
+    post: str | None
+    counts: dict[str, int]
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: the file restored, and where the replaced database went."""
+
+    restored_from: Path
+    previous_backup: Path | None
+    set_aside: Path | None
+    schema: str
+
+
+def summarise(backup: BackupFile) -> BackupSummary:
+    """Read a backup's schema version, post and record counts (read-only)."""
+    try:
+        connection = sqlite3.connect(backup.path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            post = connection.execute("SELECT code FROM post_identity").fetchone()
+            counts = {
+                name: int(connection.execute(sql).fetchone()[0] or 0)
+                for name, sql in COUNT_QUERIES.items()
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return BackupSummary(backup, None, None, {}, f"cannot be read: {error}")
+    return BackupSummary(
+        backup, schema[0] if schema else None, post[0] if post else None, counts, None
+    )
+
+
+def backup_summaries(db_path: Path) -> list[BackupSummary]:
+    """Every backup of the database with what it holds, newest first."""
+    return [summarise(backup) for backup in list_backups(db_path)]
+
+
+def back_up_now(db_path: Path, now: datetime, out: Path | None = None) -> Path:
+    """A backup into the backups folder (rotated), or into ``out``."""
+    if not db_path.is_file():
+        raise BackupFailed(f"Database {db_path} does not exist; there is nothing to back up")
+    if out is None:
+        return make_backup(db_path, "manual", now)
+    if out.resolve() == db_path.resolve():
+        raise BackupFailed("A backup cannot replace the database itself; choose another file")
+    if out.is_dir():
+        raise BackupFailed(f"{out} is a folder; give a file name ending in .sqlite")
+    return backup_database(db_path, out.resolve())
+
+
+def daily_backup(db_path: Path, now: datetime) -> Path | None:
+    """The first start of a day backs the database up; later starts do nothing."""
+    if not db_path.is_file() or not daily_backup_due(db_path, now):
+        return None
+    return make_backup(db_path, "daily", now)
+
+
+def check(db_path: Path, *, thorough: bool = True) -> Finding:
+    """Is the database sound? ``integrity_check`` (or ``quick_check``) after the header."""
+    return check_database(db_path, thorough=thorough)
+
+
+def restorable_schema(source: Path) -> str:
+    """The schema of a sound INL Desktop backup this version can open; RestoreRefused if not."""
+    if not source.is_file():
+        raise RestoreRefused(f"{source} does not exist")
+    finding = check_database(source)
+    if not finding.sound:
+        raise RestoreRefused(f"{source} cannot be restored: {finding.message}")
+    state = inspect_database(source)
+    if state.foreign_tables or state.revision is None:
+        raise RestoreRefused(f"{source} is not an INL Desktop database")
+    known = known_revisions()
+    if state.revision not in known:
+        raise RestoreRefused(
+            f"{source} was written by a newer version of INL Desktop (schema "
+            f"{state.revision}; this version knows up to {known[-1]})"
+        )
+    return state.revision
+
+
+def latest_good_backup(db_path: Path) -> BackupFile | None:
+    """The newest backup that passes the checks a restore makes."""
+    for backup in list_backups(db_path):
+        try:
+            restorable_schema(backup.path)
+        except RestoreRefused:
+            continue
+        return backup
+    return None
+
+
+def restore_database(db_path: Path, source: Path, now: datetime) -> RestoreResult:
+    """Replace the database with a backup (nothing may have the database open for writing)."""
+    if db_path.exists() and source.resolve() == db_path.resolve():
+        raise RestoreRefused("That file is the database itself; choose a backup")
+    schema = restorable_schema(source)
+    previous = aside = None
+    if db_path.exists():
+        if check_database(db_path).sound:
+            previous = make_backup(db_path, "before-restore", now)
+        else:
+            aside = set_aside(db_path, now)
+    _write_pages(source, db_path)
+    return RestoreResult(source, previous, aside, schema)
+
+
+def restore_in_place(ctx: AppContext, db_path: Path, source: Path) -> RestoreResult:
+    """Restore while the app has the database open: the context moves to the restored one."""
+    ctx.engine.dispose()
+    result = restore_database(db_path, source, ctx.now())
+    old = ctx.engine
+    ctx.use_engine(open_database(db_path, now=ctx.now))
+    old.dispose()
+    return result
+
+
+def _write_pages(source: Path, db_path: Path) -> None:
+    try:
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(db_path)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = WAL")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as error:
+        full = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL
+        reason = "the disk is full" if full else str(error)
+        raise RestoreRefused(
+            f"The backup could not be restored: {reason}; the database was not changed"
+        ) from None
+
+
+# Up to this size the start-up check reads every page (about a second per 250 MB);
+# a larger database gets the header check at every start and quick_check once a day.
+QUICK_CHECK_EVERY_START_BYTES = 256 * 1024 * 1024
+
+
+def startup_check(db_path: Path, now: datetime) -> Finding:
+    """The check made when the app starts: header always, ``quick_check`` when affordable."""
+    finding = check_header(db_path)
+    if not finding.sound:
+        return finding
+    small = db_path.stat().st_size <= QUICK_CHECK_EVERY_START_BYTES
+    if small or daily_backup_due(db_path, now):
+        return check_database(db_path)
+    return finding
