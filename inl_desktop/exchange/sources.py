@@ -24,7 +24,12 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from inl_desktop.domain.errors import UserError
-from inl_desktop.exchange.safety import WorkbookRefused, check_workbook_file, require_defused_xml
+from inl_desktop.exchange.safety import (
+    WorkbookRefused,
+    check_workbook_file,
+    column_letters,
+    require_defused_xml,
+)
 
 Cell = str | int | float | bool | date | datetime | None
 
@@ -81,12 +86,7 @@ class SourceTable:
 
 def column_name(index: int) -> str:
     """ "Column A", "Column AB": how a column without a header is named."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return f"Column {letters}"
+    return f"Column {column_letters(index)}"
 
 
 def _header_text(cell: Cell) -> str:

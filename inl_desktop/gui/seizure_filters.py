@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QWid
 from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import RECORD_STATUS, REPORTING_BASIS
-from inl_desktop.gui.widgets import CodeComboBox, buddy_label
+from inl_desktop.gui.widgets import CodeComboBox, buddy_label, show_period, signals_blocked
 from inl_desktop.store.seizure_list import SeizureFilter
 
 GROUP_PREFIX = "group:"
@@ -172,7 +172,7 @@ class SeizureFilterBar(QWidget):
     ) -> None:
         """Show exactly this selection (``drug`` may be ``group:CODE``), everything else
         cleared; emits ``filter_changed`` once."""
-        widgets = (
+        with signals_blocked(
             self.search_edit,
             self.period_combo,
             self.agency_combo,
@@ -181,23 +181,15 @@ class SeizureFilterBar(QWidget):
             self.basis_combo,
             self.status_combo,
             self.deleted_check,
-        )
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.search_edit.clear()
-        index = self.period_combo.findData(period)
-        if index >= 0:
-            self.period_combo.setCurrentIndex(index)
-        else:
-            self.period_combo.setEditText(period)
-        self.agency_combo.set_code(agency)
-        self.drug_combo.set_code(drug)
-        self.province_combo.set_code(province)
-        self.basis_combo.setCurrentIndex(max(self.basis_combo.findData(basis), 0))
-        self.status_combo.setCurrentIndex(0)
-        self.deleted_check.setChecked(False)
-        for widget in widgets:
-            widget.blockSignals(False)
+        ):
+            self.search_edit.clear()
+            show_period(self.period_combo, period)
+            self.agency_combo.set_code(agency)
+            self.drug_combo.set_code(drug)
+            self.province_combo.set_code(province)
+            self.basis_combo.setCurrentIndex(max(self.basis_combo.findData(basis), 0))
+            self.status_combo.setCurrentIndex(0)
+            self.deleted_check.setChecked(False)
         self.filter_changed.emit(self.current_filter())
 
     def _on_any_changed(self, *_args: object) -> None:

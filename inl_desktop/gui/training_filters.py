@@ -12,7 +12,7 @@ from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import TRAINING_STATUS
 from inl_desktop.gui.seizure_filters import INVALID_STYLE, period_presets
-from inl_desktop.gui.widgets import CodeComboBox, buddy_label
+from inl_desktop.gui.widgets import CodeComboBox, buddy_label, show_period, signals_blocked
 from inl_desktop.store.training_list import TrainingFilter
 
 PERIOD_TIP = "A period: 2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or 2019-01-01..2019-06-30"
@@ -142,7 +142,7 @@ class TrainingFilterBar(QWidget):
     ) -> None:
         """Show exactly this selection, everything else cleared; emits ``filter_changed``
         once."""
-        widgets = (
+        with signals_blocked(
             self.search_edit,
             self.period_combo,
             self.topic_combo,
@@ -151,23 +151,15 @@ class TrainingFilterBar(QWidget):
             self.training_status_combo,
             self.audience_combo,
             self.deleted_check,
-        )
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.search_edit.clear()
-        index = self.period_combo.findData(period)
-        if index >= 0:
-            self.period_combo.setCurrentIndex(index)
-        else:
-            self.period_combo.setEditText(period)
-        self.topic_combo.set_code(None)
-        self.venue_combo.set_code(venue_type)
-        self.provider_combo.set_code(None)
-        self.training_status_combo.setCurrentIndex(0)
-        self.audience_combo.set_code(audience)
-        self.deleted_check.setChecked(False)
-        for widget in widgets:
-            widget.blockSignals(False)
+        ):
+            self.search_edit.clear()
+            show_period(self.period_combo, period)
+            self.topic_combo.set_code(None)
+            self.venue_combo.set_code(venue_type)
+            self.provider_combo.set_code(None)
+            self.training_status_combo.setCurrentIndex(0)
+            self.audience_combo.set_code(audience)
+            self.deleted_check.setChecked(False)
         self.filter_changed.emit(self.current_filter())
 
     def _on_any_changed(self, *_args: object) -> None:

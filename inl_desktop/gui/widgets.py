@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QMenu, QTableView, QWidget
 
@@ -207,3 +208,23 @@ class CodeListEdit(QLineEdit):
 
     def _on_self_text_changed(self, _text: str) -> None:
         self.codes_changed.emit(self.codes())
+
+
+@contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Change several widgets without each of them announcing it."""
+    blockers = [QSignalBlocker(item) for item in objects]
+    try:
+        yield
+    finally:
+        for blocker in blockers:
+            blocker.unblock()
+
+
+def show_period(combo: QComboBox, period: str) -> None:
+    """Select a period combo's preset for ``period``, else type it in."""
+    index = combo.findData(period)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    else:
+        combo.setEditText(period)
