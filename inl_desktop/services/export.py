@@ -180,7 +180,7 @@ SELECT e.uuid AS event_uuid, e.revision, e.post_code, e.status, e.created_at, e.
        e.destination_country, e.route_type, e.arrests_nationals, e.arrests_foreigners,
        e.source_reference, e.remarks, e.same_as_uuid, i.uuid AS item_uuid,
        i.position AS item_position, i.drug, i.quantity, i.unit, i.kg_equivalent_mg
-FROM seizure_events e JOIN seizure_items i ON i.event_id = e.id
+FROM seizure_events e CROSS JOIN seizure_items i ON i.event_id = e.id  -- events in order, then their items
 WHERE e.deleted_at IS NULL AND {where}
 ORDER BY e.period_start, e.id, i.position
 """

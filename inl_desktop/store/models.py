@@ -406,6 +406,13 @@ class Enrollment(Base):
         _report_index("audience", "audience"),
         _report_index("sex"),
         _report_index("venue", "session_venue"),
+        # The same for a period: its sessions read as one range of start dates.
+        Index(
+            "ix_enrollments_report_start",
+            *("session_live", "person_live", "session_mode", "session_start", "audience"),
+            *("person_sex", "person_id", "session_venue", "session_post", "person_agency"),
+            sqlite_where=text("completion = 'completed'"),
+        ),
         CheckConstraint(
             "completion IS NULL OR completion IN "
             "('completed', 'partial', 'did_not_finish', 'no_show')",

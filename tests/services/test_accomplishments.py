@@ -258,6 +258,17 @@ def test_the_training_sentences(ctx: AppContext, trainings: None) -> None:
     assert _figure(report, "sessions: In-country", "sessions")[0] == 2
 
 
+def test_a_long_period_counts_trainees_as_a_year_does(ctx: AppContext, trainings: None) -> None:
+    # Up to two years are counted as one range, a longer period by SQLite, group by group.
+    # The fixture's sessions outside FY2020 start in October 2020: both periods end before.
+    year = {f.label: f.value for f in _report(ctx, "FY2020").figures if f.unit == "persons"}
+    long = _report(ctx, "2010-01-01..2020-09-30")
+    assert {f.label: f.value for f in long.figures if f.unit == "persons"} == year
+    assert long.sentences[1] == (
+        "INL trained 53 people during 1 January 2010 to 30 September 2020, 14 of them women."
+    )
+
+
 def test_a_report_over_no_records_says_so(ctx: AppContext) -> None:
     assert _report(ctx, "FY2020").sentences == (
         "Pakistan's law enforcement agencies reported no seizures during FY2020.",
