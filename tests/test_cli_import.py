@@ -99,7 +99,7 @@ def test_rejected_rows_exit_one_and_go_to_the_errors_workbook(
         "rejected": 1,
         "errors_file": str(errors),
     }
-    assert "rejected row 9, Narcotics: Drug: 'Shabu' is not in the list" in out
+    assert "rejected row 9, Narcotics: 'Shabu' is not in the list" in out
     sheet = load_workbook(errors)["Rejected rows"]
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Shabu"]
 

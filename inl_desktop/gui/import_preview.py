@@ -74,9 +74,10 @@ def plan_summary(plan: ImportPlan) -> str:
 
 
 class PlanModel(QAbstractTableModel):
-    """The rows of a plan: row number, outcome, the file's cells, and the problems."""
+    """The rows of a plan: row number, outcome, the problems, and the file's cells."""
 
-    NUMBER, OUTCOME = 0, 1
+    NUMBER, OUTCOME, PROBLEMS = 0, 1, 2
+    FIRST_CELL = 3
 
     def __init__(self, plan: ImportPlan | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,7 +91,7 @@ class PlanModel(QAbstractTableModel):
     @property
     def problems_column(self) -> int:
         """The section of the Problems column."""
-        return 2 + len(self._headers)
+        return self.PROBLEMS
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -109,7 +110,7 @@ class PlanModel(QAbstractTableModel):
             return "Outcome"
         if section == self.problems_column:
             return "Problems"
-        return self._headers[section - 2]
+        return self._headers[section - self.FIRST_CELL]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid():
@@ -126,14 +127,15 @@ class PlanModel(QAbstractTableModel):
                     return row.reason
                 separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else "; "
                 return separator.join(f"{p.column}: {p.message}" for p in row.problems)
-            return cell_text(row.cells[column - 2]) if column - 2 < len(row.cells) else ""
+            cell = column - self.FIRST_CELL
+            return cell_text(row.cells[cell]) if cell < len(row.cells) else ""
         if role == Qt.ItemDataRole.BackgroundRole:
             if column == self.OUTCOME:
                 return OUTCOME_BRUSHES[row.outcome]
             if (
-                2 <= column < self.problems_column
+                column >= self.FIRST_CELL
                 and row.outcome == REJECTED
-                and self._headers[column - 2] in self._marked[index.row()]
+                and self._headers[column - self.FIRST_CELL] in self._marked[index.row()]
             ):
                 return PROBLEM_BRUSH
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.NUMBER:
@@ -244,8 +246,9 @@ class PreviewPage(QWizardPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         if plan is not None:
             self.view.resizeColumnsToContents()
-            for column in range(self.model.columnCount() - 1):
-                header.resizeSection(column, min(header.sectionSize(column), 220))
+            for column in range(self.model.columnCount()):
+                widest = 360 if column == PlanModel.PROBLEMS else 220
+                header.resizeSection(column, min(header.sectionSize(column), widest))
 
     def _on_task_succeeded(self, plan: ImportPlan) -> None:
         if self._stale:

@@ -167,6 +167,8 @@ def _stream(connection: Connection, sql: str, params: dict[str, Any]) -> Iterato
         yield dict(zip(keys, row, strict=True))
 
 
+# CROSS JOIN keeps SQLite to this order: the events in period order, then each one's
+# items by index; never every item sorted at once (memory grows with the rows).
 _SEIZURE_SQL = """
 SELECT e.uuid AS event_uuid, e.revision, e.post_code, e.status, e.created_at, e.created_by,
        e.updated_at, e.updated_by, e.basis, e.event_date, e.date_precision, e.period_start,
@@ -180,7 +182,7 @@ SELECT e.uuid AS event_uuid, e.revision, e.post_code, e.status, e.created_at, e.
        e.destination_country, e.route_type, e.arrests_nationals, e.arrests_foreigners,
        e.source_reference, e.remarks, e.same_as_uuid, i.uuid AS item_uuid,
        i.position AS item_position, i.drug, i.quantity, i.unit, i.kg_equivalent_mg
-FROM seizure_events e CROSS JOIN seizure_items i ON i.event_id = e.id  -- events in order, then their items
+FROM seizure_events e CROSS JOIN seizure_items i ON i.event_id = e.id
 WHERE e.deleted_at IS NULL AND {where}
 ORDER BY e.period_start, e.id, i.position
 """

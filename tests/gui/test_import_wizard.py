@@ -16,7 +16,7 @@ from sqlalchemy import select
 from inl_desktop.exchange.import_errors import ERRORS_SHEET
 from inl_desktop.exchange.sources import read_source
 from inl_desktop.gui.import_columns import UNKNOWN_BRUSH
-from inl_desktop.gui.import_preview import PROBLEM_BRUSH
+from inl_desktop.gui.import_preview import PROBLEM_BRUSH, PlanModel
 from inl_desktop.gui.import_source import HEADER_BRUSH
 from inl_desktop.gui.import_wizard import ImportWizard
 from inl_desktop.gui.main_window import PEOPLE_AREA, MainWindow
@@ -119,7 +119,7 @@ def test_a_messy_csv_is_mapped_previewed_and_imported_once(
     assert preview.proxy.rowCount() == 1
     rejected = preview.proxy.mapToSource(preview.proxy.index(0, 0)).row()
     assert preview.model.index(rejected, 0).data() == "7"
-    qty = 2 + wizard.state.plan.headers.index("Qty")  # type: ignore[union-attr]
+    qty = PlanModel.FIRST_CELL + wizard.state.plan.headers.index("Qty")  # type: ignore[union-attr]
     assert preview.model.index(rejected, qty).data(Qt.ItemDataRole.BackgroundRole) == PROBLEM_BRUSH
     problems = preview.model.index(rejected, preview.model.problems_column).data()
     assert "'abc' is not a quantity" in problems

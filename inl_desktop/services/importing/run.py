@@ -243,8 +243,11 @@ def _suggest_from_values(
             return False
         return isinstance(cell, str)
 
+    dated = any(targets[name].reads is Reads.DATE for name in columns)
     for target in free:
-        if target.reads is Reads.DATE and share(reads_as_date) >= 0.8:
+        # One column of dates is taken from its values; which date a second one is
+        # (an end, a period's start) only its header can say.
+        if target.reads is Reads.DATE and not dated and share(reads_as_date) >= 0.8:
             return target.name
         if target.name == "quantity" and quantity_has_units(sample) and share(_has_digit) >= 0.8:
             return target.name
@@ -456,7 +459,7 @@ class _RowReader:
             try:
                 self._constants[name] = (self._parse(targets[name], text), None)
             except ValueError as error:
-                self._constants[name] = (None, f"{targets[name].label}: {error}")
+                self._constants[name] = (None, str(error))
 
     def read(self, number: int, cells: list[Cell]) -> tuple[Any, list[RowProblem]]:
         problems: list[RowProblem] = []
@@ -468,7 +471,7 @@ class _RowReader:
             try:
                 values[name] = self._parse(target, raw)
             except ValueError as error:
-                problems.append(RowProblem(number, self._column(name), f"{target.label}: {error}"))
+                problems.append(RowProblem(number, self._column(name), str(error)))
         for name, (value, reason) in self._constants.items():
             if reason is not None:
                 problems.append(RowProblem(number, self._column(name), reason))
