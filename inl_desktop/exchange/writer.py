@@ -82,7 +82,12 @@ class _RowWriter:
 
     def __init__(self, sheet: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
         self._sheet = sheet
-        self._formats = [_NUMBER_FORMATS.get(column.kind) for column in columns]
+        # One formatted cell per column, given each row's value in turn: openpyxl writes
+        # a row's cells as it is appended, and styling a new cell per value is costly.
+        self._formatted = [
+            _formatted_cell(sheet, number_format)
+            for number_format in (_NUMBER_FORMATS.get(column.kind) for column in columns)
+        ]
 
     def cells(self, row: Sequence[Any]) -> list[Any]:
         out: list[Any] = list(row)
@@ -98,11 +103,20 @@ class _RowWriter:
                     out[index] = cell
                 else:
                     out[index] = value
-            elif value is not None and self._formats[index] is not None:
-                cell = WriteOnlyCell(self._sheet, value)
-                cell.number_format = self._formats[index]
-                out[index] = cell
+            elif value is not None:
+                formatted = self._formatted[index]
+                if formatted is not None:
+                    formatted.value = value
+                    out[index] = formatted
         return out
+
+
+def _formatted_cell(sheet: WriteOnlyWorksheet, number_format: str | None) -> WriteOnlyCell | None:
+    if number_format is None:
+        return None
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = number_format
+    return cell
 
 
 def write_workbook(
