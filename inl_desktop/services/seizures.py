@@ -48,8 +48,9 @@ def case_period(day: date, precision: str | None) -> tuple[date, date]:
     return day, day
 
 
-def _normalised(draft: SeizureDraft) -> SeizureDraft:
-    """The draft with the period derived from a case's date and precision."""
+def normalised(draft: SeizureDraft) -> SeizureDraft:
+    """The draft with the period derived from a case's date and precision (an aggregate
+    report keeps its period and has no date), as every seizure is stored."""
     if draft.basis == "case":
         draft.date_precision = draft.date_precision or "day"
         if draft.event_date is not None:
@@ -139,7 +140,7 @@ def _check(ctx: AppContext, draft: SeizureDraft) -> None:
 
 def save_seizure(ctx: AppContext, draft: SeizureDraft) -> Saved:
     """Create the seizure (no uuid yet) or update it; validated, logged, one commit."""
-    _normalised(draft)
+    normalised(draft)
     _check(ctx, draft)
     with ctx.sessions.begin() as session:
         if draft.uuid is None:

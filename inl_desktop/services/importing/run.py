@@ -76,7 +76,7 @@ from inl_desktop.services.merge.seizures import IncomingSeizure, insert_seizures
 from inl_desktop.services.persons import name_key, national_id_key, write_person
 from inl_desktop.services.records import new_uuid
 from inl_desktop.services.reference_lists import add_item
-from inl_desktop.services.seizures import case_period
+from inl_desktop.services.seizures import normalised
 from inl_desktop.services.trainings import load_row, read_draft, write_training
 from inl_desktop.store.models import ChangeLogEntry, ImportedRow, Person
 
@@ -607,10 +607,8 @@ class _RowReader:
         if values.get("event_date") is not None:
             draft.basis = "case"
             draft.event_date = values["event_date"]
-            draft.period_start, draft.period_end = case_period(draft.event_date, "day")
         elif period is not None or values.get("period_start") is not None:
             draft.basis = "aggregate"
-            draft.date_precision = None
             if period is not None:
                 draft.period_start, draft.period_end = period.start, period.end
             else:
@@ -622,6 +620,7 @@ class _RowReader:
                     number, self._column("event_date"), "Date of seizure or period is required"
                 )
             )
+        normalised(draft)
         quantity, unit_text = values.get("quantity") or (None, None)
         unit = values.get("unit")
         if unit is None and unit_text:

@@ -44,7 +44,7 @@ from inl_desktop.services.merge.run import (
     next_id,
 )
 from inl_desktop.services.merge.tombstones import KindTable
-from inl_desktop.services.seizures import case_period
+from inl_desktop.services.seizures import normalised
 from inl_desktop.store.models import (
     SeizureEvent,
     SeizureItem,
@@ -199,23 +199,8 @@ def _incoming(event: _Gathered) -> IncomingSeizure:
     draft.transit_countries = values["transit_countries"]
     event.items.sort(key=lambda item: (item[0], item[1]))
     draft.items = [item for _, _, item in event.items]
-    _normalise(draft)
+    normalised(draft)
     return IncomingSeizure(draft, audit, [number for _, number, _ in event.items])
-
-
-def _normalise(draft: SeizureDraft) -> None:
-    """Derive a case's period from its date, as saving a seizure does."""
-    if draft.basis == "case":
-        draft.date_precision = draft.date_precision or "day"
-        if draft.event_date is not None:
-            draft.period_start, draft.period_end = case_period(
-                draft.event_date, draft.date_precision
-            )
-        else:
-            draft.period_start = draft.period_end = None
-    else:
-        draft.event_date = None
-        draft.date_precision = None
 
 
 def content_of(draft: SeizureDraft) -> dict[str, str]:
