@@ -27,9 +27,11 @@ from inl_desktop.store.integrity import Finding, check_database, check_header, s
 from inl_desktop.store.migrate import (
     BackupFailed,
     backup_database,
+    copy_pages,
     inspect_database,
     known_revisions,
     open_database,
+    storage_failure,
 )
 
 
@@ -165,21 +167,11 @@ def restore_in_place(ctx: AppContext, db_path: Path, source: Path) -> RestoreRes
 
 def _write_pages(source: Path, db_path: Path) -> None:
     try:
-        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(db_path)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode = WAL")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_pages(source, db_path, "WAL", read_only_source=True)
     except sqlite3.Error as error:
-        full = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL
-        reason = "the disk is full" if full else str(error)
         raise RestoreRefused(
-            f"The backup could not be restored: {reason}; the database was not changed"
+            f"The backup could not be restored: {storage_failure(error)}; "
+            "the database was not changed"
         ) from None
 
 

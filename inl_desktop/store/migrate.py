@@ -96,28 +96,41 @@ def backup_database(source: Path, target: Path) -> Path:
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(source)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_pages(source, partial, "DELETE")
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as error:
-        raise BackupFailed(f"The backup {target} could not be written: {_reason(error)}") from None
+        reason = storage_failure(error)
+        raise BackupFailed(f"The backup {target} could not be written: {reason}") from None
     finally:
         with contextlib.suppress(OSError):
             partial.unlink()
     return target
 
 
-def _reason(error: OSError | sqlite3.Error) -> str:
+def copy_pages(
+    source: Path, target: Path, journal_mode: str, *, read_only_source: bool = False
+) -> None:
+    """Every page of ``source`` into ``target`` with SQLite's backup API (consistent even
+    while ``source`` is in use), then ``target`` set to ``journal_mode``."""
+    if read_only_source:
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    else:
+        src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            dst.execute(f"PRAGMA journal_mode = {journal_mode}")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def storage_failure(error: OSError | sqlite3.Error) -> str:
+    """Why a file could not be written, in words ("the disk is full")."""
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return "the disk is full"
