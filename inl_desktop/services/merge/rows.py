@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from inl_desktop.domain.errors import FieldError
 from inl_desktop.domain.fields import RECORD_STATUS, RecordDef
@@ -25,6 +26,24 @@ class Audit:
     created_by: str
     updated_at: datetime
     updated_by: str
+
+
+def record_columns(
+    id_: int, uuid: str | None, revision: int | None, status: str, audit: Audit
+) -> tuple[Any, ...]:
+    """The values every top-level record's row starts with: id, uuid, post code,
+    revision, created and updated (time and author), status."""
+    return (
+        id_,
+        uuid,
+        audit.post_code,
+        revision,
+        audit.created_at,
+        audit.created_by,
+        audit.updated_at,
+        audit.updated_by,
+        status,
+    )
 
 
 def read_uuid(sheet: str, row: SheetRow, key: str, problems: list[RowProblem]) -> str | None:

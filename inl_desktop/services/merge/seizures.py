@@ -30,6 +30,7 @@ from inl_desktop.services.merge.rows import (
     missing,
     read_identity,
     read_uuid,
+    record_columns,
 )
 from inl_desktop.services.merge.run import (
     RECORD_COLUMNS,
@@ -329,15 +330,7 @@ def insert_seizures(
         draft, audit = event.draft, event.audit
         events.append(
             (
-                event_id,
-                draft.uuid,
-                audit.post_code,
-                draft.revision,
-                audit.created_at,
-                audit.created_by,
-                audit.updated_at,
-                audit.updated_by,
-                draft.status,
+                *record_columns(event_id, draft.uuid, draft.revision, draft.status, audit),
                 *(getattr(draft, name) for name in _SCALARS),
                 draft.same_as_uuid,
             )

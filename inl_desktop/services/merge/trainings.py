@@ -35,6 +35,7 @@ from inl_desktop.services.merge.rows import (
     missing,
     read_identity,
     read_uuid,
+    record_columns,
 )
 from inl_desktop.services.merge.run import (
     RECORD_COLUMNS,
@@ -400,15 +401,7 @@ def _insert(
         draft, audit = session.draft, session.audit
         sessions.append(
             (
-                session_id,
-                draft.uuid,
-                audit.post_code,
-                draft.revision,
-                audit.created_at,
-                audit.created_by,
-                audit.updated_at,
-                audit.updated_by,
-                draft.status,
+                *record_columns(session_id, draft.uuid, draft.revision, draft.status, audit),
                 *(getattr(draft, name) for name in _FIELDS),
             )
         )
