@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from inl_desktop.domain.errors import UserError
 
@@ -44,6 +44,60 @@ class Period:
 def month_end(year: int, month: int) -> date:
     """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class MonthSplit:
+    """A date range as whole calendar months ("2019-03" to "2019-08", or none) and the
+    days outside them at either end."""
+
+    first_month: str | None
+    last_month: str | None
+    edges: tuple[tuple[date, date], ...]
+
+
+def split_months(start: date, end: date) -> MonthSplit:
+    """The whole months within ``start``..``end`` and the part-months at its ends."""
+    first = start if start.day == 1 else month_end(start.year, start.month) + timedelta(days=1)
+    after = end + timedelta(days=1)
+    last = end if after.day == 1 else date(end.year, end.month, 1) - timedelta(days=1)
+    if first > last:
+        return MonthSplit(None, None, ((start, end),) if start <= end else ())
+    edges = []
+    if start < first:
+        edges.append((start, first - timedelta(days=1)))
+    if last < end:
+        edges.append((last + timedelta(days=1), end))
+    return MonthSplit(f"{first:%Y-%m}", f"{last:%Y-%m}", tuple(edges))
+
+
+@dataclass(frozen=True)
+class CalendarSplit:
+    """A date range as whole years ("2016" to "2025"), whole months ("2026-01" to
+    "2026-10") at either end of them, and days at either end of those."""
+
+    years: tuple[str, str] | None
+    months: tuple[tuple[str, str], ...]
+    days: tuple[tuple[date, date], ...]
+
+
+def split_calendar(start: date, end: date) -> CalendarSplit:
+    """The whole years, then whole months, then days that make up ``start``..``end``."""
+    by_month = split_months(start, end)
+    if by_month.first_month is None or by_month.last_month is None:
+        return CalendarSplit(None, (), by_month.edges)
+    first_year, first = (int(part) for part in by_month.first_month.split("-"))
+    last_year, last = (int(part) for part in by_month.last_month.split("-"))
+    whole_first = first_year if first == 1 else first_year + 1
+    whole_last = last_year if last == 12 else last_year - 1
+    if whole_first > whole_last:
+        return CalendarSplit(None, ((by_month.first_month, by_month.last_month),), by_month.edges)
+    months = []
+    if whole_first > first_year:
+        months.append((by_month.first_month, f"{first_year}-12"))
+    if whole_last < last_year:
+        months.append((f"{last_year}-01", by_month.last_month))
+    return CalendarSplit((str(whole_first), str(whole_last)), tuple(months), by_month.edges)
 
 
 def calendar_year(year: int) -> Period:

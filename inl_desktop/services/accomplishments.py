@@ -39,12 +39,9 @@ from inl_desktop.services.report_seizures import (
     SeizureCounts,
     count_seizures,
 )
-from inl_desktop.services.report_trainings import (
-    IN_COUNTRY,
-    TrainingCounts,
-    count_trainings,
-)
+from inl_desktop.services.report_trainings import TrainingCounts, count_trainings
 from inl_desktop.store.reference import UnknownCountry, country_program
+from inl_desktop.store.summaries import IN_COUNTRY
 
 BASIS_CASE = "individual seizures"
 BASIS_AGGREGATE = "aggregate reports"
@@ -309,7 +306,7 @@ class _Wording:
             )
         for part, label in (
             (BEYOND, "aggregate reports extending beyond the period"),
-            (OVERLAPPING, "aggregate reports overlapping a longer one of the same agency"),
+            (OVERLAPPING, "aggregate reports overlapping a counted one of the same agency"),
         ):
             if reports.get(part):
                 self._add(

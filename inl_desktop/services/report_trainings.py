@@ -10,18 +10,18 @@ Sessions are those with at least one participant who completed.
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
+from inl_desktop.domain.periods import split_months
 from inl_desktop.domain.statements import Groupings
 from inl_desktop.services.report_seizures import ReportScope
 from inl_desktop.services.training_totals import Figures
-
-IN_COUNTRY = "IN_COUNTRY"
+from inl_desktop.store.summaries import IN_COUNTRY
 
 
 @dataclass(frozen=True)
@@ -62,82 +62,154 @@ _DONE = (
     "e.session_live = 1 AND e.person_live = 1 AND e.session_mode = 'roster' "
     "AND e.completion = 'completed' AND e.session_start BETWEEN :start AND :end"
 )
-# Each figure reads one covering index in the order of its group, then of the person.
-_FIGURES = """
-SELECT 'audience', coalesce(e.audience, ''), e.person_sex, count(*), count(DISTINCT e.person_id)
-  FROM enrollments e INDEXED BY ix_enrollments_report_audience
-  WHERE {done} GROUP BY e.audience, e.person_sex
-UNION ALL SELECT 'sex', '', e.person_sex, count(*), count(DISTINCT e.person_id)
-  FROM enrollments e INDEXED BY ix_enrollments_report_sex
-  WHERE {done} GROUP BY e.person_sex
-UNION ALL SELECT 'abroad', '', e.person_sex, count(*), count(DISTINCT e.person_id)
-  FROM enrollments e INDEXED BY ix_enrollments_report_venue
-  WHERE {done} AND e.session_venue IN (SELECT DISTINCT venue_type FROM training_sessions
-    WHERE venue_type NOT IN ('', '{in_country}'))
-  GROUP BY e.person_sex
-"""
-_GROUPING = """
-UNION ALL SELECT 'grouping', {n}, e.person_sex, count(*), count(DISTINCT e.person_id)
-  FROM enrollments e INDEXED BY ix_enrollments_report_audience
-  WHERE {done} AND e.audience IN (SELECT value FROM json_each(:grouping{n}))
-  GROUP BY e.person_sex
-"""
 
-
-# Up to about two years of sessions are read once, as a range of start dates, and
-# counted here; a longer period is counted by SQLite, each figure from an index read in
-# the order of its group and then of the person.
+# A period of up to about two years, or one of an agency, is read as one range of
+# enrollments; a longer one from the summary tables (store.summaries).
 RANGE_DAYS = 800
 
+# Completed trainings by (audience, sex, venue).
+Trainings = Counter[tuple[str, str, str]]
+# Unique trainees by (sex, their audience categories, trained abroad).
+People = Counter[tuple[str, frozenset[str], bool]]
 
-def _figures_of_range(
-    connection: Connection, done: str, params: dict[str, Any], groupings: Groupings
-) -> list[tuple[str, str | int, str, int, int]]:
-    """(kind, key, sex, person-trainings, unique persons) of the short period's trainees:
-    counted by audience and sex as the rows come; the other figures are unions of those."""
-    trainings: Counter[tuple[str, str]] = Counter()
-    persons: dict[tuple[str, str], set[int]] = defaultdict(set)
-    abroad: Counter[str] = Counter()
-    abroad_persons: dict[str, set[int]] = defaultdict(set)
+
+def _abroad(venue: str) -> bool:
+    return bool(venue) and venue != IN_COUNTRY
+
+
+def _fold(rows: Iterable[tuple[int, str, str, str]], trainings: Trainings, people: People) -> None:
+    """Count enrollment rows (person, audience, sex, venue) into both counters."""
+    persons: dict[int, tuple[str, set[str], list[bool]]] = {}
+    for person, audience, sex, venue in rows:
+        trainings[audience, sex, venue] += 1
+        found = persons.get(person)
+        if found is None:
+            found = persons[person] = (sex, set(), [False])
+        found[1].add(audience)
+        if not found[2][0] and _abroad(venue):
+            found[2][0] = True
+    for sex, audiences, abroad in persons.values():
+        people[sex, frozenset(audiences), abroad[0]] += 1
+
+
+_ROWS = (
+    "SELECT e.person_id, coalesce(e.audience, ''), coalesce(e.person_sex, ''), "
+    "coalesce(e.session_venue, '') FROM enrollments e "
+)
+
+
+def _trainees_of_range(
+    connection: Connection, done: str, params: dict[str, Any]
+) -> tuple[Trainings, People]:
+    """The period's trainees, their enrollments read as one range of start dates."""
+    trainings: Trainings = Counter()
+    people: People = Counter()
     rows = connection.exec_driver_sql(
-        "SELECT coalesce(e.audience, ''), e.person_sex, e.person_id, "
-        "coalesce(e.session_venue, '') FROM enrollments e "
-        f"INDEXED BY ix_enrollments_report_start WHERE {done}",
+        f"{_ROWS}INDEXED BY ix_enrollments_report_start WHERE {done}", params
+    )
+    _fold(rows, trainings, people)
+    return trainings, people
+
+
+def _trainees_from_summaries(
+    connection: Connection, scope: ReportScope, done: str, params: dict[str, Any]
+) -> tuple[Trainings, People]:
+    """The period's trainees from the summary tables: trainings of whole months from
+    ``trainee_totals``, those of the part-months at the ends from the enrollments; each
+    person whose training all lies within the period from ``trainee_people``, and the
+    enrollments of the others read person by person."""
+    period = scope.period
+    trainings: Trainings = Counter()
+    people: People = Counter()
+    split = split_months(period.start, period.end)
+    if split.first_month is not None:
+        post, month_params = scope.post_condition("t.post")
+        month_params |= {"first": split.first_month, "last": split.last_month}
+        rows = connection.exec_driver_sql(
+            "SELECT t.audience, t.sex, t.venue, sum(t.trainings) FROM trainee_totals t "
+            f"WHERE t.month BETWEEN :first AND :last{post} GROUP BY 1, 2, 3",
+            month_params,
+        )
+        for audience, sex, venue, count in rows:
+            trainings[audience, sex, venue] += int(count)
+    for first, last in split.edges:
+        rows = connection.exec_driver_sql(
+            "SELECT coalesce(e.audience, ''), coalesce(e.person_sex, ''), "
+            "coalesce(e.session_venue, ''), count(*) FROM enrollments e "
+            f"INDEXED BY ix_enrollments_report_start WHERE {done} GROUP BY 1, 2, 3",
+            params | {"start": first.isoformat(), "end": last.isoformat()},
+        )
+        for audience, sex, venue, count in rows:
+            trainings[audience, sex, venue] += int(count)
+
+    post, people_params = scope.post_condition("t.post")
+    people_params |= {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    inside = f"t.first_start >= :start AND t.last_start <= :end{post}"
+    rows = connection.exec_driver_sql(
+        "SELECT t.sex, t.audiences, t.abroad, count(*) FROM trainee_people t "
+        f"INDEXED BY ix_trainee_people_combination WHERE {inside} GROUP BY 1, 2, 3",
+        people_params,
+    )
+    for sex, audiences, abroad, count in rows:
+        people[sex, frozenset(audiences.split(",")), bool(abroad)] += int(count)
+    # A person trained at several posts has no one post: read its enrollments.
+    maybe_post = f" AND (t.post IS NULL OR {post.removeprefix(' AND ')})" if post else ""
+    rows = connection.exec_driver_sql(
+        f"{_ROWS.replace('FROM enrollments e', '')}FROM trainee_people t "
+        "INDEXED BY ix_trainee_people_last CROSS JOIN enrollments e "
+        "INDEXED BY ix_enrollments_report_person ON e.person_id = t.person_id "
+        f"WHERE t.last_start >= :start AND t.first_start <= :end AND NOT ({inside})"
+        f"{maybe_post} AND {done}",
         params,
     )
-    for audience, sex, person, venue in rows:
-        trainings[audience, sex] += 1
-        persons[audience, sex].add(person)
-        if venue and venue != IN_COUNTRY:
-            abroad[sex] += 1
-            abroad_persons[sex].add(person)
-    figures: list[tuple[str, str | int, str, int, int]] = [
-        ("audience", audience, sex, count, len(persons[audience, sex]))
-        for (audience, sex), count in trainings.items()
-    ]
-    figures += [
-        ("abroad", "", sex, count, len(abroad_persons[sex])) for sex, count in abroad.items()
-    ]
-    wholes: list[tuple[str, str | int, frozenset[str] | None]] = [("sex", "", None)]
-    wholes += [("grouping", n, g.audiences) for n, g in enumerate(groupings.audiences)]
-    for kind, key, audiences in wholes:
-        for sex in {sex for _, sex in trainings}:
-            parts = [
-                part
-                for part in trainings
-                if part[1] == sex and (audiences is None or part[0] in audiences)
-            ]
-            if parts:
-                people = set().union(*(persons[part] for part in parts))
-                count = sum(trainings[part] for part in parts)
-                figures.append((kind, key, sex, count, len(people)))
-    return figures
+    _fold(rows, Counter(), people)
+    return trainings, people
+
+
+def _figures(
+    trainings: Trainings, people: People, groupings: Groupings
+) -> list[tuple[str, str | int, str, int, int]]:
+    """(kind, key, sex, person-trainings, unique persons) of every figure: by audience,
+    overall, abroad and by audience grouping, each split by sex."""
+    # Per (kind, key, sex): [person-trainings, unique persons].
+    found: dict[tuple[str, str | int, str], list[int]] = {}
+
+    def add(kind: str, key: str | int, sex: str, column: int, amount: int) -> None:
+        found.setdefault((kind, key, sex), [0, 0])[column] += amount
+
+    def places(audiences: Iterable[str], abroad: bool) -> list[tuple[str, str | int]]:
+        within: list[tuple[str, str | int]] = [("sex", "")]
+        within += [("audience", audience) for audience in audiences]
+        if abroad:
+            within.append(("abroad", ""))
+        within += [
+            ("grouping", n)
+            for n, grouping in enumerate(groupings.audiences)
+            if not grouping.audiences.isdisjoint(audiences)
+        ]
+        return within
+
+    for (audience, sex, venue), count in trainings.items():
+        for kind, key in places((audience,), _abroad(venue)):
+            add(kind, key, sex, 0, count)
+    for (sex, audiences, abroad), count in people.items():
+        for kind, key in places(audiences, abroad):
+            add(kind, key, sex, 1, count)
+    return [(kind, key, sex, n, unique) for (kind, key, sex), (n, unique) in found.items() if n]
 
 
 def count_trainings(
-    connection: Connection, scope: ReportScope, groupings: Groupings
+    connection: Connection,
+    scope: ReportScope,
+    groupings: Groupings,
+    *,
+    use_totals: bool = True,
 ) -> TrainingCounts:
-    """Completed trainees of the scope by sex, audience, grouping and venue."""
+    """Completed trainees of the scope by sex, audience, grouping and venue.
+
+    A long period without an agency is counted from the summary tables unless
+    ``use_totals`` is false, when every enrollment of the period is read (the two
+    agree; the tests hold them to it)."""
     where, params = _conditions(scope)
     post, _ = scope.post_condition("e.session_post")
     done = _DONE + post
@@ -145,26 +217,22 @@ def count_trainings(
         params["agency"] = scope.agency
         done += " AND e.person_agency = :agency"
     agency = " AND e.person_agency = :agency" if scope.agency is not None else ""
-    sessions_sql = (
+    long = (scope.period.end - scope.period.start).days > RANGE_DAYS
+    if use_totals and long and scope.agency is None:
+        trainings, people = _trainees_from_summaries(connection, scope, done, params)
+    else:
+        trainings, people = _trainees_of_range(connection, done, params)
+    figures = _figures(trainings, people, groupings)
+    figures += connection.exec_driver_sql(
         "SELECT 'sessions', coalesce(s.venue_type, ''), '', count(*), 0 "
         f"FROM training_sessions s WHERE {where} AND s.attendance_mode = 'roster' "
         "AND EXISTS (SELECT 1 FROM enrollments e WHERE e.session_id = s.id "
-        f"AND e.completion = 'completed' AND e.person_live = 1{agency}) GROUP BY 1"
-    )
-    figures: list[tuple[str, str | int, str, int, int]] = []
-    if (scope.period.end - scope.period.start).days <= RANGE_DAYS:
-        figures += _figures_of_range(connection, done, params, groupings)
-        sql = sessions_sql
-    else:
-        sql = _FIGURES.format(done=done, in_country=IN_COUNTRY)
-        for n, grouping in enumerate(groupings.audiences):
-            params[f"grouping{n}"] = json.dumps(sorted(grouping.audiences))
-            sql += _GROUPING.format(done=done, n=n)
-        sql += "UNION ALL " + sessions_sql
-    figures += connection.exec_driver_sql(sql, params).all()
+        f"AND e.completion = 'completed' AND e.person_live = 1{agency}) GROUP BY 1",
+        params,
+    ).all()
     result = TrainingCounts()
-    for kind, key, sex, trainings, unique in figures:
-        _add(result, kind, key, sex, int(trainings), int(unique))
+    for kind, key, sex, count, unique in figures:
+        _add(result, kind, key, sex, int(count), int(unique))
     if scope.agency is None:
         counts_sql = (
             "SELECT c.audience, c.sex, coalesce(s.venue_type, ''), sum(c.completed) "

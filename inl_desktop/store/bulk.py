@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table
 
 from inl_desktop.store.models import Base
+from inl_desktop.store.summaries import TRIGGER_PREFIX, rebuild_summaries
 
 
 class BulkInserter:
@@ -82,8 +83,9 @@ def enrollment_copies_sql(where: str) -> str:
 
 @contextmanager
 def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> Iterator[None]:
-    """Drop the models' secondary indexes, the search triggers and the enrollments'
-    copy trigger, then rebuild them (and fill the new enrollments' copies at once).
+    """Drop the models' secondary indexes, the search triggers, the enrollments' copy
+    trigger and the summary tables' triggers, then rebuild them (fill the new
+    enrollments' copies and sum the summary tables afresh, each at once).
 
     For loading many rows inside one transaction: building an index once over all the
     rows is much faster than keeping it up to date row by row. Unique constraints
@@ -92,7 +94,8 @@ def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> It
     indexes = [index for model in models for index in cast(Table, model.__table__).indexes]
     triggers = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-        f"AND (name LIKE '%search%' OR name = '{ENROLLMENT_COPIES_TRIGGER}')"
+        f"AND (name LIKE '%search%' OR name = '{ENROLLMENT_COPIES_TRIGGER}' "
+        f"OR substr(name, 1, {len(TRIGGER_PREFIX)}) = '{TRIGGER_PREFIX}')"
     ).all()
     last_enrollment = connection.exec_driver_sql("SELECT max(id) FROM enrollments").scalar()
     for index in indexes:
@@ -106,6 +109,8 @@ def deferred_indexes(connection: Connection, models: Iterable[type[Base]]) -> It
         )
     for index in indexes:
         index.create(connection)
+    if any(name.startswith(TRIGGER_PREFIX) for name, _ in triggers):
+        rebuild_summaries(connection)
     for _, sql in triggers:
         connection.exec_driver_sql(sql)
     searches = {name.rsplit("_", 1)[0] for name, _ in triggers if "search" in name}

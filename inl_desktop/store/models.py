@@ -145,10 +145,12 @@ class SeizureEvent(RecordColumns, Base):
         Index("ix_seizure_events_source_reference", "source_reference"),
         Index("ix_seizure_events_transport_mode", "transport_mode"),
         Index("ix_seizure_events_updated_at", "updated_at"),
-        # Aggregate reports are few; the duplicate check looks for those covering a date.
+        # The duplicate check looks for aggregate reports covering a date; a report reads
+        # every aggregate report of its period from this alone.
         Index(
             "ix_seizure_events_aggregates",
-            "period_start",
+            *("period_start", "period_end", "agency", "post_code", "deleted_at"),
+            "same_as_uuid",
             sqlite_where=text("basis = 'aggregate'"),
         ),
         # Linked duplicates are few; reports leave them out.
@@ -314,6 +316,11 @@ class TrainingSession(RecordColumns, Base):
         Index("ix_training_sessions_training_status", "training_status"),
         Index("ix_training_sessions_provider", "provider"),
         Index("ix_training_sessions_title", "title"),
+        # A report's sessions of a period, read from this alone.
+        Index(
+            "ix_training_sessions_report",
+            *("start_date", "attendance_mode", "deleted_at", "venue_type", "post_code"),
+        ),
     )
 
     title: Mapped[str | None] = mapped_column(String(200))
@@ -401,16 +408,25 @@ class Enrollment(Base):
         Index("ix_enrollments_audience", "audience"),
         Index("ix_enrollments_person_session", "person_id", "session_id"),
         Index("ix_enrollments_report", "session_id", "completion", "audience", "person_id"),
-        # Unique trainees of a report or the dashboard, counted from one of these alone,
-        # read in order of the figure's group and then of the person.
+        # Completed trainees of the dashboard, counted from this alone by audience.
         _report_index("audience", "audience"),
-        _report_index("sex"),
-        _report_index("venue", "session_venue"),
-        # The same for a period: its sessions read as one range of start dates.
+        # Those of a report's period: its sessions read as one range of start dates.
         Index(
             "ix_enrollments_report_start",
             *("session_live", "person_live", "session_mode", "session_start", "audience"),
             *("person_sex", "person_id", "session_venue", "session_post", "person_agency"),
+            sqlite_where=text("completion = 'completed'"),
+        ),
+        # One person's completed training, and whether a session has a trainee.
+        Index(
+            "ix_enrollments_report_person",
+            *("person_id", "session_live", "person_live", "session_mode", "session_start"),
+            *("audience", "person_sex", "session_venue", "session_post"),
+            sqlite_where=text("completion = 'completed'"),
+        ),
+        Index(
+            "ix_enrollments_report_session",
+            *("session_id", "person_live", "person_agency"),
             sqlite_where=text("completion = 'completed'"),
         ),
         CheckConstraint(
@@ -547,3 +563,66 @@ class ImportedRow(Base):
     source_file: Mapped[str] = mapped_column(String(1000))
     source_row: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeizureTotal(Base):
+    """Kg-equivalent of the seizure items of one year or one month and one combination
+    of the columns reports group and filter by; kept by triggers (``store.summaries``),
+    so a report over years reads these sums instead of every item. Empty text stands
+    for a missing value, so every key is comparable."""
+
+    __tablename__ = "seizure_totals"
+    # Stored in key order: an agency's years, or months, are one range of rows.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    live: Mapped[int] = mapped_column(Integer, primary_key=True)
+    basis: Mapped[str] = mapped_column(String(10), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)  # "year" or "month"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2019", "2019-03", ""
+    drug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    province: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), primary_key=True)
+    post: Mapped[str] = mapped_column(String(16), primary_key=True)
+    mg: Mapped[int] = mapped_column(Integer)  # kg-equivalent in whole milligrams
+    items: Mapped[int] = mapped_column(Integer)
+    with_kg: Mapped[int] = mapped_column(Integer)  # items having a kg-equivalent
+
+
+class TraineeTotal(Base):
+    """Completed roster enrollments (live session and person) of one month by post,
+    audience, sex and venue; kept by triggers (``store.summaries``)."""
+
+    __tablename__ = "trainee_totals"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    post: Mapped[str] = mapped_column(String(16), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    venue: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trainings: Mapped[int] = mapped_column(Integer)
+
+
+class TraineePerson(Base):
+    """A person with completed roster training: the first and last session start of it,
+    every audience category it was in and whether any of it was abroad, so unique
+    trainees of a period holding all of a person's training are counted without
+    reading enrollments; kept by triggers (``store.summaries``)."""
+
+    __tablename__ = "trainee_people"
+    __table_args__ = (
+        Index(
+            "ix_trainee_people_combination",
+            *("sex", "audiences", "abroad", "first_start", "last_start", "post"),
+        ),
+        Index("ix_trainee_people_last", "last_start", "first_start"),
+    )
+
+    person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sex: Mapped[str] = mapped_column(String(1))
+    post: Mapped[str | None] = mapped_column(String(16))  # None: trained at several posts
+    first_start: Mapped[str] = mapped_column(String(10))
+    last_start: Mapped[str] = mapped_column(String(10))
+    audiences: Mapped[str] = mapped_column(Text)  # distinct codes, sorted, comma-separated
+    abroad: Mapped[int] = mapped_column(Integer)  # 1 if any of it was abroad

@@ -185,6 +185,26 @@ def test_what_is_left_out_is_in_the_table(ctx: AppContext, seizures: dict[str, s
     assert _figure(report, "drug items without a kg-equivalent", "items")[0] == 1
 
 
+def test_reports_of_one_agency_for_the_same_period_all_count(ctx: AppContext) -> None:
+    # ANF's monthly reports for March 2020 from Punjab and from Sindh both count; a
+    # report of the same length from mid-March overlaps them and is left out.
+    march = (date(2020, 3, 1), date(2020, 3, 31))
+    save_seizure(ctx, _aggregate(*march, "ANF", ("HEROIN", "100", "KG")))
+    sindh = _aggregate(*march, "ANF", ("HEROIN", "250", "KG"))
+    sindh.province = "PK-SD"
+    save_seizure(ctx, sindh)
+    save_seizure(
+        ctx, _aggregate(date(2020, 3, 15), date(2020, 4, 14), "ANF", ("HEROIN", "999", "KG"))
+    )
+    for period in ("FY2020", "2010-01-01..2020-09-30"):
+        report = _report(ctx, period)
+        assert _figure(report, "aggregate reports counted", "reports")[0] == 2
+        assert _figure(report, "morphine and heroin: aggregate reports")[0] == Decimal(350)
+        overlapping = "aggregate reports overlapping a counted one of the same agency"
+        assert _figure(report, overlapping, "reports")[0] == 1
+        assert _figure(report, overlapping)[0] == Decimal(999)
+
+
 def test_an_agency_report_names_the_agency(ctx: AppContext, seizures: dict[str, str]) -> None:
     report = _report(ctx, "FY2020", agency="ANF")
     assert report.sentences[0] == (
