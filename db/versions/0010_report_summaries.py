@@ -78,6 +78,11 @@ def upgrade() -> None:
         ),
         sqlite_with_rowid=False,
     )
+    op.create_index(
+        "ix_seizure_totals_period",
+        "seizure_totals",
+        ["live", "basis", "span", "period", "drug", "province", "mg"],
+    )
     op.create_table(
         "trainee_totals",
         _key("month", 7),

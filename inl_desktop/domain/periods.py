@@ -59,8 +59,10 @@ class MonthSplit:
 def split_months(start: date, end: date) -> MonthSplit:
     """The whole months within ``start``..``end`` and the part-months at its ends."""
     first = start if start.day == 1 else month_end(start.year, start.month) + timedelta(days=1)
-    after = end + timedelta(days=1)
-    last = end if after.day == 1 else date(end.year, end.month, 1) - timedelta(days=1)
+    if end == date.max or (end + timedelta(days=1)).day == 1:
+        last = end
+    else:
+        last = date(end.year, end.month, 1) - timedelta(days=1)
     if first > last:
         return MonthSplit(None, None, ((start, end),) if start <= end else ())
     edges = []

@@ -572,8 +572,15 @@ class SeizureTotal(Base):
     for a missing value, so every key is comparable."""
 
     __tablename__ = "seizure_totals"
-    # Stored in key order: an agency's years, or months, are one range of rows.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    # Stored in key order: an agency's years, or months, are one range of rows; the
+    # index keeps each year's or month's rows of all agencies together.
+    __table_args__ = (
+        Index(
+            "ix_seizure_totals_period",
+            *("live", "basis", "span", "period", "drug", "province", "mg"),
+        ),
+        {"sqlite_with_rowid": False},
+    )
 
     live: Mapped[int] = mapped_column(Integer, primary_key=True)
     basis: Mapped[str] = mapped_column(String(10), primary_key=True)

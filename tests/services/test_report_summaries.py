@@ -15,13 +15,16 @@ from inl_desktop.domain.drafts import SeizureItemDraft
 from inl_desktop.domain.periods import parse_period
 from inl_desktop.services.accomplishments import load_groupings
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.dashboard import dashboard_figures
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.persons import load_person, merge_persons, save_person, set_person_deleted
 from inl_desktop.services.report_seizures import ReportScope, count_seizures
 from inl_desktop.services.report_trainings import count_trainings
 from inl_desktop.services.seizures import load_seizure, save_seizure, set_seizure_deleted
 from inl_desktop.services.trainings import load_training, save_training, set_training_deleted
+from inl_desktop.store.seizure_list import SeizureFilter
 from inl_desktop.store.summaries import rebuild_summaries
+from inl_desktop.store.training_list import TrainingFilter
 from tests.services.service_builders import heroin_and_tablets, roster_training, save_two_persons
 
 SUMMARIES = {
@@ -189,3 +192,37 @@ def test_reports_from_the_summaries_equal_reports_from_every_row(
             assert trained == count_trainings(connection, scope, groupings, use_totals=False)
         everything = count_seizures(connection, ReportScope(parse_period("2000-01-01..2040-12-31")))
     assert sum(s.items for s in everything.sums.values()) > 1000
+
+
+DASHBOARD_FILTERS = (
+    (SeizureFilter(basis="case"), TrainingFilter()),
+    (
+        SeizureFilter(start=date(2019, 10, 1), end=date(2020, 9, 30), basis="case"),
+        TrainingFilter(start=date(2019, 10, 1), end=date(2020, 9, 30)),
+    ),
+    (
+        SeizureFilter(start=date(2017, 3, 15), end=date(2024, 5, 10)),
+        TrainingFilter(start=date(2017, 3, 15), end=date(2024, 5, 10), audience="JUDGE"),
+    ),
+    (
+        SeizureFilter(end=date(2022, 6, 20), agency="ANF", drugs=("HEROIN", "OPIUM")),
+        TrainingFilter(end=date(2022, 6, 20), venue_type="IN_COUNTRY"),
+    ),
+    (
+        SeizureFilter(start=date(2018, 2, 2), province="PK-PB", basis="aggregate"),
+        TrainingFilter(start=date(2018, 2, 2)),
+    ),
+    (SeizureFilter(status="final", deleted=True), TrainingFilter(deleted=True)),
+)
+
+
+@pytest.mark.parametrize(("seizures", "trainings"), DASHBOARD_FILTERS)
+def test_the_dashboard_from_the_summaries_equals_the_dashboard_from_every_row(
+    demo: AppContext, seizures: SeizureFilter, trainings: TrainingFilter
+) -> None:
+    with demo.engine.connect() as connection:
+        summed = dashboard_figures(connection, seizures, trainings, demo.catalog())
+        read = dashboard_figures(connection, seizures, trainings, demo.catalog(), use_totals=False)
+    assert summed == read
+    if not seizures.deleted:
+        assert summed.by_agency and summed.by_month_group and summed.trainees
