@@ -291,7 +291,8 @@ def _roster_trainees(connection: Connection, filter_: TrainingFilter) -> dict[tu
             {"first": first.isoformat(), "last": last.isoformat(), "audience": filter_.audience},
         ).all()
     for category, sex, completed in rows:
-        found[(str(category), str(sex))] += int(completed)
+        if completed:
+            found[(str(category), str(sex))] += int(completed)
     return found
 
 
