@@ -1,6 +1,6 @@
 """Reports: summary tables kept by triggers (seizure kg-equivalent by year, by month and the
 columns reports group by; completed trainees by month; each trainee's span of
-training), so a report over many years reads sums instead of every row; aggregate
+training, and how many trainees were trained alike), so a report over many years reads sums instead of every row; aggregate
 reports, sessions and a person's completed training read from an index alone.
 
 Revision ID: 0010
@@ -107,12 +107,26 @@ def upgrade() -> None:
         sa.Column("abroad", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_trainee_people")),
     )
-    op.create_index(
-        "ix_trainee_people_combination",
-        "trainee_people",
-        ["sex", "audiences", "abroad", "first_start", "last_start", "post"],
-    )
+    op.create_index("ix_trainee_people_first", "trainee_people", ["first_start", "last_start"])
     op.create_index("ix_trainee_people_last", "trainee_people", ["last_start", "first_start"])
+    op.create_index(
+        "ix_trainee_people_several_posts",
+        "trainee_people",
+        ["first_start", "last_start"],
+        sqlite_where=sa.text("post IS NULL"),
+    )
+    op.create_table(
+        "trainee_alike",
+        _key("sex", 1),
+        sa.Column("audiences", sa.Text(), nullable=False),
+        sa.Column("abroad", sa.Integer(), nullable=False),
+        _key("post", 16),
+        sa.Column("persons", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "sex", "audiences", "abroad", "post", name=op.f("pk_trainee_alike")
+        ),
+        sqlite_with_rowid=False,
+    )
     op.drop_index("ix_seizure_events_aggregates", table_name="seizure_events")
     op.create_index(
         "ix_seizure_events_aggregates",
@@ -151,6 +165,7 @@ def downgrade() -> None:
         ["period_start"],
         sqlite_where=sa.text("basis = 'aggregate'"),
     )
+    op.drop_table("trainee_alike")
     op.drop_table("trainee_people")
     op.drop_table("trainee_totals")
     op.drop_table("seizure_totals")

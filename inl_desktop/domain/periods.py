@@ -70,7 +70,11 @@ def split_months(start: date, end: date) -> MonthSplit:
         edges.append((start, first - timedelta(days=1)))
     if last < end:
         edges.append((last + timedelta(days=1), end))
-    return MonthSplit(f"{first:%Y-%m}", f"{last:%Y-%m}", tuple(edges))
+    return MonthSplit(_month_text(first), _month_text(last), tuple(edges))
+
+
+def _month_text(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,11 @@ def split_calendar(start: date, end: date) -> CalendarSplit:
         return CalendarSplit(None, ((by_month.first_month, by_month.last_month),), by_month.edges)
     months = []
     if whole_first > first_year:
-        months.append((by_month.first_month, f"{first_year}-12"))
+        months.append((by_month.first_month, f"{first_year:04d}-12"))
     if whole_last < last_year:
-        months.append((f"{last_year}-01", by_month.last_month))
-    return CalendarSplit((str(whole_first), str(whole_last)), tuple(months), by_month.edges)
+        months.append((f"{last_year:04d}-01", by_month.last_month))
+    years = (f"{whole_first:04d}", f"{whole_last:04d}")
+    return CalendarSplit(years, tuple(months), by_month.edges)
 
 
 def calendar_year(year: int) -> Period:

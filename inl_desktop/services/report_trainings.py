@@ -115,9 +115,9 @@ def _trainees_from_summaries(
     connection: Connection, scope: ReportScope, done: str, params: dict[str, Any]
 ) -> tuple[Trainings, People]:
     """The period's trainees from the summary tables: trainings of whole months from
-    ``trainee_totals``, those of the part-months at the ends from the enrollments; each
-    person whose training all lies within the period from ``trainee_people``, and the
-    enrollments of the others read person by person."""
+    ``trainee_totals``, those of the part-months at the ends from the enrollments;
+    persons whose training all lies within the period from ``trainee_alike`` and
+    ``trainee_people``, and the enrollments of the others read person by person."""
     period = scope.period
     trainings: Trainings = Counter()
     people: People = Counter()
@@ -144,26 +144,40 @@ def _trainees_from_summaries(
 
     post, people_params = scope.post_condition("t.post")
     people_params |= {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    inside = f"t.first_start >= :start AND t.last_start <= :end{post}"
-    rows = connection.exec_driver_sql(
-        "SELECT t.sex, t.audiences, t.abroad, count(*) FROM trainee_people t "
-        f"INDEXED BY ix_trainee_people_combination WHERE {inside} GROUP BY 1, 2, 3",
+    # Every trainee, less those whose training begins before the period or ends after
+    # it; of those, the ones trained within it are counted from their enrollments.
+    for sex, audiences, abroad, count in connection.exec_driver_sql(
+        "SELECT t.sex, t.audiences, t.abroad, sum(t.persons) FROM trainee_alike t "
+        f"WHERE t.persons != 0{post} GROUP BY 1, 2, 3",
         people_params,
-    )
-    for sex, audiences, abroad, count in rows:
+    ).all():
         people[sex, frozenset(audiences.split(",")), bool(abroad)] += int(count)
-    # A person trained at several posts has no one post: read its enrollments.
-    maybe_post = f" AND (t.post IS NULL OR {post.removeprefix(' AND ')})" if post else ""
+    beyond = (
+        "SELECT t.person_id FROM trainee_people t INDEXED BY ix_trainee_people_last "
+        f"WHERE t.last_start > :end{post} UNION "
+        "SELECT t.person_id FROM trainee_people t INDEXED BY ix_trainee_people_first "
+        f"WHERE t.first_start < :start{post}"
+    )
+    for sex, audiences, abroad, count in connection.exec_driver_sql(
+        "SELECT t.sex, t.audiences, t.abroad, count(*) FROM trainee_people t "
+        f"WHERE t.person_id IN ({beyond}) GROUP BY 1, 2, 3",
+        people_params,
+    ).all():
+        people[sex, frozenset(audiences.split(",")), bool(abroad)] -= int(count)
+    if post:
+        # A person trained at several posts has no one post: read its enrollments.
+        beyond += (
+            " UNION SELECT t.person_id FROM trainee_people t "
+            "INDEXED BY ix_trainee_people_several_posts WHERE t.post IS NULL "
+            "AND t.first_start <= :end AND t.last_start >= :start"
+        )
     rows = connection.exec_driver_sql(
-        f"{_ROWS.replace('FROM enrollments e', '')}FROM trainee_people t "
-        "INDEXED BY ix_trainee_people_last CROSS JOIN enrollments e "
-        "INDEXED BY ix_enrollments_report_person ON e.person_id = t.person_id "
-        f"WHERE t.last_start >= :start AND t.first_start <= :end AND NOT ({inside})"
-        f"{maybe_post} AND {done}",
-        params,
+        f"{_ROWS}INDEXED BY ix_enrollments_report_person "
+        f"WHERE e.person_id IN ({beyond}) AND {done}",
+        params | people_params,
     )
     _fold(rows, Counter(), people)
-    return trainings, people
+    return trainings, +people
 
 
 def _figures(
@@ -171,31 +185,32 @@ def _figures(
 ) -> list[tuple[str, str | int, str, int, int]]:
     """(kind, key, sex, person-trainings, unique persons) of every figure: by audience,
     overall, abroad and by audience grouping, each split by sex."""
-    # Per (kind, key, sex): [person-trainings, unique persons].
-    found: dict[tuple[str, str | int, str], list[int]] = {}
+    grouped = [(n, grouping.audiences) for n, grouping in enumerate(groupings.audiences)]
 
-    def add(kind: str, key: str | int, sex: str, column: int, amount: int) -> None:
-        found.setdefault((kind, key, sex), [0, 0])[column] += amount
-
-    def places(audiences: Iterable[str], abroad: bool) -> list[tuple[str, str | int]]:
-        within: list[tuple[str, str | int]] = [("sex", "")]
-        within += [("audience", audience) for audience in audiences]
+    def count(
+        found: dict[tuple[str, str | int, str], int],
+        sex: str,
+        audiences: Iterable[str],
+        abroad: bool,
+        amount: int,
+    ) -> None:
+        """Add ``amount`` to every figure a person (or a training) of these counts in."""
+        found[("sex", "", sex)] = found.get(("sex", "", sex), 0) + amount
         if abroad:
-            within.append(("abroad", ""))
-        within += [
-            ("grouping", n)
-            for n, grouping in enumerate(groupings.audiences)
-            if not grouping.audiences.isdisjoint(audiences)
-        ]
-        return within
+            found[("abroad", "", sex)] = found.get(("abroad", "", sex), 0) + amount
+        for audience in audiences:
+            found[("audience", audience, sex)] = found.get(("audience", audience, sex), 0) + amount
+        for n, members in grouped:
+            if not members.isdisjoint(audiences):
+                found[("grouping", n, sex)] = found.get(("grouping", n, sex), 0) + amount
 
-    for (audience, sex, venue), count in trainings.items():
-        for kind, key in places((audience,), _abroad(venue)):
-            add(kind, key, sex, 0, count)
-    for (sex, audiences, abroad), count in people.items():
-        for kind, key in places(audiences, abroad):
-            add(kind, key, sex, 1, count)
-    return [(kind, key, sex, n, unique) for (kind, key, sex), (n, unique) in found.items() if n]
+    counted: dict[tuple[str, str | int, str], int] = {}
+    unique: dict[tuple[str, str | int, str], int] = {}
+    for (audience, sex, venue), amount in trainings.items():
+        count(counted, sex, (audience,), _abroad(venue), amount)
+    for (sex, audiences, abroad), amount in people.items():
+        count(unique, sex, audiences, abroad, amount)
+    return [(*figure, n, unique.get(figure, 0)) for figure, n in counted.items() if n]
 
 
 def count_trainings(

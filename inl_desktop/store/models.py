@@ -618,12 +618,16 @@ class TraineePerson(Base):
     reading enrollments; kept by triggers (``store.summaries``)."""
 
     __tablename__ = "trainee_people"
+    # The people whose training begins before a period or ends after it.
     __table_args__ = (
-        Index(
-            "ix_trainee_people_combination",
-            *("sex", "audiences", "abroad", "first_start", "last_start", "post"),
-        ),
+        Index("ix_trainee_people_first", "first_start", "last_start"),
         Index("ix_trainee_people_last", "last_start", "first_start"),
+        Index(
+            "ix_trainee_people_several_posts",
+            "first_start",
+            "last_start",
+            sqlite_where=text("post IS NULL"),
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -633,3 +637,19 @@ class TraineePerson(Base):
     last_start: Mapped[str] = mapped_column(String(10))
     audiences: Mapped[str] = mapped_column(Text)  # distinct codes, sorted, comma-separated
     abroad: Mapped[int] = mapped_column(Integer)  # 1 if any of it was abroad
+
+
+class TraineeAlike(Base):
+    """How many persons of ``trainee_people`` share a sex, a set of audience categories,
+    training abroad or not, and a post ("" for several); kept by triggers
+    (``store.summaries``), so a report over the whole history counts unique trainees
+    from these few rows."""
+
+    __tablename__ = "trainee_alike"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    audiences: Mapped[str] = mapped_column(Text, primary_key=True)
+    abroad: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post: Mapped[str] = mapped_column(String(16), primary_key=True)
+    persons: Mapped[int] = mapped_column(Integer)

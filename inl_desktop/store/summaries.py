@@ -7,6 +7,8 @@ every row (models ``SeizureTotal``, ``TraineeTotal``, ``TraineePerson``).
   sex and venue.
 - ``trainee_people``: per person with completed training, its first and last session
   start, the set of its audience categories and whether any was abroad.
+- ``trainee_alike``: how many of those persons share a sex, a set of audience
+  categories, training abroad or not, and a post.
 
 Each table changes with the rows it sums, inside the same statement, whoever writes
 them (the forms, an import, a merge, a migration). A bulk load drops the triggers and
@@ -140,11 +142,23 @@ _PERSON_ROW = (
 _PERSON_COLUMNS = "person_id, sex, post, first_start, last_start, audiences, abroad"
 
 
+_ALIKE = (
+    "INSERT INTO trainee_alike (sex, audiences, abroad, post, persons) "
+    "SELECT p.sex, p.audiences, p.abroad, coalesce(p.post, ''), {persons} "
+    "FROM trainee_people p WHERE {where} {group} "
+    "ON CONFLICT (sex, audiences, abroad, post) "
+    "DO UPDATE SET persons = persons + excluded.persons"
+)
+
+
 def _person_refresh(person: str) -> list[str]:
+    """One person's trainee_people row made again, and trainee_alike with it."""
     return [
+        _ALIKE.format(persons="-1", where=f"p.person_id = {person}", group=""),
         f"DELETE FROM trainee_people WHERE person_id = {person}",
         f"INSERT INTO trainee_people ({_PERSON_COLUMNS}) "
         + _PERSON_ROW.format(where=f"e.person_id = {person}"),
+        _ALIKE.format(persons="1", where=f"p.person_id = {person}", group=""),
     ]
 
 
@@ -213,6 +227,8 @@ _REBUILD = (
     f"GROUP BY {_positions(_TRAINEE_KEY)}",
     "DELETE FROM trainee_people",
     f"INSERT INTO trainee_people ({_PERSON_COLUMNS}) " + _PERSON_ROW.format(where="1"),
+    "DELETE FROM trainee_alike",
+    _ALIKE.format(persons="count(*)", where="true", group="GROUP BY 1, 2, 3, 4"),
 )
 
 

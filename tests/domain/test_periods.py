@@ -23,6 +23,8 @@ from inl_desktop.domain.periods import (
     month,
     month_end,
     parse_period,
+    split_calendar,
+    split_months,
 )
 
 # --- fiscal years ----------------------------------------------------------------
@@ -240,3 +242,56 @@ def test_months_out_of_order_or_range_are_refused(text: str) -> None:
 )
 def test_every_period_names_itself_for_a_sentence(text: str, description: str) -> None:
     assert parse_period(text).description == description
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years", "months", "days"),
+    [
+        # Ten years and ten months, and days of the eleventh month.
+        (
+            date(2015, 1, 1),
+            date(2026, 11, 28),
+            ("2015", "2025"),
+            (("2026-01", "2026-10"),),
+            ((date(2026, 11, 1), date(2026, 11, 28)),),
+        ),
+        # Part-months at both ends, whole months either side of the whole years.
+        (
+            date(2019, 3, 15),
+            date(2024, 5, 10),
+            ("2020", "2023"),
+            (("2019-04", "2019-12"), ("2024-01", "2024-04")),
+            ((date(2019, 3, 15), date(2019, 3, 31)), (date(2024, 5, 1), date(2024, 5, 10))),
+        ),
+        # A fiscal year: twelve whole months, no whole calendar year.
+        (date(2019, 10, 1), date(2020, 9, 30), None, (("2019-10", "2020-09"),), ()),
+        (date(2020, 1, 1), date(2020, 12, 31), ("2020", "2020"), (), ()),
+        # Within one month, or across the turn of a month: days only.
+        (date(2019, 3, 5), date(2019, 3, 9), None, (), ((date(2019, 3, 5), date(2019, 3, 9)),)),
+        (date(2019, 12, 31), date(2020, 1, 1), None, (), ((date(2019, 12, 31), date(2020, 1, 1)),)),
+        # February of a leap year ends on the 29th.
+        (date(2020, 2, 1), date(2020, 2, 29), None, (("2020-02", "2020-02"),), ()),
+        (date(2020, 2, 1), date(2020, 2, 28), None, (), ((date(2020, 2, 1), date(2020, 2, 28)),)),
+        # No start and no end: every year there can be.
+        (date.min, date.max, ("0001", "9999"), (), ()),
+    ],
+)
+def test_a_range_splits_into_whole_years_whole_months_and_days(
+    start: date,
+    end: date,
+    years: tuple[str, str] | None,
+    months: tuple[tuple[str, str], ...],
+    days: tuple[tuple[date, date], ...],
+) -> None:
+    split = split_calendar(start, end)
+    assert (split.years, split.months, split.days) == (years, months, days)
+    # Together they hold every day of the range once.
+    covered = sum((b - a).days + 1 for a, b in split.days)
+    by_month = split_months(start, end)
+    if by_month.first_month is not None and by_month.last_month is not None:
+        first_year, first_month = (int(n) for n in by_month.first_month.split("-"))
+        last_year, last_month = (int(n) for n in by_month.last_month.split("-"))
+        first = date(first_year, first_month, 1)
+        last = month_end(last_year, last_month)
+        covered += (last - first).days + 1
+    assert covered == (end - start).days + 1

@@ -31,6 +31,7 @@ SUMMARIES = {
     "seizure_totals": "items != 0",
     "trainee_totals": "trainings != 0",
     "trainee_people": "1",
+    "trainee_alike": "persons != 0",
 }
 
 
