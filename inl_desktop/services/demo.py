@@ -343,6 +343,7 @@ def _seizures(
     ]
     event_id = _next_id(connection, "seizure_events")
     made_items = made_events = 0
+    reported: set[tuple[str, str, date]] = set()
     while made_items < total_items:
         event_rows: list[tuple[object, ...]] = []
         item_rows: list[tuple[object, ...]] = []
@@ -354,10 +355,15 @@ def _seizures(
             home = homes[agency]
             province = pick(home) if home else pick(provinces)
             aggregate = rng.random() < 0.04
-            basis = "aggregate" if aggregate else "case"
             if aggregate:
                 month = rng.day(first_day, today - timedelta(days=40))
                 period = periods.month(month.year, month.month)
+                # An agency reports a province's month once; another draw of the same
+                # becomes an individual seizure.
+                aggregate = (agency, province, period.start) not in reported
+                reported.add((agency, province, period.start))
+            basis = "aggregate" if aggregate else "case"
+            if aggregate:
                 event_date, precision = None, None
                 start, end = period.start, period.end
                 n_items = rng.randint(2, 4)

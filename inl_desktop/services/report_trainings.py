@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -71,25 +72,60 @@ RANGE_DAYS = 800
 Trainings = Counter[tuple[str, str, str]]
 # Unique trainees by (sex, their audience categories, trained abroad).
 People = Counter[tuple[str, frozenset[str], bool]]
+# A figure: (kind, key, sex), kind "sex", "audience", "abroad" or "grouping".
+Figure = tuple[str, str | int, str]
+# Enrollment rows: (person, audience, sex, venue).
+Rows = list[tuple[int, str, str, str]]
 
 
 def _abroad(venue: str) -> bool:
     return bool(venue) and venue != IN_COUNTRY
 
 
-def _fold(rows: Iterable[tuple[int, str, str, str]], trainings: Trainings, people: People) -> None:
-    """Count enrollment rows (person, audience, sex, venue) into both counters."""
-    persons: dict[int, tuple[str, set[str], list[bool]]] = {}
-    for person, audience, sex, venue in rows:
-        trainings[audience, sex, venue] += 1
-        found = persons.get(person)
-        if found is None:
-            found = persons[person] = (sex, set(), [False])
-        found[1].add(audience)
-        if not found[2][0] and _abroad(venue):
-            found[2][0] = True
-    for sex, audiences, abroad in persons.values():
-        people[sex, frozenset(audiences), abroad[0]] += 1
+def _unique_of_rows(rows: Rows, groupings: Groupings) -> Counter[Figure]:
+    """Unique persons of each figure among enrollment rows, by sets of (person, ...)
+    pairs: no loop in Python over the rows but to pick those abroad."""
+    unique: Counter[Figure] = Counter()
+    if not rows:
+        return unique
+    persons, audiences, sexes, venues = zip(*rows, strict=True)
+    trainees = set(zip(persons, audiences, sexes, strict=True))
+    for (audience, sex), count in Counter(map(itemgetter(1, 2), trainees)).items():
+        unique["audience", audience, sex] = count
+    everyone = {(person, sex) for person, _, sex in trainees}
+    for sex, count in Counter(map(itemgetter(1), everyone)).items():
+        unique["sex", "", sex] = count
+    abroad = {(p, s) for p, s, v in zip(persons, sexes, venues, strict=True) if _abroad(v)}
+    for sex, count in Counter(map(itemgetter(1), abroad)).items():
+        unique["abroad", "", sex] = count
+    for n, grouping in enumerate(groupings.audiences):
+        members = grouping.audiences
+        within = {(person, sex) for person, audience, sex in trainees if audience in members}
+        for sex, count in Counter(map(itemgetter(1), within)).items():
+            unique["grouping", n, sex] = count
+    return unique
+
+
+def _places(groupings: Groupings, sex: str, audiences: Iterable[str], abroad: bool) -> list[Figure]:
+    """The figures a person (or a training) of this sex and these audiences counts in."""
+    found: list[Figure] = [("sex", "", sex), *(("audience", a, sex) for a in audiences)]
+    if abroad:
+        found.append(("abroad", "", sex))
+    found += [
+        ("grouping", n, sex)
+        for n, grouping in enumerate(groupings.audiences)
+        if not grouping.audiences.isdisjoint(audiences)
+    ]
+    return found
+
+
+def _unique_of_people(people: People, groupings: Groupings) -> Counter[Figure]:
+    """Unique persons of each figure, from persons counted by what they were trained in."""
+    unique: Counter[Figure] = Counter()
+    for (sex, audiences, abroad), count in people.items():
+        for figure in _places(groupings, sex, audiences, abroad):
+            unique[figure] += count
+    return unique
 
 
 _ROWS = (
@@ -98,22 +134,32 @@ _ROWS = (
 )
 
 
+def _rows(connection: Connection, sql: str, params: dict[str, Any]) -> Rows:
+    """Many rows of plain values, fetched by the driver at once."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()  # type: ignore[no-any-return]
+    finally:
+        cursor.close()
+
+
 def _trainees_of_range(
-    connection: Connection, done: str, params: dict[str, Any]
-) -> tuple[Trainings, People]:
+    connection: Connection, done: str, params: dict[str, Any], groupings: Groupings
+) -> tuple[Trainings, Counter[Figure]]:
     """The period's trainees, their enrollments read as one range of start dates."""
-    trainings: Trainings = Counter()
-    people: People = Counter()
-    rows = connection.exec_driver_sql(
-        f"{_ROWS}INDEXED BY ix_enrollments_report_start WHERE {done}", params
-    )
-    _fold(rows, trainings, people)
-    return trainings, people
+    rows = _rows(connection, f"{_ROWS}INDEXED BY ix_enrollments_report_start WHERE {done}", params)
+    trainings: Trainings = Counter(map(itemgetter(1, 2, 3), rows))
+    return trainings, _unique_of_rows(rows, groupings)
 
 
 def _trainees_from_summaries(
-    connection: Connection, scope: ReportScope, done: str, params: dict[str, Any]
-) -> tuple[Trainings, People]:
+    connection: Connection,
+    scope: ReportScope,
+    done: str,
+    params: dict[str, Any],
+    groupings: Groupings,
+) -> tuple[Trainings, Counter[Figure]]:
     """The period's trainees from the summary tables: trainings of whole months from
     ``trainee_totals``, those of the part-months at the ends from the enrollments;
     persons whose training all lies within the period from ``trainee_alike`` and
@@ -171,46 +217,25 @@ def _trainees_from_summaries(
             "INDEXED BY ix_trainee_people_several_posts WHERE t.post IS NULL "
             "AND t.first_start <= :end AND t.last_start >= :start"
         )
-    rows = connection.exec_driver_sql(
+    others = _rows(
+        connection,
         f"{_ROWS}INDEXED BY ix_enrollments_report_person "
         f"WHERE e.person_id IN ({beyond}) AND {done}",
         params | people_params,
     )
-    _fold(rows, Counter(), people)
-    return trainings, +people
+    return trainings, _unique_of_people(+people, groupings) + _unique_of_rows(others, groupings)
 
 
 def _figures(
-    trainings: Trainings, people: People, groupings: Groupings
+    trainings: Trainings, unique: Counter[Figure], groupings: Groupings
 ) -> list[tuple[str, str | int, str, int, int]]:
     """(kind, key, sex, person-trainings, unique persons) of every figure: by audience,
     overall, abroad and by audience grouping, each split by sex."""
-    grouped = [(n, grouping.audiences) for n, grouping in enumerate(groupings.audiences)]
-
-    def count(
-        found: dict[tuple[str, str | int, str], int],
-        sex: str,
-        audiences: Iterable[str],
-        abroad: bool,
-        amount: int,
-    ) -> None:
-        """Add ``amount`` to every figure a person (or a training) of these counts in."""
-        found[("sex", "", sex)] = found.get(("sex", "", sex), 0) + amount
-        if abroad:
-            found[("abroad", "", sex)] = found.get(("abroad", "", sex), 0) + amount
-        for audience in audiences:
-            found[("audience", audience, sex)] = found.get(("audience", audience, sex), 0) + amount
-        for n, members in grouped:
-            if not members.isdisjoint(audiences):
-                found[("grouping", n, sex)] = found.get(("grouping", n, sex), 0) + amount
-
-    counted: dict[tuple[str, str | int, str], int] = {}
-    unique: dict[tuple[str, str | int, str], int] = {}
-    for (audience, sex, venue), amount in trainings.items():
-        count(counted, sex, (audience,), _abroad(venue), amount)
-    for (sex, audiences, abroad), amount in people.items():
-        count(unique, sex, audiences, abroad, amount)
-    return [(*figure, n, unique.get(figure, 0)) for figure, n in counted.items() if n]
+    counted: Counter[Figure] = Counter()
+    for (audience, sex, venue), count in trainings.items():
+        for figure in _places(groupings, sex, (audience,), _abroad(venue)):
+            counted[figure] += count
+    return [(*figure, n, unique[figure]) for figure, n in counted.items() if n]
 
 
 def count_trainings(
@@ -234,10 +259,10 @@ def count_trainings(
     agency = " AND e.person_agency = :agency" if scope.agency is not None else ""
     long = (scope.period.end - scope.period.start).days > RANGE_DAYS
     if use_totals and long and scope.agency is None:
-        trainings, people = _trainees_from_summaries(connection, scope, done, params)
+        trainings, unique = _trainees_from_summaries(connection, scope, done, params, groupings)
     else:
-        trainings, people = _trainees_of_range(connection, done, params)
-    figures = _figures(trainings, people, groupings)
+        trainings, unique = _trainees_of_range(connection, done, params, groupings)
+    figures = _figures(trainings, unique, groupings)
     figures += connection.exec_driver_sql(
         "SELECT 'sessions', coalesce(s.venue_type, ''), '', count(*), 0 "
         f"FROM training_sessions s WHERE {where} AND s.attendance_mode = 'roster' "
@@ -246,8 +271,8 @@ def count_trainings(
         params,
     ).all()
     result = TrainingCounts()
-    for kind, key, sex, count, unique in figures:
-        _add(result, kind, key, sex, int(count), int(unique))
+    for kind, key, sex, count, persons in figures:
+        _add(result, kind, key, sex, int(count), int(persons))
     if scope.agency is None:
         counts_sql = (
             "SELECT c.audience, c.sex, coalesce(s.venue_type, ''), sum(c.completed) "
