@@ -95,14 +95,21 @@ def _unique_of_rows(rows: Rows, groupings: Groupings) -> Counter[Figure]:
     everyone = {(person, sex) for person, _, sex in trainees}
     for sex, count in Counter(map(itemgetter(1), everyone)).items():
         unique["sex", "", sex] = count
-    abroad = {(p, s) for p, s, v in zip(persons, sexes, venues, strict=True) if _abroad(v)}
+    home = ("", IN_COUNTRY)
+    abroad = {(p, s) for p, s, v in zip(persons, sexes, venues, strict=True) if v not in home}
     for sex, count in Counter(map(itemgetter(1), abroad)).items():
         unique["abroad", "", sex] = count
-    for n, grouping in enumerate(groupings.audiences):
-        members = grouping.audiences
-        within = {(person, sex) for person, audience, sex in trainees if audience in members}
-        for sex, count in Counter(map(itemgetter(1), within)).items():
-            unique["grouping", n, sex] = count
+    # An audience category is in one grouping at most.
+    grouping_of = {
+        a: n for n, grouping in enumerate(groupings.audiences) for a in grouping.audiences
+    }
+    grouped = {
+        (grouping_of[audience], person, sex)
+        for person, audience, sex in trainees
+        if audience in grouping_of
+    }
+    for (n, sex), count in Counter(map(itemgetter(0, 2), grouped)).items():
+        unique["grouping", n, sex] = count
     return unique
 
 
