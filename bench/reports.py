@@ -15,9 +15,9 @@ then times, as medians over --runs:
 - report_all_ms and dashboard_all_ms: the same over the whole history (ten years of
   seizures, eight of trainings);
 - raw_sqlite_fy_ms and raw_sqlite_all_ms: sqlite3 summing the period's kg-equivalent by
-  drug with one GROUP BY over seizure_items (its covering index), in the same run. The machine may be shared:
-  the ``*_vs_raw`` ratios compare each figure with that single raw query, and hold
-  better than the milliseconds from one run to the next.
+  drug with one GROUP BY over seizure_items (its covering index), in the same run. The
+  machine may be shared: the ``*_vs_raw`` ratios compare each figure with that single
+  raw query, and hold better than the milliseconds from one run to the next.
 
 Each figure is checked against the target (500 ms). The last line is one JSON object.
 """

@@ -272,9 +272,10 @@ def count_trainings(
     figures = _figures(trainings, unique, groupings)
     figures += connection.exec_driver_sql(
         "SELECT 'sessions', coalesce(s.venue_type, ''), '', count(*), 0 "
-        f"FROM training_sessions s WHERE {where} AND s.attendance_mode = 'roster' "
-        "AND EXISTS (SELECT 1 FROM enrollments e WHERE e.session_id = s.id "
-        f"AND e.completion = 'completed' AND e.person_live = 1{agency}) GROUP BY 1",
+        "FROM training_sessions s INDEXED BY ix_training_sessions_report "
+        f"WHERE {where} AND s.attendance_mode = 'roster' AND EXISTS (SELECT 1 "
+        "FROM enrollments e INDEXED BY ix_enrollments_report_session WHERE e.session_id = s.id "
+        f"AND e.completion = 'completed' AND e.person_live = 1{agency}) GROUP BY 2",
         params,
     ).all()
     result = TrainingCounts()

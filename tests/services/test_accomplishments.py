@@ -278,6 +278,31 @@ def test_the_training_sentences(ctx: AppContext, trainings: None) -> None:
     assert _figure(report, "sessions: In-country", "sessions")[0] == 2
 
 
+def test_roster_sessions_abroad_count_under_their_venue(ctx: AppContext) -> None:
+    ayesha, bilal = save_two_persons(ctx)
+    save_training(
+        ctx, roster_training([ayesha], start_date=date(2020, 3, 2), end_date=date(2020, 3, 6))
+    )
+    save_training(
+        ctx,
+        roster_training(
+            [ayesha, bilal],
+            title="Trial advocacy",
+            venue_type="UNITED_STATES",
+            location="Washington, DC",
+            venue_country="US",
+            start_date=date(2020, 6, 1),
+            end_date=date(2020, 6, 5),
+        ),
+    )
+    for period in ("FY2020", "2010-01-01..2020-09-30"):
+        report = _report(ctx, period)
+        assert _figure(report, "sessions: United States", "sessions")[0] == 1
+        assert _figure(report, "sessions: In-country", "sessions")[0] == 1
+        assert report.sentences[-1].startswith("INL sponsored 2 participants for training abroad")
+        assert report.sentences[-1].endswith("in 1 session in the United States.")
+
+
 def test_a_long_period_counts_trainees_as_a_year_does(ctx: AppContext, trainings: None) -> None:
     # Up to two years are counted as one range, a longer period by SQLite, group by group.
     # The fixture's sessions outside FY2020 start in October 2020: both periods end before.
