@@ -70,8 +70,9 @@ RANGE_DAYS = 800
 
 # Completed trainings by (audience, sex, venue).
 Trainings = Counter[tuple[str, str, str]]
-# Unique trainees by (sex, their audience categories, trained abroad).
-People = Counter[tuple[str, frozenset[str], bool]]
+# Unique trainees by (sex, their audience categories, trained abroad); the categories
+# as trainee_people keeps them, sorted and comma-separated.
+People = Counter[tuple[str, str, bool]]
 # A figure: (kind, key, sex), kind "sex", "audience", "abroad" or "grouping".
 Figure = tuple[str, str | int, str]
 # Enrollment rows: (person, audience, sex, venue).
@@ -83,20 +84,16 @@ def _abroad(venue: str) -> bool:
 
 
 def _unique_of_rows(rows: Rows, groupings: Groupings) -> Counter[Figure]:
-    """Unique persons of each figure among enrollment rows, by sets of (person, ...)
-    pairs: no loop in Python over the rows but to pick those abroad."""
+    """Unique persons of each figure among enrollment rows, from sets of (person, ...)
+    tuples built by C code: no loop in Python over the rows but to pick those abroad."""
     unique: Counter[Figure] = Counter()
-    if not rows:
-        return unique
-    persons, audiences, sexes, venues = zip(*rows, strict=True)
-    trainees = set(zip(persons, audiences, sexes, strict=True))
+    trainees = set(map(itemgetter(0, 1, 2), rows))  # (person, audience, sex)
     for (audience, sex), count in Counter(map(itemgetter(1, 2), trainees)).items():
         unique["audience", audience, sex] = count
-    everyone = {(person, sex) for person, _, sex in trainees}
-    for sex, count in Counter(map(itemgetter(1), everyone)).items():
+    for sex, count in Counter(map(itemgetter(1), set(map(itemgetter(0, 2), rows)))).items():
         unique["sex", "", sex] = count
     home = ("", IN_COUNTRY)
-    abroad = {(p, s) for p, s, v in zip(persons, sexes, venues, strict=True) if v not in home}
+    abroad = {(person, sex) for person, _, sex, venue in rows if venue not in home}
     for sex, count in Counter(map(itemgetter(1), abroad)).items():
         unique["abroad", "", sex] = count
     # An audience category is in one grouping at most.
@@ -130,7 +127,7 @@ def _unique_of_people(people: People, groupings: Groupings) -> Counter[Figure]:
     """Unique persons of each figure, from persons counted by what they were trained in."""
     unique: Counter[Figure] = Counter()
     for (sex, audiences, abroad), count in people.items():
-        for figure in _places(groupings, sex, audiences, abroad):
+        for figure in _places(groupings, sex, audiences.split(","), abroad):
             unique[figure] += count
     return unique
 
@@ -141,7 +138,7 @@ _ROWS = (
 )
 
 
-def _rows(connection: Connection, sql: str, params: dict[str, Any]) -> Rows:
+def _rows(connection: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     """Many rows of plain values, fetched by the driver at once."""
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -199,12 +196,12 @@ def _trainees_from_summaries(
     people_params |= {"start": period.start.isoformat(), "end": period.end.isoformat()}
     # Every trainee, less those whose training begins before the period or ends after
     # it; of those, the ones trained within it are counted from their enrollments.
-    for sex, audiences, abroad, count in connection.exec_driver_sql(
-        "SELECT t.sex, t.audiences, t.abroad, sum(t.persons) FROM trainee_alike t "
-        f"WHERE t.persons != 0{post} GROUP BY 1, 2, 3",
+    for sex, audiences, abroad, count in _rows(
+        connection,
+        f"SELECT t.sex, t.audiences, t.abroad, t.persons FROM trainee_alike t WHERE true{post}",
         people_params,
-    ).all():
-        people[sex, frozenset(audiences.split(",")), bool(abroad)] += int(count)
+    ):
+        people[sex, audiences, bool(abroad)] += count
     beyond = (
         "SELECT t.person_id FROM trainee_people t INDEXED BY ix_trainee_people_last "
         f"WHERE t.last_start > :end{post} UNION "
@@ -216,7 +213,7 @@ def _trainees_from_summaries(
         f"WHERE t.person_id IN ({beyond}) GROUP BY 1, 2, 3",
         people_params,
     ).all():
-        people[sex, frozenset(audiences.split(",")), bool(abroad)] -= int(count)
+        people[sex, audiences, bool(abroad)] -= int(count)
     if post:
         # A person trained at several posts has no one post: read its enrollments.
         beyond += (
