@@ -175,11 +175,10 @@ class DashboardPage(QWidget):
         agencies = sorted(figures.by_agency.items(), key=lambda item: -item[1])
         shown = agencies[:MAX_BARS]
         self._agency_codes = [code for code, _ in shown]
-        # Codes: agency names are too long for the axis (the list shows them in full).
         self._single_bars(
             self.agency_view,
             "kg-equivalent",
-            [(c, v) for c, v in shown],
+            [(catalog.label("agencies", c), v) for c, v in shown],
             self._on_agency_bar_clicked,
         )
         provinces = sorted(figures.by_province.items(), key=lambda item: -item[1])

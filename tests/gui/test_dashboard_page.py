@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCharts import QBarSet
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -83,6 +84,8 @@ def test_the_charts_add_up_the_fiscal_year(qtbot: QtBot, window: MainWindow) -> 
     assert figures.sessions_by_venue == {"IN_COUNTRY": 1}
     bars = window.dashboard.agency_view.chart().series()[0].barSets()[0]
     assert [bars.at(n) for n in range(bars.count())] == [5.0, 3.5]
+    axis = window.dashboard.agency_view.chart().axes(Qt.Orientation.Vertical)[0]
+    assert axis.categories() == ["Pakistan Customs", "Anti-Narcotics Force"]
 
 
 def test_clicking_an_agency_bar_opens_the_seizure_list_filtered_to_it(
