@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection
 
 from inl_desktop.domain.drafts import (
     AttendanceCountDraft,
@@ -20,6 +23,7 @@ from inl_desktop.domain.drafts import (
 )
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import save_person
+from inl_desktop.store.summaries import rebuild_summaries
 
 TABLES = (
     "seizure_events",
@@ -193,3 +197,35 @@ def log_entries(ctx: AppContext, record_uuid: str, revision: int | None = None) 
 def changed_fields(ctx: AppContext, record_uuid: str, revision: int) -> set[tuple[object, ...]]:
     """(field, old, new) of every change logged for one revision."""
     return {(e.field, e.old, e.new) for e in log_entries(ctx, record_uuid, revision)}
+
+
+SUMMARIES = {
+    "seizure_totals": "items != 0",
+    "trainee_totals": "trainings != 0",
+    "trainee_people": "1",
+    "trainee_alike": "persons != 0",
+}
+
+
+def _summaries(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    found = {}
+    for table, kept in SUMMARIES.items():
+        columns = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table})")]
+        found[table] = [
+            tuple(row)
+            for row in connection.exec_driver_sql(
+                f"SELECT * FROM {table} WHERE {kept} ORDER BY {', '.join(columns)}"
+            )
+        ]
+    return found
+
+
+def assert_summaries_match_their_rows(ctx: AppContext) -> None:
+    """The summary tables as kept equal the same tables summed afresh from the rows."""
+    with ctx.engine.connect() as connection:
+        kept = _summaries(connection)
+        rebuild_summaries(connection)
+        rebuilt = _summaries(connection)
+        connection.rollback()
+    for table in SUMMARIES:
+        assert kept[table] == rebuilt[table], table

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from service_builders import (
     all_counts,
+    assert_summaries_match_their_rows,
     ayesha,
     bilal,
     counts_training,
@@ -292,6 +293,21 @@ def test_an_older_workbook_after_a_newer_one_changes_nothing(world: World) -> No
 
     assert result.files[0].unchanged == 5 and result.files[0].updated == 0
     assert rows(world.hq, "SELECT revision, place FROM seizure_events") == [(2, "Landi Kotal")]
+
+
+def test_merged_records_keep_the_report_summaries_in_step(world: World) -> None:
+    consolidate(world.hq, [world.export(world.isb, "isb-june.xlsx")])
+    assert_summaries_match_their_rows(world.hq)
+    draft = load_seizure(world.isb, world.uuids["seizure_isb"])
+    draft.items = [draft.items[0], SeizureItemDraft("OPIUM", Decimal("12.5"), "KG")]
+    save_seizure(world.isb, draft)
+    set_seizure_deleted(world.lhe, world.uuids["seizure_lhe"], True)
+    consolidate(
+        world.hq,
+        [world.export(world.isb, "isb-july.xlsx"), world.export(world.lhe, "lhe-july.xlsx")],
+    )
+    assert_summaries_match_their_rows(world.hq)
+    assert scalar(world.hq, "SELECT count(*) FROM trainee_people") == 3
 
 
 def test_a_deletion_arrives_as_a_tombstone(world: World) -> None:

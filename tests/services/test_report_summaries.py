@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from sqlalchemy import Connection
 
 from inl_desktop.domain.drafts import SeizureItemDraft
 from inl_desktop.domain.periods import parse_period
@@ -23,39 +21,13 @@ from inl_desktop.services.report_trainings import count_trainings
 from inl_desktop.services.seizures import load_seizure, save_seizure, set_seizure_deleted
 from inl_desktop.services.trainings import load_training, save_training, set_training_deleted
 from inl_desktop.store.seizure_list import SeizureFilter
-from inl_desktop.store.summaries import rebuild_summaries
 from inl_desktop.store.training_list import TrainingFilter
-from tests.services.service_builders import heroin_and_tablets, roster_training, save_two_persons
-
-SUMMARIES = {
-    "seizure_totals": "items != 0",
-    "trainee_totals": "trainings != 0",
-    "trainee_people": "1",
-    "trainee_alike": "persons != 0",
-}
-
-
-def _summaries(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        table: [
-            tuple(row)
-            for row in connection.exec_driver_sql(
-                f"SELECT * FROM {table} WHERE {kept} ORDER BY 1, 2, 3, 4, 5"
-            )
-        ]
-        for table, kept in SUMMARIES.items()
-    }
-
-
-def assert_summaries_match_their_rows(ctx: AppContext) -> None:
-    """The summary tables as kept equal the same tables summed afresh from the rows."""
-    with ctx.engine.connect() as connection:
-        kept = _summaries(connection)
-        rebuild_summaries(connection)
-        rebuilt = _summaries(connection)
-        connection.rollback()
-    for table in SUMMARIES:
-        assert kept[table] == rebuilt[table], table
+from tests.services.service_builders import (
+    assert_summaries_match_their_rows,
+    heroin_and_tablets,
+    roster_training,
+    save_two_persons,
+)
 
 
 @pytest.fixture
