@@ -230,29 +230,14 @@ def dashboard_figures(
                 by_month_group[group][n] += _kg(mg)
     dates = (months[0][0], months[-1][1]) if months else None
 
-    agencies = (
-        [seizures.agency] if seizures.agency is not None else distinct_values(connection, "agency")
-    )
-    by_agency = {
-        agency: _kg(mg)
-        for agency, mg in _sums_by(
-            connection, seizures, "agency", agencies, drugs, dates, use_totals
-        ).items()
-        if mg
-    }
-    provinces = (
-        [seizures.province]
-        if seizures.province is not None
-        else distinct_values(connection, "province")
-    )
-    by_province = {
-        province: _kg(mg)
-        for province, mg in _sums_by(
-            connection, seizures, "province", provinces, drugs, dates, use_totals
-        ).items()
-        if mg
-    }
+    def kg_by(column: str) -> dict[str, Decimal]:
+        """Kg-equivalent by agency or by province (the one chosen, or every one)."""
+        chosen = getattr(seizures, column)
+        keys = [chosen] if chosen is not None else distinct_values(connection, column)
+        sums = _sums_by(connection, seizures, column, keys, drugs, dates, use_totals)
+        return {key: _kg(mg) for key, mg in sums.items() if mg}
 
+    by_agency, by_province = kg_by("agency"), kg_by("province")
     trainees, sessions = _training_figures(connection, trainings, use_totals)
     return DashboardFigures(
         months=tuple(f"{a.year}-{a.month:02d}" for a, _ in months),
