@@ -85,7 +85,8 @@ def _abroad(venue: str) -> bool:
 
 def _unique_of_rows(rows: Rows, groupings: Groupings) -> Counter[Figure]:
     """Unique persons of each figure among enrollment rows, from sets of (person, ...)
-    tuples built by C code: no loop in Python over the rows but to pick those abroad."""
+    tuples that C code builds; Python loops only to pick the rows abroad and the
+    trainees of a grouping."""
     unique: Counter[Figure] = Counter()
     trainees = set(map(itemgetter(0, 1, 2), rows))  # (person, audience, sex)
     for (audience, sex), count in Counter(map(itemgetter(1, 2), trainees)).items():
