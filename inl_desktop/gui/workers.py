@@ -39,6 +39,27 @@ class _Job(QRunnable):
             signal.emit(self._ticket, payload)
 
 
+class _Jobs:
+    """The jobs a pool has been given, kept alive by Python until the pool is idle.
+
+    Qt does not delete them (auto-delete off): a job's Python object, freed by a
+    garbage collection in the GUI thread while its ``run`` was still going in the
+    worker, would take the object the worker is running with it.
+    """
+
+    def __init__(self, pool: QThreadPool) -> None:
+        self._pool = pool
+        self._held: list[QRunnable] = []
+
+    def start(self, job: QRunnable) -> None:
+        """Hand ``job`` to the pool, holding it (and letting go of finished ones)."""
+        if self._pool.activeThreadCount() == 0:
+            self._held.clear()  # nothing runs: every job held has returned or was dropped
+        job.setAutoDelete(False)
+        self._held.append(job)
+        self._pool.start(job)
+
+
 class LatestOnly(QObject):
     """Run a function in the thread pool; only the newest request's result is delivered.
 
@@ -57,12 +78,13 @@ class LatestOnly(QObject):
         self._relay.failed.connect(self._on_relay_failed)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._jobs = _Jobs(self._pool)
 
     def start(self, work: Callable[[], Any]) -> None:
         """Queue ``work``; a result from an earlier request will be ignored."""
         self._ticket += 1
         self._pool.clear()
-        self._pool.start(_Job(self._ticket, work, self._relay))
+        self._jobs.start(_Job(self._ticket, work, self._relay))
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued work is done (for shutdown and tests)."""
@@ -127,6 +149,7 @@ class Task(QObject):
         self._running = False
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._jobs = _Jobs(self._pool)
 
     @property
     def running(self) -> bool:
@@ -137,7 +160,7 @@ class Task(QObject):
         """Run ``work`` in the background."""
         self._cancel.clear()
         self._running = True
-        self._pool.start(_TaskJob(work, self))
+        self._jobs.start(_TaskJob(work, self))
 
     def cancel(self) -> None:
         """Ask the work to stop at its next progress report."""
