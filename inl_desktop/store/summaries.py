@@ -1,5 +1,5 @@
 """Summary tables kept by triggers: the sums a report over many years reads instead of
-every row (models ``SeizureTotal``, ``TraineeTotal``, ``TraineePerson``).
+every row (models ``SeizureTotal``, ``TraineeTotal``, ``TraineePerson``, ``TraineeAlike``).
 
 - ``seizure_totals``: items' kg-equivalent summed by year and by month, and by the
   columns the reports and the dashboard filter and group by.
