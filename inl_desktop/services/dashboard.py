@@ -285,44 +285,41 @@ def _training_figures(
     connection: Connection, filter_: TrainingFilter, use_totals: bool
 ) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
     where, params = training_where(filter_)
-    # Enrollments carry copies of their session's date and state and their person's sex
-    # (see store.models), so the roster figures read one index in order; the filters the
-    # copies do not answer select the sessions first.
-    live = 0 if filter_.deleted else 1
-    done = (
-        f"e.session_live = {live} AND e.person_live = 1 AND e.session_mode = 'roster' "
-        "AND e.completion = 'completed'"
-    )
-    if filter_.start is not None:
-        done += " AND e.session_start >= :start"
-    if filter_.end is not None:
-        done += " AND e.session_start <= :end"
-    if filter_.audience is not None:
-        done += " AND e.audience = :audience"
     beyond_copies = replace(filter_, start=None, end=None, audience=None, deleted=False)
-    counts_audience = " AND c.audience = :audience" if filter_.audience is not None else ""
     trainees: dict[tuple[str, str], int] = defaultdict(int)
     if beyond_copies == TrainingFilter() and not filter_.deleted and use_totals:
         trainees.update(_roster_trainees(connection, filter_))
-        rows = connection.exec_driver_sql(
-            "SELECT c.audience, c.sex, sum(c.completed) FROM training_sessions s "
-            "JOIN attendance_counts c ON c.session_id = s.id "
-            f"WHERE {where} AND s.attendance_mode = 'counts'{counts_audience} GROUP BY 1, 2",
-            params,
-        ).all()
     else:
+        # Enrollments carry copies of their session's date and state and their person's
+        # sex (see store.models), so the roster figures read one index in order; the
+        # filters the copies do not answer select the sessions first.
+        live = 0 if filter_.deleted else 1
+        done = (
+            f"e.session_live = {live} AND e.person_live = 1 AND e.session_mode = 'roster' "
+            "AND e.completion = 'completed'"
+        )
+        if filter_.start is not None:
+            done += " AND e.session_start >= :start"
+        if filter_.end is not None:
+            done += " AND e.session_start <= :end"
+        if filter_.audience is not None:
+            done += " AND e.audience = :audience"
         if beyond_copies != TrainingFilter():
             done += f" AND e.session_id IN (SELECT s.id FROM {from_sql(filter_)} WHERE {where})"
-        rows = connection.exec_driver_sql(
+        for category, sex, completed in connection.exec_driver_sql(
             "SELECT coalesce(e.audience, ''), e.person_sex, count(*) "
             "FROM enrollments e INDEXED BY ix_enrollments_report_audience "
-            f"WHERE {done} GROUP BY e.audience, e.person_sex "
-            "UNION ALL SELECT c.audience, c.sex, sum(c.completed) FROM training_sessions s "
-            "JOIN attendance_counts c ON c.session_id = s.id "
-            f"WHERE {where} AND s.attendance_mode = 'counts'{counts_audience} GROUP BY 1, 2",
+            f"WHERE {done} GROUP BY e.audience, e.person_sex",
             params,
-        ).all()
-    for category, sex, completed in rows:
+        ):
+            trainees[(str(category), str(sex))] += int(completed)
+    counts_audience = " AND c.audience = :audience" if filter_.audience is not None else ""
+    for category, sex, completed in connection.exec_driver_sql(
+        "SELECT c.audience, c.sex, sum(c.completed) FROM training_sessions s "
+        "JOIN attendance_counts c ON c.session_id = s.id "
+        f"WHERE {where} AND s.attendance_mode = 'counts'{counts_audience} GROUP BY 1, 2",
+        params,
+    ):
         if completed:
             trainees[(str(category), str(sex))] += int(completed)
     sessions = {
