@@ -81,12 +81,18 @@ def check_database(path: Path, *, thorough: bool = False) -> Finding:
 
 def set_aside(path: Path, now: datetime) -> Path:
     """Rename a damaged database (with its WAL) to a timestamped name beside it; never delete."""
+    return rename_aside(path, "damaged", now)
+
+
+def rename_aside(path: Path, label: str, now: datetime) -> Path:
+    """Rename a database and its companion files (WAL, shared memory, journal) to
+    ``<stem>.<label>-<time><suffix>`` beside it, numbered if that name is taken."""
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
     number = 1
     while target.exists():
         number += 1
-        target = path.with_name(f"{path.stem}.damaged-{stamp}-{number}{path.suffix}")
+        target = path.with_name(f"{path.stem}.{label}-{stamp}-{number}{path.suffix}")
     path.rename(target)
     for suffix in COMPANION_SUFFIXES:
         companion = path.with_name(path.name + suffix)

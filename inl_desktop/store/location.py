@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path, PurePath
 
 from inl_desktop.store.engine import DatabaseUnusable
-from inl_desktop.store.integrity import COMPANION_SUFFIXES, check_database
+from inl_desktop.store.integrity import check_database, rename_aside
 from inl_desktop.store.migrate import backup_database
 
 CLOUD_FOLDERS = {
@@ -155,12 +155,6 @@ def move_database(db_path: Path, target: Path, now: datetime) -> Path:
         raise DatabaseUnusable(f"The database cannot be moved: {finding.message}")
     target.parent.mkdir(parents=True, exist_ok=True)
     backup_database(db_path, target)
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    old = db_path.with_name(f"{db_path.stem}.moved-{stamp}{db_path.suffix}")
-    db_path.rename(old)
-    for suffix in COMPANION_SUFFIXES:
-        companion = db_path.with_name(db_path.name + suffix)
-        if companion.exists():
-            companion.rename(old.with_name(old.name + suffix))
+    rename_aside(db_path, "moved", now)
     moved_note(db_path).write_text(f"{target}\n", encoding="utf-8")
     return target
