@@ -13,23 +13,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from inl_desktop.store.bulk import (
+    ENROLLMENT_PERSON_COPIES,
+    ENROLLMENT_SESSION_COPIES,
+    enrollment_copies_sql,
+)
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SESSION_COPIES = (
-    ("session_start", "start_date"),
-    ("session_post", "post_code"),
-    ("session_live", "deleted_at IS NULL"),
-    ("session_mode", "attendance_mode"),
-    ("session_venue", "venue_type"),
-)
-PERSON_COPIES = (
-    ("person_sex", "sex"),
-    ("person_live", "deleted_at IS NULL"),
-    ("person_agency", "agency"),
-)
 COLUMNS = (
     sa.Column("session_start", sa.Date(), nullable=True),
     sa.Column("session_post", sa.String(length=16), nullable=True),
@@ -48,16 +42,6 @@ REPORT_INDEXES = (
 )
 
 
-def _refill(where: str) -> str:
-    """An UPDATE setting the copies of the enrollments ``where`` selects."""
-    session = ", ".join(f"{column} = s.{source}" for column, source in SESSION_COPIES)
-    person = ", ".join(f"{column} = p.{source}" for column, source in PERSON_COPIES)
-    return (
-        f"UPDATE enrollments SET {session}, {person} FROM training_sessions s, persons p "
-        f"WHERE s.id = enrollments.session_id AND p.id = enrollments.person_id{where}"
-    )
-
-
 def _propagate(table: str, key: str, copies: tuple[tuple[str, str], ...]) -> str:
     """A trigger copying a session's or person's columns to its enrollments."""
     sources = [s.split()[0] for _, s in copies]
@@ -72,12 +56,12 @@ def _propagate(table: str, key: str, copies: tuple[tuple[str, str], ...]) -> str
 
 TRIGGERS = (
     "CREATE TRIGGER enrollment_copies_insert AFTER INSERT ON enrollments BEGIN "
-    + _refill(" AND enrollments.id = new.id")
+    + enrollment_copies_sql(" AND enrollments.id = new.id")
     + "; END",
     "CREATE TRIGGER enrollment_copies_move AFTER UPDATE OF session_id, person_id "
-    "ON enrollments BEGIN " + _refill(" AND enrollments.id = new.id") + "; END",
-    _propagate("training_sessions", "session_id", SESSION_COPIES),
-    _propagate("persons", "person_id", PERSON_COPIES),
+    "ON enrollments BEGIN " + enrollment_copies_sql(" AND enrollments.id = new.id") + "; END",
+    _propagate("training_sessions", "session_id", ENROLLMENT_SESSION_COPIES),
+    _propagate("persons", "person_id", ENROLLMENT_PERSON_COPIES),
 )
 TRIGGER_NAMES = (
     "enrollment_copies_insert",
@@ -90,7 +74,7 @@ TRIGGER_NAMES = (
 def upgrade() -> None:
     for column in COLUMNS:
         op.add_column("enrollments", column)
-    op.execute(_refill(""))
+    op.execute(enrollment_copies_sql(""))
     for trigger in TRIGGERS:
         op.execute(trigger)
     completed = sa.text("completion = 'completed'")
