@@ -90,8 +90,9 @@ def _event_items_add(event: str, post: str, sign: str) -> list[str]:
     ]
 
 
-_ITEM_COLUMNS = "event_id, live, event_start, basis, status, agency, drug, province"
-_ITEM_COLUMNS += ", kg_equivalent_mg"
+_ITEM_COLUMNS = (
+    "event_id, live, event_start, basis, status, agency, drug, province, kg_equivalent_mg"
+)
 
 # Completed roster enrollments of a live session and a live person, as the reports count.
 _COUNTED = (
@@ -151,14 +152,15 @@ _ALIKE = (
 )
 
 
-def _person_refresh(person: str) -> list[str]:
-    """One person's trainee_people row made again, and trainee_alike with it."""
+def _person_refresh(person: str, also: str = "") -> list[str]:
+    """One person's trainee_people row made again, and trainee_alike with it; ``also``
+    is a further condition (" AND ...") every statement must meet to do anything."""
     return [
-        _ALIKE.format(persons="-1", where=f"p.person_id = {person}", group=""),
-        f"DELETE FROM trainee_people WHERE person_id = {person}",
+        _ALIKE.format(persons="-1", where=f"p.person_id = {person}{also}", group=""),
+        f"DELETE FROM trainee_people WHERE person_id = {person}{also}",
         f"INSERT INTO trainee_people ({_PERSON_COLUMNS}) "
-        + _PERSON_ROW.format(where=f"e.person_id = {person}"),
-        _ALIKE.format(persons="1", where=f"p.person_id = {person}", group=""),
+        + _PERSON_ROW.format(where=f"e.person_id = {person}{also}"),
+        _ALIKE.format(persons="1", where=f"p.person_id = {person}{also}", group=""),
     ]
 
 
@@ -206,7 +208,8 @@ TRIGGERS = (
             _trainee_add("old", "-"),
             _trainee_add("new", "+"),
             *_person_refresh("old.person_id"),
-            *_person_refresh("new.person_id"),
+            # A second person only when the enrollment moved to another one.
+            *_person_refresh("new.person_id", " AND new.person_id IS NOT old.person_id"),
         ],
     ),
 )
