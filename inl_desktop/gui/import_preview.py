@@ -142,10 +142,6 @@ class PlanModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
-    def is_marked(self, row: int, header: str) -> bool:
-        """Whether a cell of a row is named by one of its problems."""
-        return header in self._marked[row]
-
 
 class PreviewPage(QWizardPage):
     """Every row and what importing would do with it, before anything is written."""

@@ -18,7 +18,7 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.import_values import DateOrder, Decimals, split_quantity
 from inl_desktop.domain.roster import fold
-from inl_desktop.services.importing.targets import ImportKind, Reads, Target, targets_of
+from inl_desktop.services.importing.targets import ImportKind, Target, targets_of
 
 PROFILE_FORMAT = 1
 _KEYS = {
@@ -349,8 +349,3 @@ def suggest_decimals(cells: Iterable[object]) -> Decimals:
         elif re.search(r"\d\.\d{1,2}$|\d\.\d{4,}$|\d,\d{3}\.\d", text):
             point += 1
     return Decimals.COMMA if comma > point else Decimals.POINT
-
-
-def reads_of(kind: ImportKind, name: str) -> Reads:
-    """How a field of a kind is read."""
-    return targets_of(kind)[name].reads
