@@ -65,3 +65,18 @@ def ctx(db_path: Path, clock: Clock) -> Iterator[AppContext]:
     context = AppContext(open_database(db_path, now=clock), user="clerk", now=clock)
     yield context
     context.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_collection(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In tests with a QApplication, cycles are collected in the GUI thread only, as
+    in the running app (gui.collector): never by a worker thread that allocates."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    from inl_desktop.gui.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(request.getfixturevalue("qapp"))
+    yield
+    collector.stop()
+    collector.deleteLater()

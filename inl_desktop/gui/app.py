@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.collector import GuiThreadCollector
 from inl_desktop.gui.main_window import MainWindow
 from inl_desktop.gui.post_setup import PostSetupDialog
 from inl_desktop.gui.startup import StartupQuestions, open_for_gui
@@ -29,6 +30,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_gui(db: str | None) -> int:
     """Run the app until its window closes; return the exit code."""
     app = make_application()
+    collector = GuiThreadCollector(app)
     path = resolve_db_path(db)
     try:
         opened = open_for_gui(path, StartupQuestions(), now=utc_now)
@@ -50,4 +52,5 @@ def run_gui(db: str | None) -> int:
         window.show()
         return app.exec()
     finally:
+        collector.stop()
         opened.close()

@@ -10,9 +10,11 @@ question.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from xml.etree import ElementTree
 
 from PySide6.QtCore import QFile, QIODevice, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -363,14 +365,26 @@ def add_shortcuts(form: QWidget, bindings: Sequence[tuple[str, Callable[[], obje
         shortcut.activated.connect(slot)
 
 
-def focus_chain(first: QWidget) -> list[QWidget]:
-    """The widgets from ``first`` on, in tab order (once round)."""
-    chain = [first]
-    widget = first.nextInFocusChain()
-    while widget is not None and widget is not first and len(chain) < 10_000:
-        chain.append(widget)
-        widget = widget.nextInFocusChain()
-    return chain
+def tab_stops(ui: QWidget, name: str) -> list[QWidget]:
+    """The widgets of a loaded ``ui/<name>.ui`` in the tab order its <tabstops> give.
+
+    The order comes from the file, never from walking Qt's focus chain: each
+    ``nextInFocusChain()`` call from Python makes the widget it returns a Python
+    child of the one it was called on (PySide's return-value heuristic), so a walk
+    ties every input of the form into one ring of wrappers, and deleting any
+    Python-made widget in it (an item row taken away) invalidates every wrapper
+    after it while their widgets live on.
+    """
+    path = paths.ui_dir() / f"{name}.ui"
+    names = [stop.text or "" for stop in ElementTree.parse(path).getroot().iter("tabstop")]
+    found = [ui.findChild(QWidget, object_name) for object_name in names]
+    return [widget for widget in found if widget is not None]
+
+
+def set_tab_order(widgets: Sequence[QWidget]) -> None:
+    """Tab from each widget to the next (QWidget.setTabOrder adds no Python ownership)."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
 
 
 def ask_unsaved(parent: QWidget, what: str) -> str:

@@ -34,7 +34,13 @@ from inl_desktop.domain.fields import SEIZURE_EVENT, FieldType
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.gui.duplicate_dialog import ask_duplicate
 from inl_desktop.gui.history_view import HistoryView
-from inl_desktop.gui.record_form import add_shortcuts, ask_unsaved, focus_chain, show_problem_lines
+from inl_desktop.gui.record_form import (
+    add_shortcuts,
+    ask_unsaved,
+    set_tab_order,
+    show_problem_lines,
+    tab_stops,
+)
 from inl_desktop.gui.seizure_fields import (
     INVALID_STYLE,
     Marker,
@@ -109,14 +115,13 @@ class SeizureForm(QWidget):
         self._history_stale = True
         self._problems: list[Problem] = []
         self._marker = Marker()
+        self._tab_stops = tab_stops(ui, "seizure_form")
+        self._chain_tab_order()
         self._label_fields(ui)
         self._fill_choices()
         self._connect_inputs()
         self._connect_buttons(ui)
         self._add_shortcuts()
-        self.items_grid.set_tab_neighbours(
-            self.inputs["source_reference"], self.inputs["transport_mode"]
-        )
         self.new_record()
 
     # -- building ----------------------------------------------------------------
@@ -173,7 +178,7 @@ class SeizureForm(QWidget):
         self.inputs["district"].code_changed.connect(self._on_district_changed)
         self.items_grid.edited.connect(self._on_input_changed)
         self.items_grid.cell_finished.connect(self._on_items_grid_cell_finished)
-        self.items_grid.rows_changed.connect(self._on_input_changed)
+        self.items_grid.rows_changed.connect(self._on_items_grid_rows_changed)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     def _connect_buttons(self, ui: QWidget) -> None:
@@ -376,8 +381,14 @@ class SeizureForm(QWidget):
         return self.inputs.get(field)
 
     def _focus_chain(self) -> list[QWidget]:
-        """The form's inputs in tab order."""
-        return focus_chain(self.inputs["basis"])
+        """The form's inputs and buttons in tab order, the item rows in their place."""
+        chain: list[QWidget] = []
+        for widget in self._tab_stops:
+            chain.extend(self.items_grid.tab_widgets() if widget is self.items_grid else [widget])
+        return chain
+
+    def _chain_tab_order(self) -> None:
+        set_tab_order(self._focus_chain())
 
     # -- showing problems --------------------------------------------------------
 
@@ -502,6 +513,10 @@ class SeizureForm(QWidget):
     def _on_code_combo_finished(self, name: str, combo: CodeComboBox) -> None:
         settle_code(combo)
         self._touch(name)
+
+    def _on_items_grid_rows_changed(self) -> None:
+        self._chain_tab_order()
+        self._refresh()
 
     def _on_items_grid_cell_finished(self, row: int, field: str) -> None:
         self._touch(field, row)

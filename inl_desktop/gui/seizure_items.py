@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,8 +84,6 @@ class ItemsGrid(QWidget):
         super().__init__(parent)
         self._catalog = Catalog(codes={})
         self._rows: list[ItemRow] = []
-        self._before: QWidget | None = None
-        self._after: QWidget | None = None
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(8)
@@ -144,7 +141,7 @@ class ItemsGrid(QWidget):
         row.kg_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.remove_button.setText("✕")
         row.remove_button.setAutoRaise(True)
-        row.remove_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        row.remove_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         row.remove_button.setToolTip("Remove this item (Ctrl+Delete)")
         self._fill_choices(row)
         if item is not None:
@@ -200,10 +197,9 @@ class ItemsGrid(QWidget):
             widget = widget.parentWidget()
         return None
 
-    def set_tab_neighbours(self, before: QWidget, after: QWidget) -> None:
-        """Tab from ``before`` into the first row and from the last row to ``after``."""
-        self._before, self._after = before, after
-        self._link_tab_order()
+    def tab_widgets(self) -> list[QWidget]:
+        """The rows' inputs and remove buttons in tab order (the form chains them in)."""
+        return [widget for row in self._rows for widget in (*row.inputs(), row.remove_button)]
 
     # -- reading -----------------------------------------------------------------
 
@@ -310,14 +306,9 @@ class ItemsGrid(QWidget):
                 self._grid.removeWidget(widget)
                 self._grid.addWidget(widget, index, column)
             row.remove_button.setAccessibleName(f"Remove item {index}")
+            for field in INPUT_FIELDS:
+                label = SEIZURE_ITEM[field].label
+                row.cell(field).setAccessibleName(label if index == 1 else f"{label}, item {index}")
         first = self._rows[0]
         for field in INPUT_FIELDS:
             self.headers[field].setBuddy(first.cell(field))
-        self._link_tab_order()
-
-    def _link_tab_order(self) -> None:
-        if self._before is None or self._after is None:
-            return
-        chain = [self._before, *(w for row in self._rows for w in row.inputs()), self._after]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)

@@ -61,13 +61,14 @@ from inl_desktop.gui.record_form import (
     add_shortcuts,
     ask_unsaved,
     field_inputs,
-    focus_chain,
     label_inputs,
     load_ui,
     read_field,
+    set_tab_order,
     settle_code,
     show_problem_lines,
     show_start,
+    tab_stops,
     tidy_date,
     write_field,
 )
@@ -151,8 +152,10 @@ class TrainingForm(ParticipantActions, QWidget):
         self._grid_cache: tuple[tuple[str, int], GridReading] | None = None
         self._confirmed_new: set[str] = set()
         self._marker = Marker()
+        self._tab_stops = tab_stops(ui, "training_form")
+        set_tab_order(self._tab_stops)
         self._label_fields(ui)
-        chain = focus_chain(self.inputs["title"])
+        chain = self._tab_stops
         self._input_order = {w: chain.index(w) for w in self.inputs.values() if w in chain}
         self._fill_choices()
         self._connect_inputs()
@@ -177,7 +180,7 @@ class TrainingForm(ParticipantActions, QWidget):
     def _label_fields(self, ui: QWidget) -> None:
         """Labels and accessible names from the field definitions, with mnemonics;
         the participants' buttons get the letters left."""
-        chain = focus_chain(self.inputs["title"])
+        chain = self._tab_stops
         labels = [
             label
             for label in ui.findChildren(QLabel)

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QAction, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QMenu, QTableView, QWidget
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from inl_desktop.domain.catalog import Catalog
 
@@ -40,6 +56,86 @@ def sync_column_menu(table: QTableView, menu: QMenu) -> None:
         action.blockSignals(False)
 
 
+# Ctrl+letter keys a line edit keeps for editing text; every other Ctrl or Alt key,
+# and Tab, Insert and the function keys, is meant for the form.
+_EDITING_CTRL_KEYS = frozenset(
+    {
+        Qt.Key.Key_A,
+        Qt.Key.Key_C,
+        Qt.Key.Key_V,
+        Qt.Key.Key_X,
+        Qt.Key.Key_Y,
+        Qt.Key.Key_Z,
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_Backspace,
+        Qt.Key.Key_Delete,
+    }
+)
+_LEAVING_KEYS = frozenset(
+    {
+        Qt.Key.Key_Tab,
+        Qt.Key.Key_Backtab,
+        Qt.Key.Key_Insert,
+        *(Qt.Key(Qt.Key.Key_F1 + n) for n in range(12)),
+    }
+)
+
+
+def leaves_field(event: QKeyEvent) -> bool:
+    """Whether a key pressed in a field is meant for the form (a shortcut, a
+    mnemonic, Tab) rather than for the text being typed."""
+    modifiers = event.modifiers()
+    if modifiers & Qt.KeyboardModifier.AltModifier:
+        return event.key() not in (Qt.Key.Key_Alt, Qt.Key.Key_AltGr)
+    if modifiers & Qt.KeyboardModifier.ControlModifier:
+        return event.key() not in _EDITING_CTRL_KEYS and event.key() != Qt.Key.Key_Control
+    return event.key() in _LEAVING_KEYS
+
+
+class _CompletionKeys(QObject):
+    """A key meant for the form, pressed while the field's completion list is open,
+    first takes the highlighted completion (or the only one) and closes the list.
+
+    Otherwise the shortcut acts with the list still open and holding the keyboard,
+    so what is typed next lands in the old field ("kg" + Insert + "hashish" gave
+    "kghashish" while a new item row waited empty). Shortcuts are tried through a
+    ShortcutOverride event to the focused field (or the list), which is where this
+    watches; the key then goes on to its shortcut or mnemonic.
+    """
+
+    def __init__(self, completer: QCompleter, choose: Callable[[QModelIndex], None]) -> None:
+        super().__init__(completer)
+        self._completer = completer
+        self._choose = choose
+        completer.popup().installEventFilter(self)
+        field = completer.widget()
+        if field is not None:
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and leaves_field(event)
+            and self._completer.popup().isVisible()
+        ):
+            self.accept_completion()
+        return False
+
+    def accept_completion(self) -> None:
+        """Take the highlighted (or only) completion and close the list."""
+        popup = self._completer.popup()
+        index = popup.currentIndex()
+        if not index.isValid() and self._completer.completionCount() == 1:
+            index = self._completer.completionModel().index(0, 0)
+        popup.hide()
+        if index.isValid():
+            self._choose(QModelIndex(index))
+
+
 class CodeComboBox(QComboBox):
     """Pick a code from a reference list by typing any part of its label or code.
 
@@ -63,6 +159,7 @@ class CodeComboBox(QComboBox):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompleter(completer)
+        _CompletionKeys(completer, self._on_completer_chosen)
         self.currentIndexChanged.connect(self._on_self_current_index_changed)
         self.lineEdit().editingFinished.connect(self._on_line_edit_editing_finished)
 
@@ -107,6 +204,11 @@ class CodeComboBox(QComboBox):
         self.setCurrentIndex(max(index, 0))
         if index < 0 and code:
             self.setEditText(code)
+
+    def _on_completer_chosen(self, index: QModelIndex) -> None:
+        code = index.data(Qt.ItemDataRole.UserRole)
+        if code is not None:
+            self.set_code(str(code))
 
     def _on_self_current_index_changed(self, _index: int) -> None:
         self.code_changed.emit(self.code())
@@ -153,6 +255,7 @@ class CodeListEdit(QLineEdit):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompleter(completer)
+        _CompletionKeys(completer, self._on_completer_chosen)
         self.setPlaceholderText("type part of a name; separate with commas")
         self.editingFinished.connect(self._on_self_editing_finished)
         self.textChanged.connect(self._on_self_text_changed)
@@ -197,6 +300,11 @@ class CodeListEdit(QLineEdit):
     def set_codes(self, codes: tuple[str, ...] | list[str]) -> None:
         """Show ``codes`` (unknown ones as they are)."""
         self.setText(", ".join(codes))
+
+    def _on_completer_chosen(self, index: QModelIndex) -> None:
+        completer = self.completer()
+        assert isinstance(completer, _LastPartCompleter)
+        self.setText(completer.pathFromIndex(index))
 
     def _on_self_editing_finished(self) -> None:
         if self.completer().popup().isVisible():

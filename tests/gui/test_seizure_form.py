@@ -80,11 +80,12 @@ def named(form: SeizureForm, name: str, *, hidden: bool = False) -> QWidget:
 
 
 def item_cells(form: SeizureForm, name: str) -> list[QWidget]:
-    """The item grid's inputs named ``name`` ("Drug", "Quantity", "Unit"), top to bottom."""
+    """The item grid's inputs named ``name`` ("Drug", "Quantity", "Unit"), top to bottom
+    (rows after the first say their row: "Drug, item 2")."""
     cells = [
         widget
         for widget in form.items_grid.findChildren(QWidget)
-        if widget.accessibleName() == name and widget.isVisibleTo(form)
+        if widget.accessibleName().split(", item ")[0] == name and widget.isVisibleTo(form)
     ]
     return sorted(cells, key=lambda widget: widget.y())
 
@@ -231,9 +232,10 @@ def test_a_final_seizure_typed_by_keyboard_is_stored_exactly(
     assert focused().accessibleName() == "Unit"
     qtbot.keyClicks(focused(), "LB")
     press(qtbot, Qt.Key.Key_Insert)
-    type_then_tab(qtbot, "METH_TABLETS", "Drug")
-    type_then_tab(qtbot, "1,000", "Quantity")
-    type_then_tab(qtbot, "TABLET", "Unit")
+    type_then_tab(qtbot, "METH_TABLETS", "Drug, item 2")
+    type_then_tab(qtbot, "1,000", "Quantity, item 2")
+    type_then_tab(qtbot, "TABLET", "Unit, item 2")
+    type_then_tab(qtbot, "", "Remove item 2")
     type_then_tab(qtbot, "ROAD_COMMERCIAL", "Transport mode")
     type_then_tab(qtbot, "", "Concealment")
     type_then_tab(qtbot, "", "Installation")
@@ -599,9 +601,13 @@ def test_every_input_is_named_after_its_label(form: SeizureForm) -> None:
         assert label.buddy().accessibleName() == text
     for widget in inputs:
         name = widget.accessibleName()
+        if form.items_grid.isAncestorOf(widget) and ", item " in name:
+            # Rows after the first are labelled by their column and say their row.
+            name, row = name.split(", item ")
+            assert int(row) >= 2
         assert name in expected, f"{widget.objectName()} is named {name!r}"
         if form.items_grid.isAncestorOf(widget):
-            assert name in headers  # rows after the first are labelled by their column
+            assert name in headers
         else:
             assert widget in labels, f"{name} has no buddy label"
 
