@@ -70,12 +70,19 @@ def ctx(db_path: Path, clock: Clock) -> Iterator[AppContext]:
 @pytest.fixture(autouse=True)
 def gui_thread_collection(request: pytest.FixtureRequest) -> Iterator[None]:
     """In tests with a QApplication, cycles are collected in the GUI thread only, as
-    in the running app (gui.collector): never by a worker thread that allocates."""
+    in the running app (gui.collector): never by a worker thread that allocates.
+
+    What earlier tests closed is deleted first, so that no window of theirs goes
+    away (and hands the keyboard on) in the middle of this test.
+    """
     if "qapp" not in request.fixturenames:
         yield
         return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from inl_desktop.gui.collector import GuiThreadCollector
 
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector = GuiThreadCollector(request.getfixturevalue("qapp"))
     yield
     collector.stop()

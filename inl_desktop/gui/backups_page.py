@@ -89,7 +89,7 @@ class BackupsPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.back_up_button = QPushButton("&Back up now", self)
         self.restore_button = QPushButton("&Restore selected…", self)
-        self.restore_file_button = QPushButton("Restore from &file…", self)
+        self.restore_file_button = QPushButton("Restore from f&ile…", self)
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Backup status")
         self.status_label.setWordWrap(True)

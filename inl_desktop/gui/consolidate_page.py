@@ -55,7 +55,7 @@ class ConsolidatePage(QWidget):
         layout.addWidget(self.files, 1)
         choose = QHBoxLayout()
         self.add_files_button = QPushButton("Add &workbooks…", self)
-        self.add_folder_button = QPushButton("Add a &folder…", self)
+        self.add_folder_button = QPushButton("Add a f&older…", self)
         self.clear_button = QPushButton("C&lear", self)
         for button in (self.add_files_button, self.add_folder_button, self.clear_button):
             choose.addWidget(button)

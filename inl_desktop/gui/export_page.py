@@ -57,6 +57,9 @@ class ExportPage(QWidget):
         form = QFormLayout()
         self.period_combo = QComboBox(self)
         self.period_combo.setEditable(True)
+        # Enter must not add the typed period as an item: an item without a period's
+        # text reads as all dates.
+        self.period_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for text, label in period_presets(ctx.today()):
             self.period_combo.addItem(label, text)
         self.period_combo.setToolTip("2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or FROM..TO")
@@ -65,7 +68,7 @@ class ExportPage(QWidget):
         profiles = QWidget(self)
         row = QHBoxLayout(profiles)
         row.setContentsMargins(0, 0, 0, 0)
-        self.hq_radio = QRadioButton("&hq: no personal data", profiles)
+        self.hq_radio = QRadioButton("h&q: no personal data", profiles)
         self.full_radio = QRadioButton("f&ull: with names and national IDs", profiles)
         self.hq_radio.setChecked(True)
         self.profile_group = QButtonGroup(self)
@@ -75,7 +78,7 @@ class ExportPage(QWidget):
         row.addStretch(1)
         form.addRow(QLabel("Profile:", self), profiles)
 
-        self.since_check = QCheckBox("Only what changed since the last export to this &file", self)
+        self.since_check = QCheckBox("Only what &changed since the last export to this file", self)
         self.since_check.setAccessibleName("Only changes since the last export")
         form.addRow("", self.since_check)
 

@@ -41,6 +41,24 @@ REFERENCE_AREA = 6
 SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA = 1, 2, 3
 
 
+def first_tab_stop(page: QWidget) -> QWidget | None:
+    """The first widget inside ``page`` that Tab reaches (None when there is none).
+
+    Found among the page's children in the order they were made, which is their
+    tab order on these pages, not by walking Qt's focus chain: every
+    ``nextInFocusChain()`` from Python would make the widget it returns a Python
+    child of the one before (see gui.record_form.tab_stops).
+    """
+    for widget in page.findChildren(QWidget):
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isVisibleTo(page)
+            and widget.isEnabled()
+        ):
+            return widget
+    return None
+
+
 class MainWindow(QMainWindow):
     """Opens on a database whose post is set up."""
 
@@ -117,14 +135,21 @@ class MainWindow(QMainWindow):
 
         self.counts_label = QLabel(self)
         self.counts_label.setAccessibleName("Record counts")
-        self.undo_button = QPushButton("&Undo", self)
+        # No mnemonic: the area or form on show keeps every letter for its own fields.
+        self.undo_button = QPushButton("Undo (Ctrl+Z)", self)
         self.undo_button.setAccessibleName("Undo")
         self.undo_button.setVisible(False)
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        # Enabled only while an undo is offered, so Ctrl+Z reaches the widgets otherwise.
+        self.undo_action.setEnabled(False)
+        self.addAction(self.undo_action)
         self.statusBar().addPermanentWidget(self.undo_button)
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
 
         self.undo_button.clicked.connect(self._on_undo_button_clicked)
+        self.undo_action.triggered.connect(self._on_undo_action_triggered)
         self.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
         self.seizures.records_changed.connect(self.refresh)
         self.seizures.seizure_deleted.connect(self._on_seizures_seizure_deleted)
@@ -167,10 +192,26 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
 
     def show_area(self, row: int) -> None:
-        """Switch to an area: overview, seizures, trainings, people, export, consolidate,
-        reference lists, dashboard, report (0 to 8)."""
+        """Switch to an area (overview, seizures, trainings, people, export, consolidate,
+        reference lists, dashboard, report, backups: 0 to 9) with the keyboard in it."""
         self.navigation.setCurrentRow(row)
-        self.pages.currentWidget().setFocus()
+        self._focus_area(self.pages.currentWidget())
+
+    def _focus_area(self, page: QWidget) -> None:
+        """Put the keyboard inside the area just shown, so that its shortcuts (Ctrl+N,
+        Delete, Enter, Ctrl+Z) answer at once: in the area's list if it shows one, else
+        where it was when the user left the area (a form), else in the first field."""
+        lists: dict[QWidget, QWidget] = {
+            self.seizures: self.seizures.table,
+            self.trainings: self.trainings.table,
+            self.people: self.people.table,
+        }
+        for target in (lists.get(page), page.focusWidget()):
+            if target is not None and target.isVisibleTo(page) and target.isEnabled():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        first = first_tab_stop(page)
+        (first or page).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -207,10 +248,15 @@ class MainWindow(QMainWindow):
         )
 
     def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
-        """Show ``message`` in the status bar with an Undo button for a while."""
-        self._undo = undo
+        """Show ``message`` in the status bar with an Undo button (and Ctrl+Z) for a
+        while."""
+        self._set_undo(undo)
         self.statusBar().showMessage(message, UNDO_TIMEOUT_MS)
-        self.undo_button.setVisible(True)
+
+    def _set_undo(self, undo: Callable[[], None] | None) -> None:
+        self._undo = undo
+        self.undo_button.setVisible(undo is not None)
+        self.undo_action.setEnabled(undo is not None)
 
     def _on_seizures_seizure_deleted(self, uuid: str, description: str) -> None:
         self.offer_undo(f"Deleted seizure {description}", lambda: self.seizures.restore(uuid))
@@ -249,8 +295,14 @@ class MainWindow(QMainWindow):
         self.people.reload()
 
     def _on_undo_button_clicked(self) -> None:
-        undo, self._undo = self._undo, None
-        self.undo_button.setVisible(False)
+        self._undo_last()
+
+    def _on_undo_action_triggered(self) -> None:
+        self._undo_last()
+
+    def _undo_last(self) -> None:
+        undo = self._undo
+        self._set_undo(None)
         self.statusBar().clearMessage()
         if undo is not None:
             undo()
@@ -258,8 +310,7 @@ class MainWindow(QMainWindow):
 
     def _on_status_bar_message_changed(self, message: str) -> None:
         if not message and self._undo is not None:
-            self._undo = None
-            self.undo_button.setVisible(False)
+            self._set_undo(None)
 
     def _on_new_action_triggered(self) -> None:
         self.show_area(1)

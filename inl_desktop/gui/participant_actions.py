@@ -24,6 +24,9 @@ class ParticipantActions:
     """The participants' keys and buttons of TrainingForm (Insert, Ctrl+Delete, F4,
     Ctrl+V) and the attendance mode switch."""
 
+    # The cell to open once the window is active again (after the picker).
+    _cell_on_activation: tuple[PartView, int, str] | None = None
+
     def _show_paste_report(self, lines: list[str], flagged: bool) -> None:
         """Say what a paste added and which rows it left out, under the roster."""
         label = self.paste_report_label
@@ -118,6 +121,23 @@ class ParticipantActions:
         if self.tabs.currentIndex() != 0:
             self.tabs.setCurrentIndex(0)
         grid.edit_cell(row, field)
+        if not grid.isActiveWindow():
+            # Back from the picker the window is not active yet; when the window
+            # system gives it back, the keyboard goes to this cell, not wherever
+            # Qt would put it.
+            self._cell_on_activation = (grid, row, field)
+
+    def _on_window_activated(self) -> None:
+        """The window is active again: open the cell chosen while it was not."""
+        pending, self._cell_on_activation = self._cell_on_activation, None
+        if pending is None:
+            return
+        grid, row, field = pending
+        editor = grid.editor()
+        if editor is not None:
+            editor.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        elif row < len(grid.rows()):
+            grid.edit_cell(row, field)
 
     def _on_pick_requested(self) -> None:
         if self._mode != ROSTER:

@@ -77,56 +77,62 @@ def field_inputs(ui: QWidget, skip: Sequence[QWidget] = ()) -> dict[str, QWidget
 # -- labels and mnemonics -----------------------------------------------------------
 
 
+# Letters the main window's menu bar (&File, &Help) answers to: a form field must
+# not take them, or Alt+F would go to the field instead of the menu.
+WINDOW_LETTERS = frozenset({"f", "h"})
+
+
 def label_inputs(
     labels: Sequence[tuple[QLabel, str]],
     alternatives: Sequence[tuple[QWidget, QWidget]] = (),
     buttons: Sequence[tuple[QAbstractButton, str]] = (),
+    reserved: frozenset[str] = WINDOW_LETTERS,
 ) -> None:
     """Give each label its text with a mnemonic, and its buddy the text as accessible name.
 
     ``labels`` come in order of importance (tab order). In each pair of
     ``alternatives`` only one input shows at a time, so the second may reuse the
-    first one's letter. ``buttons`` get the letters left (none if none is left),
-    and their text as accessible name.
+    first one's letter. ``buttons`` get the letters left, and their text as
+    accessible name. No letter is used twice and none of ``reserved``: a label
+    or button left without a letter of its own goes without one.
     """
     later = {second for _, second in alternatives}
     first = [(label, text) for label, text in labels if label.buddy() not in later]
     second = [(label, text) for label, text in labels if label.buddy() in later]
-    taken: set[str] = set()
+    taken: set[str] = set(reserved)
     marked_first = with_mnemonics([text for _, text in first], taken)
     marks = {label: marked for (label, _), marked in zip(first, marked_first, strict=True)}
     replaced = {one for one, _ in alternatives}
     freed = {
-        marked[marked.index("&") + 1].casefold()
+        letter
         for label, marked in marks.items()
-        if label.buddy() in replaced
+        if label.buddy() in replaced and (letter := mnemonic_of(marked)) is not None
     }
     marked_second = with_mnemonics([text for _, text in second], taken - freed)
     marks.update({label: marked for (label, _), marked in zip(second, marked_second, strict=True)})
     for label, text in labels:
         label.setText(marks[label])
         label.buddy().setAccessibleName(text)
-    if buttons:
-        taken.update(
-            marked[marked.index("&") + 1].casefold() for marked in marks.values() if "&" in marked
-        )
-        before = set(taken)
-        marked_buttons = with_mnemonics([text for _, text in buttons], taken)
-        for (button, text), marked in zip(buttons, marked_buttons, strict=True):
-            letter = marked[marked.index("&") + 1].casefold()
-            # A letter a label has already would be ambiguous: such a button goes without.
-            button.setText(text if letter in before else marked)
-            before.add(letter)
-            button.setAccessibleName(text)
+    marked_buttons = with_mnemonics([text for _, text in buttons], taken)
+    for (button, text), marked in zip(buttons, marked_buttons, strict=True):
+        button.setText(marked)
+        button.setAccessibleName(text)
+
+
+def mnemonic_of(text: str) -> str | None:
+    """The letter after the "&" of ``text`` (folded), if it has one ("&&" is a plain "&")."""
+    at = text.replace("&&", "\0\0").find("&")
+    return text[at + 1].casefold() if 0 <= at < len(text) - 1 else None
 
 
 def with_mnemonics(labels: Sequence[str], taken: set[str] | None = None) -> list[str]:
     """Each label with an "&" before a letter of its own, not one in ``taken``.
 
-    As many labels as possible get a letter no other label has; among the ways to
-    do that, earlier labels get their word initials first. ``taken`` collects the
-    letters picked. A label left without one shares its initial (Qt then cycles
-    between the fields on Alt+letter).
+    Labels are taken in order of importance: a label gets a letter of its own
+    whenever it can without leaving an earlier one without; then earlier labels
+    get their word initials first. ``taken`` collects the letters picked. A label
+    left without a letter of its own gets no "&": a shared letter would make
+    Alt+letter cycle between fields, or steal a menu's.
     """
     used = taken if taken is not None else set()
     options: list[list[str]] = []
@@ -135,36 +141,35 @@ def with_mnemonics(labels: Sequence[str], taken: set[str] | None = None) -> list
         initials = [i for i in letters if i == 0 or not label[i - 1].isalpha()]
         ordered = dict.fromkeys(label[i].casefold() for i in (*initials, *letters))
         options.append([letter for letter in ordered if letter not in used])
-    best = _matching_size(options, {})
+    lettered: list[int] = []
+    for n in range(len(labels)):
+        if _matching_size(options, [*lettered, n], {}) == len(lettered) + 1:
+            lettered.append(n)
     chosen: dict[int, str] = {}
-    for n, letters in enumerate(options):
-        for letter in letters:
+    for n in lettered:
+        for letter in options[n]:
             if letter not in chosen.values():
                 trial = {**chosen, n: letter}
-                if _matching_size(options, trial) == best:
+                if _matching_size(options, lettered, trial) == len(lettered):
                     chosen = trial
                     break
     used.update(chosen.values())
     marked = []
     for n, label in enumerate(labels):
         letter = chosen.get(n)
-        at = next(
-            (i for i, ch in enumerate(label) if ch.isalpha() and letter in (None, ch.casefold())),
-            0,
-        )
-        if letter is not None:
-            initials = [
-                i
-                for i, ch in enumerate(label)
-                if ch.casefold() == letter and (i == 0 or not label[i - 1].isalpha())
-            ]
-            at = initials[0] if initials else at
+        if letter is None:
+            marked.append(label)
+            continue
+        positions = [i for i, ch in enumerate(label) if ch.casefold() == letter]
+        initials = [i for i in positions if i == 0 or not label[i - 1].isalpha()]
+        at = (initials or positions)[0]
         marked.append(label[:at] + "&" + label[at:])
     return marked
 
 
-def _matching_size(options: list[list[str]], fixed: dict[int, str]) -> int:
-    """How many labels can have letters of their own, those in ``fixed`` as given."""
+def _matching_size(options: list[list[str]], among: list[int], fixed: dict[int, str]) -> int:
+    """How many of the labels ``among`` can have letters of their own, those in
+    ``fixed`` as given."""
     owner = {letter: n for n, letter in fixed.items()}
 
     def assign(n: int, seen: set[str]) -> bool:
@@ -178,7 +183,7 @@ def _matching_size(options: list[list[str]], fixed: dict[int, str]) -> int:
                 return True
         return False
 
-    return len(fixed) + sum(1 for n in range(len(options)) if n not in fixed and assign(n, set()))
+    return len(fixed) + sum(1 for n in among if n not in fixed and assign(n, set()))
 
 
 # -- problems ------------------------------------------------------------------------

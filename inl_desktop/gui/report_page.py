@@ -68,6 +68,8 @@ class ReportPage(QWidget):
 
         self.period_combo = QComboBox(self)
         self.period_combo.setEditable(True)
+        # Enter applies the typed period; it must not pile up as a preset.
+        self.period_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.period_combo.setToolTip(PERIOD_TIP)
         for text, label in report_period_presets(
             periods.fiscal_year_of(today), today.year, today.month

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
@@ -16,6 +16,8 @@ from inl_desktop.store.seizure_list import SeizureFilter
 
 GROUP_PREFIX = "group:"
 INVALID_STYLE = "border: 1px solid #b00020;"
+PROBLEM_STYLE = "color: #b00020;"
+PERIOD_TIP = "A period: 2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or 2019-01-01..2019-06-30"
 
 
 def period_presets(today: date) -> list[tuple[str, str]]:
@@ -32,6 +34,63 @@ def period_presets(today: date) -> list[tuple[str, str]]:
     ]
 
 
+class PeriodCombo(QComboBox):
+    """The period box of a filter bar: a preset chosen, or a period typed (2019,
+    FY2020Q1, 2019-03, FROM..TO) that counts once Enter is pressed or the focus leaves.
+
+    Typed text never becomes an item: an item without a period would mean all dates.
+    Text that is no period is marked, explained in ``problem_label`` (which the bar
+    places), and the period last understood stays in force.
+    """
+
+    def __init__(self, today: date, tip: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(6)
+        self.setToolTip(tip)
+        self._tip = tip
+        for text, label in period_presets(today):
+            self.addItem(label, text)
+        self.problem_label = QLabel("", parent)
+        self.problem_label.setAccessibleName("Period problem")
+        self.problem_label.setStyleSheet(PROBLEM_STYLE)
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setVisible(False)
+        self._text = ""
+        self._period: periods.Period | None = None
+
+    def apply(self) -> periods.Period | None:
+        """Read the text shown and return the period in force (None for all dates)."""
+        text = self.currentText().strip()
+        index = self.findText(text)
+        if index >= 0:
+            text = self.itemData(index) or ""
+        try:
+            period = periods.parse_period(text) if text else None
+        except periods.BadPeriod as error:
+            self._show_problem(str(error))
+            return self._period
+        self._text, self._period = text, period
+        self._show_problem(None)
+        return period
+
+    def applied_text(self) -> str:
+        """The text of the period in force ("" for all dates)."""
+        self.apply()
+        return self._text
+
+    def _show_problem(self, message: str | None) -> None:
+        self.setStyleSheet(INVALID_STYLE if message else "")
+        self.setToolTip(message or self._tip)
+        if message:
+            still = self._period.description if self._period else "all dates"
+            message += f" Still showing {still}."
+        self.problem_label.setText(message or "")
+        self.problem_label.setVisible(bool(message))
+
+
 class SeizureFilterBar(QWidget):
     """Emits ``filter_changed`` with a new SeizureFilter after any change."""
 
@@ -46,13 +105,7 @@ class SeizureFilterBar(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Place, remarks or source (3+ letters)")
         self.search_edit.setClearButtonEnabled(True)
-        self.period_combo = QComboBox(self)
-        self.period_combo.setEditable(True)
-        self.period_combo.setToolTip(
-            "A period: 2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or 2019-01-01..2019-06-30"
-        )
-        for text, label in period_presets(today):
-            self.period_combo.addItem(label, text)
+        self.period_combo = PeriodCombo(today, PERIOD_TIP, self)
         self.agency_combo = CodeComboBox(self, blank_text="All agencies")
         self.drug_combo = CodeComboBox(self, blank_text="All drugs")
         self.province_combo = CodeComboBox(self, blank_text="All provinces")
@@ -67,7 +120,7 @@ class SeizureFilterBar(QWidget):
         # Narrow minimums: the bar must fit a 1,024-pixel-wide window.
         for combo in (self.agency_combo, self.drug_combo, self.province_combo):
             combo.setMinimumContentsLength(6)
-        for combo in (self.period_combo, self.basis_combo, self.status_combo):
+        for combo in (self.basis_combo, self.status_combo):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -78,7 +131,7 @@ class SeizureFilterBar(QWidget):
 
         # Two rows: what to look for and when; then who, what drug, where, how recorded.
         rows = (
-            (("Searc&h:", self.search_edit, 5), ("&Period:", self.period_combo, 2)),
+            (("&Search:", self.search_edit, 5), ("&Period:", self.period_combo, 2)),
             (
                 ("A&gency:", self.agency_combo, 1),
                 ("Dr&ug:", self.drug_combo, 1),
@@ -94,11 +147,14 @@ class SeizureFilterBar(QWidget):
                 layout.addWidget(widget, row, column + 1, 1, span)
                 column += span + 1
         layout.addWidget(self.deleted_check, 0, 9)
+        layout.addWidget(self.period_combo.problem_label, 2, 0, 1, 10)
         for column in (1, 3, 5, 7, 9):
             layout.setColumnStretch(column, 1)
 
         self.search_edit.textChanged.connect(self._on_any_changed)
         self.period_combo.currentIndexChanged.connect(self._on_any_changed)
+        # A preset chosen again after a typed period: the index stays, the text changes.
+        self.period_combo.activated.connect(self._on_any_changed)
         self.period_combo.lineEdit().editingFinished.connect(self._on_any_changed)
         for combo in (self.agency_combo, self.drug_combo, self.province_combo):
             combo.code_changed.connect(self._on_any_changed)
@@ -118,24 +174,10 @@ class SeizureFilterBar(QWidget):
         drugs = list(catalog.codes.get("drugs", {}).items())
         self.drug_combo.set_choices(groups + drugs)
 
-    def period(self) -> periods.Period | None:
-        """The chosen period; None for all dates. Raises BadPeriod for unreadable text."""
-        text = self.period_combo.currentText().strip()
-        index = self.period_combo.findText(text)
-        if index >= 0:
-            text = self.period_combo.itemData(index) or ""
-        return periods.parse_period(text) if text else None
-
     def current_filter(self) -> SeizureFilter:
-        """The filter the widgets describe (an unreadable period counts as all dates)."""
-        try:
-            period = self.period()
-            self.period_combo.setStyleSheet("")
-            self.period_combo.setToolTip(self.period_combo.toolTip())
-        except periods.BadPeriod as error:
-            period = None
-            self.period_combo.setStyleSheet(INVALID_STYLE)
-            self.period_combo.setToolTip(str(error))
+        """The filter the widgets describe (an unreadable period is explained under the
+        bar and leaves the period last understood in force)."""
+        period = self.period_combo.apply()
         drug = self.drug_combo.code()
         if drug and drug.startswith(GROUP_PREFIX):
             group = drug.removeprefix(GROUP_PREFIX)
@@ -156,10 +198,8 @@ class SeizureFilterBar(QWidget):
         )
 
     def period_text(self) -> str:
-        """The period as typed or chosen ("" for all dates)."""
-        text = self.period_combo.currentText().strip()
-        index = self.period_combo.findText(text)
-        return (self.period_combo.itemData(index) or "") if index >= 0 else text
+        """The period in force as typed or chosen ("" for all dates)."""
+        return self.period_combo.applied_text()
 
     def select(
         self,

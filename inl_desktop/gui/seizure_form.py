@@ -134,10 +134,19 @@ class SeizureForm(QWidget):
             for label in ui.findChildren(QLabel)
             if label.buddy() is not None and label.buddy() in self.inputs.values()
         ]
-        labels.sort(key=lambda label: chain.index(label.buddy()))
         fields = {widget: name for name, widget in self.inputs.items()}
         texts = [(label, SEIZURE_EVENT[fields[label.buddy()]].label) for label in labels]
         texts += [(header, header.text()) for header in self.items_grid.input_headers()]
+        # Letters go in order of importance: tab order (the item columns before
+        # transport and routes), except that the record status, set on every
+        # report, comes before the rarely known route details.
+        status_rank = chain.index(self.inputs["transport_mode"]) - 0.5
+
+        def importance(pair: tuple[QLabel, str]) -> float:
+            buddy = pair[0].buddy()
+            return status_rank if buddy is self.inputs["status"] else chain.index(buddy)
+
+        texts.sort(key=importance)
         # The period rows replace the date rows, so they may reuse those letters.
         label_inputs(
             texts,

@@ -18,18 +18,48 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inl_desktop.domain.catalog import Catalog
+from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.seizure_filters import SeizureFilterBar
 from inl_desktop.gui.seizure_form import SeizureForm
-from inl_desktop.gui.seizure_table import SeizureTableModel
+from inl_desktop.gui.seizure_table import SeizureTableModel, date_text
 from inl_desktop.gui.widgets import fill_column_menu, sync_column_menu
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.seizures import set_seizure_deleted
+from inl_desktop.services.seizures import load_seizure, set_seizure_deleted
 from inl_desktop.store.seizure_list import COLUMNS, ListTotals, SeizureFilter, fetch_totals
 
 SETTINGS_HEADER = "seizure_list/header"
 TOTALS_DELAY_MS = 150
+
+
+def seizure_description(draft: SeizureDraft, catalog: Catalog) -> str:
+    """A seizure as the Undo message names it, in the list's wording: its date, its
+    agency and every drug item ("of 2019-03-04 by Anti-Narcotics Force: Heroin 5
+    Kilogram, Hashish 7 Kilogram")."""
+    when = date_text(
+        {
+            "basis": draft.basis,
+            "event_date": draft.event_date,
+            "date_precision": draft.date_precision,
+            "period_start": draft.period_start,
+            "period_end": draft.period_end,
+        }
+    )
+    agency = catalog.label("agencies", draft.agency)
+    head = _joined(f"of {when}" if when else "", f"by {agency}" if agency else "")
+    items = ", ".join(_item_text(item, catalog) for item in draft.items)
+    return f"{head}: {items}" if items else head
+
+
+def _item_text(item: SeizureItemDraft, catalog: Catalog) -> str:
+    quantity = f"{item.quantity:,f}" if item.quantity is not None else ""
+    return _joined(catalog.label("drugs", item.drug), quantity, catalog.label("units", item.unit))
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 class SeizurePage(QWidget):
@@ -140,8 +170,9 @@ class SeizurePage(QWidget):
         uuid = self.model.uuid_at(row) if row is not None else None
         if uuid is None or self.model.current_filter.deleted:
             return
-        description = self._describe(row)
         try:
+            # A row is one drug item; the message names the whole seizure, so read it first.
+            description = seizure_description(load_seizure(self._ctx, uuid), self._ctx.catalog())
             set_seizure_deleted(self._ctx, uuid, True)
         except UserError as error:
             self.totals_label.setText(str(error))
@@ -258,14 +289,6 @@ class SeizurePage(QWidget):
             return
         row = min(row, self.model.rowCount() - 1)
         self.table.selectRow(row)
-
-    def _describe(self, row: int) -> str:
-        cells = [
-            self.model.data(self.model.index(row, column))
-            for column, spec in enumerate(COLUMNS)
-            if spec.key in ("date", "agency", "drug", "quantity", "unit")
-        ]
-        return " ".join(str(cell) for cell in cells if cell)
 
     def _build_column_menu(self) -> None:
         fill_column_menu(self.table, self.columns_button.menu(), COLUMNS)

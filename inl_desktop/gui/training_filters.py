@@ -8,14 +8,11 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QWidget
 
-from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import TRAINING_STATUS
-from inl_desktop.gui.seizure_filters import INVALID_STYLE, period_presets
+from inl_desktop.gui.seizure_filters import PERIOD_TIP, PeriodCombo
 from inl_desktop.gui.widgets import CodeComboBox, buddy_label, show_period, signals_blocked
 from inl_desktop.store.training_list import TrainingFilter
-
-PERIOD_TIP = "A period: 2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or 2019-01-01..2019-06-30"
 
 
 class TrainingFilterBar(QWidget):
@@ -38,11 +35,9 @@ class TrainingFilterBar(QWidget):
         self.search_edit.setPlaceholderText("Title, location, provider, project or remarks")
         self.search_edit.setToolTip("Words of three letters or more; every word must match")
         self.search_edit.setClearButtonEnabled(True)
-        self.period_combo = QComboBox(self)
-        self.period_combo.setEditable(True)
-        self.period_combo.setToolTip(PERIOD_TIP + " (sessions that start within it)")
-        for text, label in period_presets(today):
-            self.period_combo.addItem(label, text)
+        self.period_combo = PeriodCombo(
+            today, PERIOD_TIP + " (sessions that start within it)", self
+        )
         self.topic_combo = CodeComboBox(self, blank_text="All topics")
         self.venue_combo = CodeComboBox(self, blank_text="All venues")
         self.provider_combo = CodeComboBox(self, blank_text="All providers")
@@ -58,11 +53,10 @@ class TrainingFilterBar(QWidget):
         for combo in (self.topic_combo, self.venue_combo, self.provider_combo):
             combo.setMinimumContentsLength(6)
         self.audience_combo.setMinimumContentsLength(6)
-        for combo in (self.period_combo, self.training_status_combo):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(6)
+        self.training_status_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.training_status_combo.setMinimumContentsLength(6)
         self.deleted_check = QCheckBox("Show d&eleted", self)
         self.deleted_check.setAccessibleName("Show deleted")
         self.set_catalog(catalog)
@@ -86,11 +80,14 @@ class TrainingFilterBar(QWidget):
                 layout.addWidget(widget, row, column + 1, 1, span)
                 column += span + 1
         layout.addWidget(self.deleted_check, 0, 10)
+        layout.addWidget(self.period_combo.problem_label, 2, 0, 1, 11)
         for column in (1, 3, 5, 7, 9):
             layout.setColumnStretch(column, 1)
 
         self.search_edit.textChanged.connect(self._on_any_changed)
         self.period_combo.currentIndexChanged.connect(self._on_any_changed)
+        # A preset chosen again after a typed period: the index stays, the text changes.
+        self.period_combo.activated.connect(self._on_any_changed)
         self.period_combo.lineEdit().editingFinished.connect(self._on_any_changed)
         for combo in (self.topic_combo, self.venue_combo, self.provider_combo, self.audience_combo):
             combo.code_changed.connect(self._on_any_changed)
@@ -107,24 +104,10 @@ class TrainingFilterBar(QWidget):
         """Offer the providers sessions name (the current one stays chosen)."""
         self.provider_combo.set_choices([(name, name) for name in providers])
 
-    def period(self) -> periods.Period | None:
-        """The chosen period; None for all dates. Raises BadPeriod for unreadable text."""
-        text = self.period_combo.currentText().strip()
-        index = self.period_combo.findText(text)
-        if index >= 0:
-            text = self.period_combo.itemData(index) or ""
-        return periods.parse_period(text) if text else None
-
     def current_filter(self) -> TrainingFilter:
-        """The filter the widgets describe (an unreadable period counts as all dates)."""
-        try:
-            period = self.period()
-            self.period_combo.setStyleSheet("")
-            self.period_combo.setToolTip(PERIOD_TIP + " (sessions that start within it)")
-        except periods.BadPeriod as error:
-            period = None
-            self.period_combo.setStyleSheet(INVALID_STYLE)
-            self.period_combo.setToolTip(str(error))
+        """The filter the widgets describe (an unreadable period is explained under the
+        bar and leaves the period last understood in force)."""
+        period = self.period_combo.apply()
         return TrainingFilter(
             start=period.start if period else None,
             end=period.end if period else None,

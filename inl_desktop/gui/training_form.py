@@ -14,7 +14,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -174,6 +174,11 @@ class TrainingForm(ParticipantActions, QWidget):
             ),
         )
         self.new_record()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._on_window_activated()
 
     # -- building ----------------------------------------------------------------
 

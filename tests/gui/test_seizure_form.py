@@ -595,9 +595,15 @@ def test_every_input_is_named_after_its_label(form: SeizureForm) -> None:
     expected = {f.label for f in SEIZURE_EVENT} | {f.label for f in SEIZURE_ITEM if not f.derived}
 
     assert len(inputs) == len(SEIZURE_EVENT.fields) + 2 * 3
+    letters = [
+        label.text().split("&")[1][0].casefold()
+        for label in labels.values()
+        if "&" in label.text() and label.isVisibleTo(form)
+    ]
+    assert len(letters) == len(set(letters)), "two visible labels share an Alt+letter"
+    assert not {"f", "h"} & set(letters), "a label takes the letter of a menu"
     for label in labels.values():
         text = label.text().replace("&", "").rstrip(":")
-        assert "&" in label.text(), f"{text} has no mnemonic"
         assert label.buddy().accessibleName() == text
     for widget in inputs:
         name = widget.accessibleName()
