@@ -7,6 +7,7 @@ drug's mass per unit when the reference data gives one, else no kg-equivalent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -77,3 +78,29 @@ def mg_to_kg(mg: int | None) -> Decimal | None:
     if mg is None:
         return None
     return Decimal(mg) / MG_PER_KG
+
+
+# The units proposed when nothing else tells: codes of the shared units list.
+MASS_UNIT = "KG"
+TABLET_UNIT = "TABLET"
+
+
+def proposed_unit(
+    drug: DrugDef, previous: UnitDef | None, units: Mapping[str, UnitDef]
+) -> str | None:
+    """The unit to offer for a new item of ``drug``, the item before it in ``previous``.
+
+    A drug weighed keeps the previous item's mass or volume unit (a report in
+    pounds is in pounds throughout), else kilograms. A counted drug with a mass
+    per unit (the mass of one tablet) is proposed in tablets; one without (plants,
+    bottles, blotters) gets no proposal, since only the clerk knows what was
+    counted, and neither takes the previous item's count, which may be of
+    something else.
+    """
+    if drug.counted:
+        if drug.mass_per_unit_g is not None and TABLET_UNIT in units:
+            return TABLET_UNIT
+        return None
+    if previous is not None and previous.code in units and previous.kind is not UnitKind.COUNT:
+        return previous.code
+    return MASS_UNIT if MASS_UNIT in units else None

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from shiboken6 import isValid
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureItemDraft
 from inl_desktop.domain.fields import SEIZURE_ITEM
-from inl_desktop.domain.units import UnitKind, kg_equivalent, kg_to_mg, mg_to_kg
+from inl_desktop.domain.units import UnitKind, kg_equivalent, kg_to_mg, mg_to_kg, proposed_unit
 from inl_desktop.gui.record_form import settle_code as settle_code
 from inl_desktop.gui.record_form import show_start as show_start
 from inl_desktop.gui.widgets import CodeComboBox
@@ -52,6 +53,8 @@ class ItemRow:
     kg_label: QLabel
     remove_button: QToolButton
     uuid: str | None = None
+    # The unit put in for the clerk (not typed), replaced when the drug changes.
+    proposed_unit: str | None = None
 
     def cell(self, field: str) -> QWidget:
         """The input of ``field`` ("drug", "quantity" or "unit")."""
@@ -84,6 +87,7 @@ class ItemsGrid(QWidget):
         super().__init__(parent)
         self._catalog = Catalog(codes={})
         self._rows: list[ItemRow] = []
+        self._filling = False
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(8)
@@ -240,7 +244,15 @@ class ItemsGrid(QWidget):
         row.unit.set_reference_list(self._catalog, "units", keep=row.unit.code())
 
     def _fill(self, row: ItemRow, item: SeizureItemDraft) -> None:
+        self._filling = True
+        try:
+            self._fill_cells(row, item)
+        finally:
+            self._filling = False
+
+    def _fill_cells(self, row: ItemRow, item: SeizureItemDraft) -> None:
         row.uuid = item.uuid
+        row.proposed_unit = None
         if item.drug is not None and row.drug.findData(item.drug) < 0:
             row.drug.set_reference_list(self._catalog, "drugs", keep=item.drug)
         if item.unit is not None and row.unit.findData(item.unit) < 0:
@@ -257,11 +269,16 @@ class ItemsGrid(QWidget):
             self.edited.emit()
 
         def finished(field: str) -> None:
+            if not isValid(self) or not self.isVisible():
+                # Focus leaves a cell while a closed form is taken apart (the grid
+                # itself may be gone already, its cells not yet): nothing to check.
+                return
             if field != "quantity":
                 settle_code(row.cell(field))
             if row in self._rows:
                 self.cell_finished.emit(self._rows.index(row), field)
 
+        row.drug.code_changed.connect(lambda _code: self._propose_unit(row))
         row.drug.editTextChanged.connect(changed)
         row.unit.editTextChanged.connect(changed)
         row.quantity.textChanged.connect(changed)
@@ -273,6 +290,26 @@ class ItemsGrid(QWidget):
         row.remove_button.clicked.connect(
             lambda: self.remove_row(self._rows.index(row)) if row in self._rows else None
         )
+
+    def _propose_unit(self, row: ItemRow) -> None:
+        """Put in the unit the drug suggests (or the item above kept), unless the
+        clerk has typed a unit of their own."""
+        if self._filling or row not in self._rows:
+            return
+        current = row.unit.code()
+        if row.unit.typed_text() and current != row.proposed_unit:
+            return
+        drug = self._catalog.drugs.get(row.drug.code() or "")
+        if drug is None:
+            return
+        index = self._rows.index(row)
+        above = self._rows[index - 1].unit.code() if index > 0 else None
+        previous = self._catalog.units.get(above or "")
+        proposal = proposed_unit(drug, previous, self._catalog.units)
+        row.proposed_unit = proposal
+        if proposal is not None and proposal != current:
+            row.unit.set_code(proposal)
+            show_start(row.unit)
 
     def _update_kg(self, row: ItemRow) -> None:
         text, flagged = self._kg_text(row)
