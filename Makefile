@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck demo bench-demo bench-seizures bench-reports bench-importing bench-exchange wheel-check clean
+.PHONY: run test lint typecheck demo bench-demo bench-seizures bench-reports bench-importing bench-exchange bench-keystrokes bench-stability wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ bench-importing: $(STAMP)
 ## bench-reports: the report and the dashboard at 1,000,000 items and ~600,000 enrollments
 bench-reports: $(STAMP)
 	$(BIN)/python bench/reports.py
+
+## bench-keystrokes: keys beyond the typed text for a two-item seizure (target at most 10)
+bench-keystrokes: $(STAMP)
+	$(BIN)/python bench/keystrokes.py
+
+## bench-stability: the clerk's afternoon (30 seizures, 10 sessions by keyboard) 20 times
+bench-stability: $(TEST_STAMP)
+	$(BIN)/python bench/stability.py --runs 20
 
 ## wheel-check: build the wheel, install it in a fresh venv, run 'inl-desktop info'
 wheel-check: $(BIN)/python
