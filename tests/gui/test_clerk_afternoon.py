@@ -264,7 +264,7 @@ def quantity_of(number: int) -> tuple[str, str]:
     if style == 1:
         return f"{whole}.5", f"{whole}.5"
     if style == 2:
-        return f"{whole * 10:,}", f"{whole * 10:,}"
+        return f"{whole * 10:,}", str(whole * 10)
     return f"{whole}.25", f"{whole}.25"
 
 
@@ -832,17 +832,21 @@ def exceptions(request: pytest.FixtureRequest) -> Iterator[ExceptionCount]:
 
 @pytest.fixture
 def window(qtbot: QtBot, app: QApplication, ctx: AppContext, db_path: Path) -> Iterator[MainWindow]:
-    """The main window on a fresh PK-ISB database, shown and active."""
+    """The main window on a fresh PK-ISB database, shown and active.
+
+    Closed here rather than by qtbot, so that a run stopped by a failure, which
+    leaves a form half typed, closes without asking about it.
+    """
     shown = MainWindow(ctx, db_path)
-    qtbot.addWidget(shown)
     shown.show()
     qtbot.waitExposed(shown)
     shown.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
     yield shown
-    # A run stopped by a failure leaves a form half typed: closing asks nothing then.
     for form in (shown.seizures.form, shown.trainings.form):
         form._ask_unsaved = lambda: "discard"
+    shown.close()
+    shown.deleteLater()
 
 
 def rows(ctx: AppContext, sql: str) -> list[tuple[object, ...]]:
