@@ -375,6 +375,10 @@ class PartDelegate(QStyledItemDelegate):
             editor.setText(value or "")
 
     def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: Index) -> None:
+        if not isinstance(editor, QComboBox | QLineEdit):
+            # An editor the view is already taking apart (its Python part gone, its
+            # QWidget part still asked to commit): it holds nothing to store.
+            return
         column = self._model.columns[index.column()]
         value: str | None
         if isinstance(editor, CodeComboBox):
@@ -383,7 +387,6 @@ class PartDelegate(QStyledItemDelegate):
         elif isinstance(editor, QComboBox):
             value = editor.currentData()
         else:
-            assert isinstance(editor, QLineEdit)
             value = editor.text()
             if column.field.type is FieldType.DATE:
                 try:
