@@ -29,8 +29,8 @@ from inl_desktop.domain.import_values import DateOrder, Decimals, row_skip_reaso
 from inl_desktop.domain.roster import fold
 from inl_desktop.gui.import_source import ImportState, cell_text
 from inl_desktop.gui.widgets import CodeComboBox, CodeListEdit, buddy_label
-from inl_desktop.services.importing.mapping import suggest_code, unit_text_code
 from inl_desktop.services.importing.run import suggested_mapping
+from inl_desktop.services.importing.spellings import suggest_code, unit_text_code
 from inl_desktop.services.importing.targets import Reads, Target, targets_of
 
 NOT_IN_FILE = "— not in the file —"

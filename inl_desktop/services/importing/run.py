@@ -58,11 +58,10 @@ from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import (
     ImportMapping,
     quantity_has_units,
-    suggest_code,
     suggest_columns,
     suggest_decimals,
-    unit_text_code,
 )
+from inl_desktop.services.importing.spellings import suggest_code, unit_text_code
 from inl_desktop.services.importing.targets import (
     ROSTER_FIELDS,
     ImportKind,
