@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
@@ -152,6 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--errors", type=Path, metavar="OUT.xlsx", help="write the rejected rows with their reasons"
     )
+    importing.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="import rows that look like seizures already stored (listed either way)",
+    )
+    importing.add_argument(
+        "--repair-decimal-commas",
+        action="store_true",
+        help="join the decimal commas that split a comma-separated file's rows (12630,15)",
+    )
     importing.add_argument("--json", action="store_true", help="print one JSON object last")
 
     demo = commands.add_parser(
@@ -228,6 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         return _exit_code(error)
+    except BrokenPipeError:
+        # The reader of the output went away (``| head``): nothing more to say, and
+        # nothing to say it to; stdout goes nowhere so that closing it is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _writer_lock(
@@ -487,9 +504,11 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  {name} = {value} (from the column headers)")
     if args.date_order:
         mapping.date_order = DateOrder(args.date_order)
+    if args.repair_decimal_commas:
+        mapping.repair_decimal_commas = True
     try:
-        plan = plan_import(ctx, table, mapping)
-    except UserError as error:  # a mapped column the file lacks, dates written both ways
+        plan = plan_import(ctx, table, mapping, allow_duplicates=args.allow_duplicates)
+    except UserError as error:  # a mapped column the file lacks, dates contradicting
         print(f"inl-desktop: {error}", file=sys.stderr)
         return EXIT_USAGE
     where = f"sheet {table.sheet!r} of " if table.sheet else ""
@@ -498,9 +517,18 @@ def _import(args: argparse.Namespace) -> int:
     )
     for note in plan.notes:
         print(f"  {note}")
+    if plan.ragged is not None and plan.ragged.repairable and not mapping.repair_decimal_commas:
+        print(
+            "  To join the decimal commas, add --repair-decimal-commas "
+            '(or "repair_decimal_commas": true to the mapping) and check the rows it joins'
+        )
     for row in plan.rows:
-        if row.outcome == "skipped":
-            print(f"  skipped row {row.number}: {row.reason}")
+        if row.outcome in ("skipped", "possible duplicate"):
+            print(f"  {row.outcome} row {row.number}: {row.reason}")
+        for note in row.notes:
+            print(f"  row {row.number}: {note}")
+    if plan.count("not selected"):
+        print(f"  {plan.count('not selected'):,} rows not selected (where)")
     rejected = [
         problem for row in plan.rows for problem in row.problems if row.outcome == "rejected"
     ]
@@ -512,14 +540,26 @@ def _import(args: argparse.Namespace) -> int:
         plan.mapping.save(args.save_mapping)
         print(f"Saved the mapping to {args.save_mapping}")
     if args.dry_run:
-        result = ImportResult(0, plan.count("skipped"), plan.count("rejected"), None)
+        result = ImportResult(
+            0,
+            plan.count("skipped"),
+            plan.count("rejected"),
+            None,
+            duplicates=plan.count("possible duplicate"),
+            not_selected=plan.count("not selected"),
+            sessions=plan.sessions,
+        )
         print(f"Dry run: {plan.count(READY):,} rows would be imported; nothing was written.")
     else:
         result = commit_import(ctx, plan, args.errors)
+        sessions = f" into {result.sessions:,} sessions" if result.sessions is not None else ""
         print(
-            f"Imported {result.imported:,}, skipped {result.skipped:,}, "
-            f"rejected {result.rejected:,}."
+            f"Imported {result.imported:,}{sessions}, skipped {result.skipped:,}, "
+            f"rejected {result.rejected:,}, possible duplicates left out "
+            f"{result.duplicates:,}, not selected {result.not_selected:,}."
         )
+        if result.duplicates:
+            print("  To import the possible duplicates too, add --allow-duplicates")
         if result.errors_file is not None:
             print(f"The rejected rows are in {result.errors_file}")
     if args.json:
@@ -529,7 +569,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from inl_desktop.domain.periods import BadPeriod, parse_period
-    from inl_desktop.services.accomplishments import build_report, load_groupings, save_report_xlsx
+    from inl_desktop.services.accomplishments import build_report, load_groupings
     from inl_desktop.services.report_seizures import ReportScope
 
     try:
@@ -553,6 +593,21 @@ def _report(args: argparse.Namespace) -> int:
         agency=args.agency.upper() if args.agency else None,
     )
     report = build_report(ctx, scope, groupings)
+    if args.json:
+        # With --json, stdout holds the JSON object only; the file written is said on stderr.
+        with contextlib.redirect_stdout(sys.stderr):
+            _write_report(args, ctx, report, show_text=False)
+        print(json.dumps(report.as_json()))
+    else:
+        _write_report(args, ctx, report, show_text=True)
+    return EXIT_OK
+
+
+def _write_report(
+    args: argparse.Namespace, ctx: AppContext, report: Any, *, show_text: bool
+) -> None:
+    from inl_desktop.services.accomplishments import save_report_xlsx
+
     if args.format == "xlsx":
         print(f"Wrote {save_report_xlsx(ctx, report, args.out).resolve()}.")
     elif args.format == "pdf":
@@ -561,13 +616,11 @@ def _report(args: argparse.Namespace) -> int:
         ensure_gui_application()
         print(f"Wrote {write_report_pdf(report, args.out).resolve()}.")
     else:
-        print(report.title)
-        print()
-        print("\n".join(report.sentences))
-        print()
-        print(report.table_text())
+        if show_text:
+            print(report.title)
+            print()
+            print("\n".join(report.sentences))
+            print()
+            print(report.table_text())
         if args.out is not None:
             args.out.write_text(report.text + "\n", encoding="utf-8")
-    if args.json:
-        print(json.dumps(report.as_json()))
-    return EXIT_OK

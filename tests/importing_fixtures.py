@@ -62,7 +62,7 @@ SEIZURES_APRIL: list[Row] = [
     ["21/05/2019", "MOD", "Cannabis resin", "3.5 MT", "Balochistan", None],
     ["03/05/2019", "Ministry Of Defense", "Heroin", "2 kgs", "KP", MULTILINE_REMARK],
     ["Total", None, None, "3,515.5 kg", None, None],
-    ["14/05/2019", "ANF", "Shabu", "1 kg", "Sindh", "crystal, unknown to the list"],
+    ["14/05/2019", "ANF", "Naswar", "1 kg", "Sindh", "crystal, unknown to the list"],
     ["Note: May figures are provisional until the monthly return"],
 ]
 SEIZURES_APRIL_ROWS = {"data": [4, 5, 6, 7], "total": 8, "unknown_drug": 9, "note": 10}

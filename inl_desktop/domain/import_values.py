@@ -167,6 +167,16 @@ def is_ambiguous_date(value: object) -> bool:
     return 1 <= first <= 12 and 1 <= second <= 12 and first != second
 
 
+def date_order_shown(values: Iterable[object]) -> tuple[DateOrder, str] | None:
+    """The order the values' unambiguous dates show, with the first such date
+    ("month-first", "12/15/2017"); None when no value tells."""
+    for value in values:
+        evidence = date_order_evidence(value)
+        if evidence is not None:
+            return evidence, str(value).strip()
+    return None
+
+
 def decide_date_order(values: Iterable[object]) -> tuple[DateOrder | None, bool]:
     """(the order the unambiguous values show, whether any value needs an order).
 
@@ -254,6 +264,15 @@ def parse_date(value: object, order: DateOrder | None) -> date:
 
 _SUBTOTAL = re.compile(r"^(sub ?)?totals?\b|\btotals?$|^grand total|^sum\b|^total of\b")
 _NOTE = re.compile(r"^(note|notes|source|remarks?|prepared by|n\.?b\.?)\b")
+
+
+_TOTAL_WORD = re.compile(r"\b(sub ?)?totals?\b|\bgrand total\b")
+
+
+def says_total(cell: object) -> bool:
+    """Whether a cell's text calls its row a total ("Fiscal Year 2018 Program Totals",
+    "Sub-total", "Grand total")."""
+    return isinstance(cell, str) and _TOTAL_WORD.search(fold(cell)) is not None
 
 
 def row_skip_reason(cells: Iterable[object]) -> str | None:

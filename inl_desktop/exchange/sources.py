@@ -54,6 +54,14 @@ class SourceTable:
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+    # A CSV's number of cells on each line as written, trailing blanks included (None
+    # for xlsx, whose cells have fixed columns); a row whose count differs from the
+    # header's is ragged: its cells may have shifted.
+    cell_counts: list[int] | None = None
+    # An xlsx sheet's formula cells (the formula) and error cells ("#NAME?"), by
+    # (0-based row of ``rows``, 0-based column).
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def headers(self) -> list[str]:
@@ -78,6 +86,19 @@ class SourceTable:
             (number, row + [None] * (width - len(row)))
             for number, row in enumerate(self.rows[self.header_row :], start=self.header_row + 1)
         ]
+
+    @property
+    def header_cell_count(self) -> int | None:
+        """How many cells the header line has as written (CSV with a header only)."""
+        if self.cell_counts is None or self.header_row == 0:
+            return None
+        return self.cell_counts[self.header_row - 1]
+
+    def cell_count(self, number: int) -> int | None:
+        """How many cells file row ``number`` has as written (CSV only)."""
+        if self.cell_counts is None:
+            return None
+        return self.cell_counts[number - 1]
 
     def column(self, index: int) -> list[Cell]:
         """The cells of one column below the header."""
@@ -242,16 +263,35 @@ def _read_text(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
         raise UnreadableSource(f"{path.name} cannot be read as {encoding}: {error}") from None
     if "\x00" in text:
         raise UnreadableSource(f"{path.name} is not a text file (it holds NUL bytes)")
-    delimiter = delimiter or detect_delimiter(text)
     try:
-        rows = [
-            [cell if cell.strip() else None for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        delimiter = delimiter or detect_delimiter(text)
     except csv.Error as error:
         raise UnreadableSource(f"{path.name} is not a readable CSV file: {error}") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str | None]] = []
+    counts: list[int] = []
+    try:
+        for row in reader:
+            rows.append([cell if cell.strip() else None for cell in row])
+            counts.append(len(row))
+    except csv.Error as error:
+        line = reader.line_num
+        if "field larger than field limit" in str(error):
+            reason = f"a cell longer than {csv.field_size_limit():,} characters on line {line}"
+            raise UnreadableSource(
+                f"{path.name} is not a readable CSV file: {reason} (a quote never closed?)"
+            ) from None
+        raise UnreadableSource(
+            f"{path.name} is not a readable CSV file: line {line}: {error}"
+        ) from None
+    trimmed = _trimmed(rows)
     return SourceTable(
-        path, _trimmed(rows), 0, encoding=_encoding_name(encoding), delimiter=delimiter
+        path,
+        trimmed,
+        0,
+        encoding=_encoding_name(encoding),
+        delimiter=delimiter,
+        cell_counts=counts[: len(trimmed)],
     )
 
 

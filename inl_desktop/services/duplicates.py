@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureDraft
 from inl_desktop.domain.units import kg_equivalent, kg_to_mg
 from inl_desktop.services.context import AppContext
@@ -146,3 +149,115 @@ def _same_item(
     if unit == other_unit:
         return _close(quantity, other_quantity)
     return kg_mg is not None and other_kg_mg is not None and _close(kg_mg, other_kg_mg)
+
+
+def find_lookalikes(
+    ctx: AppContext, drafts: Sequence[SeizureDraft]
+) -> list[list[PossibleDuplicate]]:
+    """For each draft, the stored live seizures it looks like by the form's rule (as
+    ``find_possible_duplicates``), read for many drafts at once: one query per month
+    the drafts start in."""
+    catalog = ctx.catalog()
+    wanted: list[tuple[date, date, set[str], list[tuple[str, Decimal, str, int | None]]]] = []
+    months: dict[tuple[int, int], list[int]] = {}
+    for index, draft in enumerate(drafts):
+        if draft.basis == "case" and draft.event_date is not None:
+            start, end = case_period(draft.event_date, draft.date_precision)
+        elif draft.period_start is not None and draft.period_end is not None:
+            start, end = draft.period_start, draft.period_end
+        else:
+            wanted.append((date.min, date.min, set(), []))
+            continue
+        items = []
+        for item in draft.items:
+            if item.drug is None or item.quantity is None or item.unit is None:
+                continue
+            drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
+            kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
+            items.append((item.drug, item.quantity, item.unit, kg_to_mg(kg)))
+        agencies = {code for code in (draft.agency, *draft.joint_agencies) if code}
+        wanted.append((start, end, agencies, items))
+        if agencies and items:
+            months.setdefault((start.year, start.month), []).append(index)
+    found: list[list[PossibleDuplicate]] = [[] for _ in drafts]
+    if not months:
+        return found
+    with ctx.sessions() as session:
+        for members in months.values():
+            start = min(wanted[i][0] for i in members)
+            end = max(wanted[i][1] for i in members)
+            drugs = sorted({item[0] for i in members for item in wanted[i][3]})
+            stored = _stored_items(session, start, end, drugs)
+            joint = _joint_agencies(session, sorted({row.id for row in stored}))
+            for index in members:
+                first, last, agencies, items = wanted[index]
+                seen: set[str] = set()
+                for row in stored:
+                    if row.uuid in seen or row.period_start > last or row.period_end < first:
+                        continue
+                    if row.agency not in agencies and not (joint.get(row.id, set()) & agencies):
+                        continue
+                    if any(
+                        _same_item(row.drug, row.quantity, row.unit, row.kg_equivalent_mg, *item)
+                        for item in items
+                    ):
+                        seen.add(row.uuid)
+                        found[index].append(
+                            PossibleDuplicate(
+                                row.uuid, row.revision, row.period_start, row.period_end,
+                                row.agency, row.drug, row.quantity, row.unit, row.place,
+                                row.source_reference,
+                            )
+                        )  # fmt: skip
+    return found
+
+
+def _stored_items(session: Session, start: date, end: date, drugs: Sequence[str]) -> list[Any]:
+    """The live items of these drugs whose seizure's date or period meets start..end."""
+    query = (
+        select(
+            SeizureEvent.id, SeizureEvent.uuid, SeizureEvent.revision, SeizureEvent.period_start,
+            SeizureEvent.period_end, SeizureEvent.agency, SeizureEvent.place,
+            SeizureEvent.source_reference, SeizureItem.drug, SeizureItem.quantity,
+            SeizureItem.unit, SeizureItem.kg_equivalent_mg,
+        )
+        .join(SeizureItem, SeizureItem.event_id == SeizureEvent.id)
+        .where(
+            SeizureEvent.deleted_at.is_(None),
+            SeizureEvent.period_start <= end,
+            SeizureEvent.period_start >= start - LONGEST_PERIOD,
+            SeizureEvent.period_end >= start,
+            SeizureItem.drug.in_(drugs),
+        )
+    )  # fmt: skip
+    return list(session.execute(query))
+
+
+def _joint_agencies(session: Session, event_ids: Sequence[int]) -> dict[int, set[str]]:
+    joint: dict[int, set[str]] = {}
+    for offset in range(0, len(event_ids), 500):
+        batch = event_ids[offset : offset + 500]
+        for event_id, agency in session.execute(
+            select(SeizureJointAgency.event_id, SeizureJointAgency.agency).where(
+                SeizureJointAgency.event_id.in_(batch)
+            )
+        ):
+            joint.setdefault(event_id, set()).add(agency)
+    return joint
+
+
+def describe_duplicate(duplicate: PossibleDuplicate, catalog: Catalog) -> str:
+    """ "the seizure of 2019-03-04 by ANF: Heroin 12 kg (FIR 12/2019)"."""
+    if duplicate.period_start == duplicate.period_end:
+        when = f"of {duplicate.period_start.isoformat()}"
+    else:
+        when = f"for {duplicate.period_start.isoformat()} to {duplicate.period_end.isoformat()}"
+    by = f" by {duplicate.agency}" if duplicate.agency else ""
+    quantity = format(duplicate.quantity.normalize(), "f")
+    text = (
+        f"the seizure {when}{by}: {catalog.label('drugs', duplicate.drug)} "
+        f"{quantity} {catalog.label('units', duplicate.unit)}"
+    )
+    if duplicate.source_reference:
+        text += f" ({duplicate.source_reference})"
+    return text

@@ -139,9 +139,9 @@ def test_a_messy_register_stores_every_value_as_the_register_means_it(
         9: (REJECTED, ""),
         10: (SKIPPED, "a note (one cell of text)"),
     }
-    (shabu,) = [row for row in plan.rows if row.outcome == REJECTED]
-    assert [(p.row, p.column) for p in shabu.problems] == [(9, "Narcotics")]
-    assert "'Shabu' is not in the list" in shabu.problems[0].message
+    (naswar,) = [row for row in plan.rows if row.outcome == REJECTED]
+    assert [(p.row, p.column) for p in naswar.problems] == [(9, "Narcotics")]
+    assert "'Naswar' is not in the list" in naswar.problems[0].message
 
     result = commit_import(ctx, plan)
 
@@ -257,7 +257,7 @@ MAY_ROWS: list[Row] = [
     ["Compiled from LEA daily situation reports, June 2019"],
     SEIZURE_HEADERS,
     ["02/06/2019", "Ministry Of Defense", "Charas", "40 kg", "Khyber Pakhtunkhwa", None],
-    ["05/06/2019", "ANF", "Shabu", "750 g", "Sindh", "Karachi port, container"],
+    ["05/06/2019", "ANF", "Tez", "750 g", "Sindh", "Karachi port, container"],
 ]
 
 
@@ -270,9 +270,9 @@ def test_a_saved_mapping_reads_next_months_file_the_same_way(
     april.mapping.save(saved)
     loaded = load_mapping(saved)
     assert loaded.as_json() == april.mapping.as_json()
-    # The desk adds by hand what "Shabu" means, as docs/import-mapping.md shows.
+    # The desk adds by hand what "Tez" means, as docs/import-mapping.md shows.
     profile = json.loads(saved.read_text(encoding="utf-8"))
-    profile["values"]["drug"]["Shabu"] = "METHAMPHETAMINE"
+    profile["values"]["drug"]["Tez"] = "METHAMPHETAMINE"
     saved.write_text(json.dumps(profile), encoding="utf-8")
     june = write_csv(tmp_path / "june.csv", MAY_ROWS, encoding="utf-8-sig")
 
@@ -355,7 +355,7 @@ def test_two_identical_rows_in_one_file_are_two_seizures(ctx: AppContext, tmp_pa
 BROKEN_ROWS: list[Row] = [
     SEIZURE_HEADERS,
     ["13/04/2019", "ANF", "Heroin", "1 kg", "Punjab", None],
-    ["14/04/2019", "ANF", "Shabu", "2 kg", "Sindh", HYPERLINK_REMARK],
+    ["14/04/2019", "ANF", "Naswar", "2 kg", "Sindh", HYPERLINK_REMARK],
     ["15/04/2019", "Customs", "Opium", "twelve kg", "Balochistan", "Chaman"],
     ["31/04/2019", "FIA", "Hashish", "3 kg", "Punjab", None],
 ]
@@ -380,7 +380,7 @@ def test_rejected_rows_go_to_an_errors_workbook_with_their_reasons(
     ]
     assert [row[7] for row in written[1:]] == [3, 4, 5]
     problems = [row[6] for row in written[1:]]
-    assert "'Shabu' is not in the list" in problems[0]
+    assert "'Naswar' is not in the list" in problems[0]
     assert "'twelve kg' is not a quantity" in problems[1]
     assert "'31/04/2019' is not a date of the calendar" in problems[2]
     assert sheet["F2"].data_type == "s"  # the remark stays text, not a live formula

@@ -34,6 +34,8 @@ _KEYS = {
     "constants",
     "values",
     "new_codes",
+    "where",
+    "repair_decimal_commas",
 }
 
 
@@ -49,6 +51,9 @@ class ImportMapping:
     joined (with "-" for dates: year, month, day columns make a date; with a space
     otherwise). ``values`` maps, per field, a source text (folded) to a code.
     ``new_codes`` lists reference values to add to their lists on import, by list.
+    ``where`` keeps only the rows whose column (by header) has one of some values; the
+    others are *not selected*. ``repair_decimal_commas`` joins the decimal commas of a
+    comma-separated file's ragged rows (exchange.ragged), as the user chose.
     """
 
     kind: ImportKind
@@ -63,6 +68,13 @@ class ImportMapping:
     constants: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     new_codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    where: dict[str, list[str]] = field(default_factory=dict)
+    repair_decimal_commas: bool = False
+
+    def keeps(self, header: str, cell_text: str) -> bool:
+        """Whether a row whose ``header`` cell reads ``cell_text`` is selected."""
+        wanted = self.where.get(header)
+        return wanted is None or fold(cell_text) in {fold(value) for value in wanted}
 
     def as_json(self) -> dict[str, Any]:
         """The profile as written to a file."""
@@ -83,6 +95,8 @@ class ImportMapping:
             "constants": self.constants,
             "values": self.values,
             "new_codes": self.new_codes,
+            "where": self.where,
+            "repair_decimal_commas": self.repair_decimal_commas,
         }
 
     def save(self, path: Path) -> None:
@@ -163,6 +177,20 @@ def mapping_from_json(data: object, source: str = "the mapping") -> ImportMappin
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
             raise BadMapping(f"{source}: new_codes.{list_name} must map codes to labels")
         mapping.new_codes[list_name] = dict(table)
+    for header, wanted in _object(data, "where", source).items():
+        if isinstance(wanted, str | int | float):
+            wanted = [wanted]
+        if (
+            not isinstance(wanted, list)
+            or not wanted
+            or not all(isinstance(value, str | int | float) for value in wanted)
+        ):
+            raise BadMapping(f"{source}: where.{header} must be a value or a list of values")
+        mapping.where[header] = [str(value) for value in wanted]
+    repair = data.get("repair_decimal_commas", False)
+    if not isinstance(repair, bool):
+        raise BadMapping(f"{source}: repair_decimal_commas must be true or false")
+    mapping.repair_decimal_commas = repair
     return mapping
 
 

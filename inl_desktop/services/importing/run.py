@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +38,16 @@ from inl_desktop.domain.fields import TRAINING
 from inl_desktop.domain.import_values import (
     DateOrder,
     Decimals,
+    date_order_evidence,
     decide_date_order,
     parse_date,
     parse_integer,
     parse_number,
     row_skip_reason,
+    says_total,
     split_quantity,
 )
-from inl_desktop.domain.periods import BadPeriod, parse_period
+from inl_desktop.domain.periods import BadPeriod, Period, parse_period
 from inl_desktop.domain.roster import fold
 from inl_desktop.domain.validation import (
     validate_enrollment,
@@ -53,8 +56,10 @@ from inl_desktop.domain.validation import (
     validate_training,
 )
 from inl_desktop.exchange.import_errors import ERRORS_SHEET, write_rejected_rows
+from inl_desktop.exchange.ragged import RaggedRows, ragged_rows
 from inl_desktop.exchange.sources import Cell, SourceTable, read_source, sheet_names
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.duplicates import describe_duplicate, find_lookalikes
 from inl_desktop.services.importing.mapping import (
     ImportMapping,
     quantity_has_units,
@@ -63,6 +68,7 @@ from inl_desktop.services.importing.mapping import (
 )
 from inl_desktop.services.importing.spellings import suggest_code, unit_text_code
 from inl_desktop.services.importing.targets import (
+    ENROLLMENT_FIELDS,
     ROSTER_FIELDS,
     ImportKind,
     Reads,
@@ -80,7 +86,13 @@ from inl_desktop.services.trainings import load_row, read_draft, write_training
 from inl_desktop.store.models import ChangeLogEntry, ImportedRow, Person
 
 READY, SKIPPED, REJECTED = "ready", "skipped", "rejected"
+NOT_SELECTED, DUPLICATE = "not selected", "possible duplicate"
+OUTCOMES = (READY, SKIPPED, REJECTED, DUPLICATE, NOT_SELECTED)
 IMPORTED_BEFORE = "imported before"
+SEX_NOT_RECORDED = "U"
+# Count columns by the sex they count: men, women, and trainees whose sex the file
+# does not record (never counted as either).
+_COUNTED_SEXES = (("M", "male"), ("F", "female"), (SEX_NOT_RECORDED, "sex_not_recorded"))
 SESSION_FIELDS = tuple(field.name for field in TRAINING)
 _DATE_READS = (Reads.DATE,)
 _LOG = ["record_kind", "record_uuid", "revision", "action", "field", "new_value",
@@ -106,11 +118,7 @@ class RosterRow:
     session: TrainingDraft
     person: PersonDraft
     enrollment: EnrollmentDraft
-
-    @property
-    def session_key(self) -> tuple[Any, ...]:
-        """What makes two rows name the same session (its fields, not its participants)."""
-        return tuple(getattr(self.session, name) for name in SESSION_FIELDS)
+    session_key: tuple[Any, ...] = ()
 
     @property
     def person_key(self) -> tuple[str, ...]:
@@ -132,6 +140,8 @@ class PlannedRow:
     problems: list[RowProblem] = field(default_factory=list)
     record: Any = None
     fingerprint: str = ""
+    notes: list[str] = field(default_factory=list)  # said about the row, not against it
+    session: tuple[Any, ...] | None = None  # the session a training row names
 
 
 @dataclass
@@ -143,6 +153,9 @@ class ImportPlan:
     rows: list[PlannedRow]
     notes: list[str]
     needs_date_order: bool = False
+    ragged: RaggedRows | None = None
+    allow_duplicates: bool = False
+    sessions: int | None = None  # how many sessions the training rows name
 
     def count(self, outcome: str) -> int:
         """How many rows have this outcome."""
@@ -163,13 +176,19 @@ class ImportResult:
     rejected: int
     errors_file: Path | None
     uuids: list[str] = field(default_factory=list)
+    duplicates: int = 0  # look-alikes of stored records left out
+    not_selected: int = 0
+    sessions: int | None = None  # the sessions the imported training rows made or joined
 
     def as_json(self) -> dict[str, Any]:
-        """``{"imported", "skipped", "rejected", "errors_file"}`` as the command prints it."""
+        """What the command prints with ``--json``."""
         return {
             "imported": self.imported,
             "skipped": self.skipped,
             "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "not_selected": self.not_selected,
+            "sessions": self.sessions,
             "errors_file": str(self.errors_file) if self.errors_file else None,
         }
 
@@ -264,11 +283,19 @@ def _has_digit(cell: Cell) -> bool:
     return any(character.isdigit() for character in str(cell))
 
 
-def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> ImportPlan:
-    """Read every row of ``table`` with ``mapping`` (nothing is written)."""
+def plan_import(
+    ctx: AppContext,
+    table: SourceTable,
+    mapping: ImportMapping,
+    *,
+    allow_duplicates: bool = False,
+) -> ImportPlan:
+    """Read every row of ``table`` with ``mapping`` (nothing is written).
+
+    Seizures that look like stored ones (the form's look-alike rule) are *possible
+    duplicates*, left out unless ``allow_duplicates``."""
     catalog = _with_new_codes(ctx.catalog(), mapping)
     headers = table.headers
-    index = {header: number for number, header in enumerate(headers)}
     targets = targets_of(mapping.kind)
     notes: list[str] = []
     effective = replace(
@@ -279,17 +306,26 @@ def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> 
         delimiter=table.delimiter,
         columns=dict(mapping.columns),
         values={name: dict(table_) for name, table_ in mapping.values.items()},
+        where={header: list(wanted) for header, wanted in mapping.where.items()},
+        # A choice handed over as its text (a combo box's data) is the enum it names.
+        decimal_separator=Decimals(mapping.decimal_separator)
+        if mapping.decimal_separator
+        else None,
+        date_order=DateOrder(mapping.date_order) if mapping.date_order else None,
     )
-    columns: dict[str, list[int]] = {}
-    for name, wanted in mapping.columns.items():
-        missing = [header for header in wanted if header not in index]
-        if missing:
-            raise UserError(
-                f"The file has no column {missing[0]!r} (mapped to {targets[name].label}); "
-                f"its columns are: {', '.join(headers)}"
-            )
-        columns[name] = [index[header] for header in wanted]
-    data = table.data()
+    columns = _column_places(mapping.columns, headers, targets)
+    selectors = _column_places({h: [h] for h in mapping.where}, headers, None)
+    decimal_columns = {
+        i for name, places in columns.items() if targets[name].reads is Reads.NUMBER for i in places
+    }
+    ragged = ragged_rows(table, decimal_columns or None)
+    if ragged.counts:
+        notes.append(ragged.summary())
+        if mapping.repair_decimal_commas and ragged.repairs:
+            notes.append(f"Decimal commas joined on {len(ragged.repairs):,} rows, as chosen")
+    data = [
+        (number, _repaired(table, ragged, number, cells, mapping)) for number, cells in table.data()
+    ]
     if effective.decimal_separator is None:
         number_cells = [
             row[i]
@@ -301,15 +337,15 @@ def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> 
         effective.decimal_separator = suggest_decimals(number_cells)
         if effective.decimal_separator is Decimals.COMMA:
             notes.append("Numbers are read with a decimal comma (3,26 is 3.26)")
+    date_cells = [
+        row[i]
+        for name, places in columns.items()
+        if targets[name].reads in _DATE_READS and len(places) == 1
+        for _, row in data
+        for i in places
+    ]
     needs_order = False
     if effective.date_order is None:
-        date_cells = [
-            row[i]
-            for name, places in columns.items()
-            if targets[name].reads in _DATE_READS and len(places) == 1
-            for _, row in data
-            for i in places
-        ]
         try:
             order, needs_order = decide_date_order(date_cells)
         except ValueError as error:
@@ -323,6 +359,8 @@ def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> 
                 "Dates like 03/04/2019 read both ways and no date in the file tells which: "
                 "choose day-first or month-first"
             )
+    else:
+        _refuse_contradicted_order(date_cells, effective.date_order)
     unit_mapped = "unit" in columns or "unit" in mapping.constants
     quantities = (
         [row[columns["quantity"][0]] for _, row in data[:200]] if "quantity" in columns else []
@@ -330,32 +368,171 @@ def plan_import(ctx: AppContext, table: SourceTable, mapping: ImportMapping) -> 
     if not unit_mapped and quantity_has_units(quantities):
         notes.append("Units are taken from the quantity cells (12 kg)")
     reader = _RowReader(ctx, catalog, effective, columns, headers, targets)
+    totals = _TotalRows(mapping.kind, columns, targets, effective.decimal_separator)
     rows: list[PlannedRow] = []
     seen: Counter[str] = Counter()
     for number, cells in data:
         reason = row_skip_reason(cells)
         if reason == "empty":
             continue
+        if not all(
+            mapping.keeps(header, _cell_key(cells[places[0]]))
+            for header, places in selectors.items()
+        ):
+            rows.append(PlannedRow(number, cells, NOT_SELECTED, "not selected"))
+            continue
+        reason = totals.skip_reason(cells, reason)
         if reason is not None:
             rows.append(PlannedRow(number, cells, SKIPPED, reason))
             continue
-        mapped = [_cell_key(cells[i]) for places in columns.values() for i in places]
-        key = "\x1f".join([mapping.kind, *mapped])
+        totals.add(cells)
+        if number in ragged.counts and not (
+            mapping.repair_decimal_commas and number in ragged.repairs
+        ):
+            problem = RowProblem(number, "Row", ragged.reason(number))
+            rows.append(PlannedRow(number, cells, REJECTED, "", [problem]))
+            continue
+        row_notes = _repair_notes(ragged, number, headers) if mapping.repair_decimal_commas else []
+        marked = _marked_cells(table, number, columns, headers)
+        record, problems, values = reader.read(number, cells)
+        problems = marked.problems + [p for p in problems if p.column not in marked.columns]
+        key = "\x1f".join([mapping.kind, *_values_key(values)])
         seen[key] += 1
         fingerprint = hashlib.sha256(f"{key}\x1e{seen[key]}".encode()).hexdigest()
-        record, problems = reader.read(number, cells)
         outcome = REJECTED if problems else READY
-        rows.append(PlannedRow(number, cells, outcome, "", problems, record, fingerprint))
+        planned = PlannedRow(number, cells, outcome, "", problems, record, fingerprint)
+        planned.notes = row_notes + marked.notes
+        if mapping.kind is ImportKind.TRAININGS:
+            planned.session = _session_of(record, values)
+        rows.append(planned)
+    if marked_count := sum(1 for row in rows for note in row.notes if "formula" in note):
+        notes.append(
+            f"{marked_count:,} cells are formulas: their last calculated values are used "
+            "(each is noted on its row)"
+        )
     _skip_imported(ctx, rows)
     _skip_known_persons(ctx, mapping.kind, rows)
+    sessions = None
+    if mapping.kind is ImportKind.TRAININGS:
+        sessions = group_sessions(rows)
+        training_rows = sum(1 for row in rows if row.outcome == READY)
+        if training_rows:
+            notes.append(f"{training_rows:,} rows → {sessions:,} sessions")
     _refuse_repeated_participants(rows)
+    if mapping.kind is ImportKind.SEIZURES:
+        _mark_lookalikes(ctx, rows, allow_duplicates)
     for name, suggested in reader.suggested.items():
         pairs = ", ".join(f"{text} -> {code}" for text, code in sorted(suggested.items()))
         notes.append(f"{targets[name].label} values suggested: {pairs}")
         effective.values.setdefault(name, {}).update(
             {fold(text): code for text, code in suggested.items()}
         )
-    return ImportPlan(table, effective, rows, notes, needs_order)
+    return ImportPlan(
+        table, effective, rows, notes, needs_order, ragged, allow_duplicates, sessions
+    )
+
+
+def _column_places(
+    wanted_columns: dict[str, list[str]], headers: list[str], targets: dict[str, Target] | None
+) -> dict[str, list[int]]:
+    """Field (or header) -> the indexes of its columns; UserError for a header the
+    file lacks."""
+    index = {header: number for number, header in enumerate(headers)}
+    places: dict[str, list[int]] = {}
+    for name, wanted in wanted_columns.items():
+        missing = [header for header in wanted if header not in index]
+        if missing:
+            used = f"mapped to {targets[name].label}" if targets else "to select rows by"
+            raise UserError(
+                f"The file has no column {missing[0]!r} ({used}); "
+                f"its columns are: {', '.join(headers)}"
+            )
+        places[name] = [index[header] for header in wanted]
+    return places
+
+
+def _repaired(
+    table: SourceTable, ragged: RaggedRows, number: int, cells: list[Cell], mapping: ImportMapping
+) -> list[Cell]:
+    """A row's cells, with its decimal commas joined when the user chose so."""
+    repair = ragged.repairs.get(number) if mapping.repair_decimal_commas else None
+    if repair is None:
+        return cells
+    return repair.cells + [None] * (table.width - len(repair.cells))
+
+
+def _repair_notes(ragged: RaggedRows, number: int, headers: list[str]) -> list[str]:
+    repair = ragged.repairs.get(number)
+    if repair is None:
+        return []
+    return [f"{headers[column]}: {text} (decimal comma joined)" for column, text in repair.joined]
+
+
+def _refuse_contradicted_order(values: Sequence[Cell], order: DateOrder) -> None:
+    """UserError when the file's own dates show the other order than the one asked for."""
+    order = DateOrder(order)
+    for value in values:
+        evidence = date_order_evidence(value)
+        if evidence is not None and evidence != order:
+            raise UserError(
+                f"the file's dates are {evidence} ({str(value).strip()!r}); you asked for {order}"
+            )
+
+
+@dataclass
+class _Marks:
+    notes: list[str]
+    problems: list[RowProblem]
+    columns: set[str]
+
+
+def _marked_cells(
+    table: SourceTable, number: int, columns: dict[str, list[int]], headers: list[str]
+) -> _Marks:
+    """The formula cells (a note each) and error cells (a problem each) among a row's
+    mapped cells."""
+    marks = _Marks([], [], set())
+    if not table.formulas and not table.errors:
+        return marks
+    row = number - 1
+    for places in columns.values():
+        for column in places:
+            header = headers[column]
+            error = table.errors.get((row, column))
+            if error is not None:
+                marks.problems.append(
+                    RowProblem(number, header, f"the cell is an error ({error}) in the file")
+                )
+                marks.columns.add(header)
+            formula = table.formulas.get((row, column))
+            if formula is not None and error is None:
+                shown = f"={formula}" if formula else "a formula"
+                marks.notes.append(f"{header}: the value is the last result of {shown}")
+    return marks
+
+
+def _values_key(values: dict[str, Any]) -> list[str]:
+    """The parsed values of a row in a canonical form: what its fingerprint is over, so
+    the same figures read from another kind of file are the same row."""
+    return [
+        f"{name}={_value_text(values[name])}" for name in sorted(values) if values[name] is not None
+    ]
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return "+".join(_value_text(part) for part in value)
+    if isinstance(value, Period):
+        return f"{value.start.isoformat()}/{value.end.isoformat()}"
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return str(value)
 
 
 def _cell_key(cell: Cell) -> str:
@@ -428,6 +605,99 @@ def _skip_known_persons(ctx: AppContext, kind: ImportKind, rows: list[PlannedRow
         row.outcome, row.reason = SKIPPED, "a person with this national ID is already stored"
 
 
+_IDENTIFYING = {
+    ImportKind.SEIZURES: ("event_date", "period", "period_start", "period_end"),
+    ImportKind.TRAININGS: ("title", "start_date", "end_date", "session_key", "full_name"),
+    ImportKind.PERSONS: ("full_name", "national_id"),
+}
+
+
+class _TotalRows:
+    """Tells total rows (a cell says total, wherever it is, and the fields that identify
+    a record are empty) and whether their figures add up the rows above."""
+
+    def __init__(
+        self,
+        kind: ImportKind,
+        columns: dict[str, list[int]],
+        targets: dict[str, Target],
+        decimals: Decimals,
+    ) -> None:
+        self.identifying = [i for name in _IDENTIFYING[kind] for i in columns.get(name, [])]
+        self.numeric = sorted(
+            {
+                i
+                for name, places in columns.items()
+                if targets[name].reads in (Reads.NUMBER, Reads.INTEGER)
+                for i in places
+            }
+        )
+        self.decimals = decimals
+        self.section: list[Decimal] = [Decimal(0)] * len(self.numeric)
+        self.section_rows = 0
+        self.whole: list[Decimal] = [Decimal(0)] * len(self.numeric)
+        self.whole_rows = 0
+
+    def skip_reason(self, cells: list[Cell], reason: str | None) -> str | None:
+        """``reason`` (why the row is skipped already), "a total row" for a total, with
+        whether its figures equal the sum of the rows above; None for data."""
+        if reason is None:
+            labels = {i for i, cell in enumerate(cells) if says_total(cell)}
+            if not labels or any(
+                cells[i] not in (None, "") for i in self.identifying if i not in labels
+            ):
+                return None
+            reason = "a total row"
+        if not reason.startswith(("a total", "a subtotal")):
+            return reason
+        figures = [self._number(cells[i]) for i in self.numeric]
+        given = [(n, f) for n, f in enumerate(figures) if f is not None]
+        for sums, count in ((self.section, self.section_rows), (self.whole, self.whole_rows)):
+            if given and count and all(sums[n] == figure for n, figure in given):
+                reason += f" (its figures equal the sum of the {count:,} rows above)"
+                break
+        self.section = [Decimal(0)] * len(self.numeric)
+        self.section_rows = 0
+        return reason
+
+    def add(self, cells: list[Cell]) -> None:
+        """Count a data row's figures into the sums."""
+        self.section_rows += 1
+        self.whole_rows += 1
+        for n, i in enumerate(self.numeric):
+            figure = self._number(cells[i])
+            if figure is not None:
+                self.section[n] += figure
+                self.whole[n] += figure
+
+    def _number(self, cell: Cell) -> Decimal | None:
+        if cell in (None, ""):
+            return None
+        try:
+            return split_quantity(cell, self.decimals)[0]
+        except ValueError:
+            return None
+
+
+def _mark_lookalikes(ctx: AppContext, rows: list[PlannedRow], allow: bool) -> None:
+    """Ready seizures that look like stored ones: possible duplicates, left out unless
+    the user allows them (then the note stays on the row)."""
+    ready = [row for row in rows if row.outcome == READY]
+    if not ready:
+        return
+    catalog = ctx.catalog()
+    for row, found in zip(ready, find_lookalikes(ctx, [row.record for row in ready]), strict=True):
+        if not found:
+            continue
+        text = f"possible duplicate of {describe_duplicate(found[0], catalog)}"
+        if len(found) > 1:
+            text += f" and {len(found) - 1:,} more"
+        if allow:
+            row.notes.append(text)
+        else:
+            row.outcome, row.reason = DUPLICATE, text
+
+
 class _RowReader:
     """Turns one row's cells into a draft and its problems."""
 
@@ -460,7 +730,9 @@ class _RowReader:
             except ValueError as error:
                 self._constants[name] = (None, str(error))
 
-    def read(self, number: int, cells: list[Cell]) -> tuple[Any, list[RowProblem]]:
+    def read(self, number: int, cells: list[Cell]) -> tuple[Any, list[RowProblem], dict[str, Any]]:
+        """The row's record, its problems, and its parsed values (the quantity's unit as
+        a code) for its fingerprint."""
         problems: list[RowProblem] = []
         values: dict[str, Any] = {}
         for name, target in self._mapped:
@@ -491,7 +763,12 @@ class _RowReader:
             column = self._column(found.field)
             if column not in unreadable:  # a cell that could not be read is not also "missing"
                 problems.append(RowProblem(number, column, found.message))
-        return record, problems
+        if "quantity" in values:
+            quantity, unit_text = values["quantity"]
+            values["quantity"] = quantity
+            if values.get("unit") is None and unit_text:
+                values["unit"] = self._unit(unit_text) or fold(unit_text)
+        return record, problems, values
 
     def _raw(self, name: str, cells: list[Cell]) -> Cell:
         places = self.columns[name]
@@ -645,13 +922,14 @@ class _RowReader:
         if "full_name" in self.columns:
             return self._roster_row(draft, values)
         counted = {
-            name: values.get(name)
-            for name in ("enrolled_male", "enrolled_female", "completed_male", "completed_female")
+            f"{count}_{suffix}": values.get(f"{count}_{suffix}")
+            for count in ("enrolled", "completed")
+            for _, suffix in _COUNTED_SEXES
         }
         if any(value is not None for value in counted.values()):
             draft.attendance_mode = "counts"
             done = draft.training_status == "completed"
-            for sex, suffix in (("M", "male"), ("F", "female")):
+            for sex, suffix in _COUNTED_SEXES:
                 enrolled = counted[f"enrolled_{suffix}"] or 0
                 completed = counted[f"completed_{suffix}"]
                 if completed is None:
@@ -666,13 +944,17 @@ class _RowReader:
         self, session: TrainingDraft, values: dict[str, Any]
     ) -> tuple[RosterRow, list[FieldError]]:
         session.attendance_mode = "roster"
-        person = PersonDraft(status="final")
+        person = PersonDraft(status="final", sex=SEX_NOT_RECORDED)
         for name in ROSTER_FIELDS:
             if name in values:
                 setattr(person, name, values[name])
         done = session.training_status == "completed"
-        completion = values.get("completion") or ("completed" if done else None)
-        enrollment = EnrollmentDraft(audience=values.get("audience"), completion=completion)
+        enrollment = EnrollmentDraft(audience=values.get("audience"))
+        for name in ENROLLMENT_FIELDS:
+            if name in values:
+                setattr(enrollment, name, values[name])
+        if enrollment.completion is None and done:
+            enrollment.completion = "completed"
         errors = validate_training(session, self.catalog, self.today)
         errors += validate_person(person, self.catalog)
         checked = replace(enrollment, person_uuid="the person of this row")
@@ -680,7 +962,7 @@ class _RowReader:
         return RosterRow(session, person, enrollment), errors
 
     def _person(self, values: dict[str, Any]) -> tuple[PersonDraft, list[FieldError]]:
-        draft = PersonDraft(status=values.get("status") or "final")
+        draft = PersonDraft(status=values.get("status") or "final", sex=SEX_NOT_RECORDED)
         for name, value in values.items():
             setattr(draft, "unit" if name == "unit_person" else name, value)
         return draft, validate_person(draft, self.catalog)
@@ -732,7 +1014,17 @@ def commit_import(
                     ]
                 )  # fmt: skip
     skipped = plan.count(SKIPPED) + (plan.count(READY) - len(uuids))
-    return ImportResult(len(uuids), skipped, len(rejected), written, uuids)
+    sessions = len(set(uuids)) if plan.mapping.kind is ImportKind.TRAININGS else None
+    return ImportResult(
+        len(uuids),
+        skipped,
+        len(rejected),
+        written,
+        uuids,
+        duplicates=plan.count(DUPLICATE),
+        not_selected=plan.count(NOT_SELECTED),
+        sessions=sessions,
+    )
 
 
 def _add_new_codes(ctx: AppContext, mapping: ImportMapping) -> None:
@@ -764,9 +1056,7 @@ def _write(
     if kind is ImportKind.PERSONS:
         return [write_person(session, ctx, row.record).uuid for row in rows]
     if kind is ImportKind.TRAININGS:
-        if rows and isinstance(rows[0].record, RosterRow):
-            return _write_rosters(ctx, session, rows, earlier)
-        return [write_training(session, ctx, row.record).uuid for row in rows]
+        return _write_sessions(ctx, session, rows, earlier)
     connection = session.connection()
     post = ctx.post()
     now = ctx.now()
@@ -783,45 +1073,149 @@ def _write(
     return [str(draft.uuid) for _, incoming in writes if (draft := incoming.draft)]
 
 
-def _write_rosters(
+# Fields whose amounts add up when several rows name one session (a row per student
+# unit, each with its cost); any other field must be the same on every row.
+_ADDED_UP = ("cost_instruction", "cost_participant", "cost_travel")
+_SESSION_IDENTITY = ("title", "start_date", "end_date", "venue_type", "location", "venue_country")
+
+
+def _session_of(record: Any, values: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes rows name the same session: the mapped session key, else the title,
+    dates and venue."""
+    draft = record.session if isinstance(record, RosterRow) else record
+    key_text = values.get("session_key")
+    if key_text:
+        key: tuple[Any, ...] = ("key", fold(str(key_text)))
+    else:
+        key = ("session", *(_identity_part(getattr(draft, name)) for name in _SESSION_IDENTITY))
+    if isinstance(record, RosterRow):
+        record.session_key = key
+    return key
+
+
+def _identity_part(value: Any) -> Any:
+    return fold(value) if isinstance(value, str) else value
+
+
+def _session_draft(row: PlannedRow) -> TrainingDraft:
+    record = row.record
+    return record.session if isinstance(record, RosterRow) else record
+
+
+def group_sessions(rows: list[PlannedRow]) -> int:
+    """Group the ready training rows by the session they name; a row that names a
+    session already named above with another value in one of its fields is refused.
+    Returns how many sessions the ready rows name."""
+    first: dict[tuple[Any, ...], PlannedRow] = {}
+    for row in rows:
+        if row.outcome != READY or row.session is None:
+            continue
+        earlier = first.get(row.session)
+        if earlier is None:
+            first[row.session] = row
+            continue
+        differs = _session_difference(_session_draft(earlier), _session_draft(row))
+        if differs is not None:
+            label, theirs, ours = differs
+            message = (
+                f"names the session of row {earlier.number} with another {label} "
+                f"({theirs!r} there, {ours!r} here)"
+            )
+            row.outcome, row.problems = REJECTED, [RowProblem(row.number, label, message)]
+    return len(first)
+
+
+def _session_difference(first: TrainingDraft, other: TrainingDraft) -> tuple[str, str, str] | None:
+    for definition in TRAINING:
+        name = definition.name
+        if name in _ADDED_UP or name in ("attendance_mode", "status"):
+            continue
+        theirs, ours = getattr(first, name), getattr(other, name)
+        if _identity_part(theirs) != _identity_part(ours):
+            return definition.label, _shown(theirs), _shown(ours)
+    return None
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _add_counts(draft: TrainingDraft, counts: Sequence[AttendanceCountDraft]) -> None:
+    """Add a row's counts to a session's, by audience and sex."""
+    for count in counts:
+        same = next(
+            (c for c in draft.counts if (c.audience, c.sex) == (count.audience, count.sex)), None
+        )
+        if same is None:
+            draft.counts.append(replace(count))
+        else:
+            same.enrolled = (same.enrolled or 0) + (count.enrolled or 0)
+            same.completed = (same.completed or 0) + (count.completed or 0)
+
+
+def _add_amounts(draft: TrainingDraft, other: TrainingDraft) -> None:
+    for name in _ADDED_UP:
+        amount = getattr(other, name)
+        if amount is not None:
+            setattr(draft, name, (getattr(draft, name) or 0) + amount)
+
+
+def _write_sessions(
     ctx: AppContext, session: Session, rows: Sequence[PlannedRow], earlier: Sequence[PlannedRow]
 ) -> list[str]:
-    """Sessions with their participants: a session some of whose rows were imported
-    before gets the new participants; a person already stored (same national ID) is
-    enrolled, not added again."""
+    """One session per group of rows, its counts added up or its participants enrolled:
+    a session some of whose rows were imported before gets the new rows; a person
+    already stored (same national ID) is enrolled, not added again."""
     groups: dict[tuple[Any, ...], list[PlannedRow]] = {}
     for row in rows:
-        groups.setdefault(row.record.session_key, []).append(row)
+        assert row.session is not None
+        groups.setdefault(row.session, []).append(row)
     stored_sessions = _sessions_of(session, earlier)
-    persons = _stored_persons(session, [row.record.person for row in rows])
+    rosters = [row.record.person for row in rows if isinstance(row.record, RosterRow)]
+    persons = _stored_persons(session, rosters)
     uuids: dict[int, str] = {}
     for key, members in groups.items():
         existing = stored_sessions.get(key)
         draft = read_draft(session, load_row(session, existing)) if existing else None
         if draft is None:
-            draft = replace(members[0].record.session, enrollments=[], counts=[])
+            draft = replace(_session_draft(members[0]), enrollments=[], counts=[])
+            for name in _ADDED_UP:
+                setattr(draft, name, None)
         for row in members:
-            roster: RosterRow = row.record
-            person_uuid = persons.get(roster.person_key)
-            if person_uuid is None:
-                person_uuid = write_person(session, ctx, roster.person).uuid
-                persons[roster.person_key] = person_uuid
-            if any(e.person_uuid == person_uuid for e in draft.enrollments):
-                continue
-            draft.enrollments.append(replace(roster.enrollment, person_uuid=person_uuid))
+            if isinstance(row.record, RosterRow):
+                _enroll(ctx, session, draft, row.record, persons)
+            else:
+                _add_counts(draft, row.record.counts)
+                draft.attendance_mode = row.record.attendance_mode
+            _add_amounts(draft, _session_draft(row))
         saved = write_training(session, ctx, draft)
         for row in members:
             uuids[row.number] = saved.uuid
     return [uuids[row.number] for row in rows]
 
 
+def _enroll(
+    ctx: AppContext,
+    session: Session,
+    draft: TrainingDraft,
+    roster: RosterRow,
+    persons: dict[tuple[str, ...], str],
+) -> None:
+    person_uuid = persons.get(roster.person_key)
+    if person_uuid is None:
+        person_uuid = write_person(session, ctx, roster.person).uuid
+        persons[roster.person_key] = person_uuid
+    if not any(e.person_uuid == person_uuid for e in draft.enrollments):
+        draft.enrollments.append(replace(roster.enrollment, person_uuid=person_uuid))
+
+
 def _sessions_of(session: Session, earlier: Sequence[PlannedRow]) -> dict[tuple[Any, ...], str]:
-    """The stored session each earlier-imported roster row went into, by session key."""
-    by_fingerprint = {
-        row.fingerprint: row.record.session_key
-        for row in earlier
-        if isinstance(row.record, RosterRow)
-    }
+    """The stored session each earlier-imported training row went into, by session."""
+    by_fingerprint = {row.fingerprint: row.session for row in earlier if row.session is not None}
     found: dict[tuple[Any, ...], str] = {}
     for batch in batched(list(by_fingerprint)):
         for fingerprint, uuid in session.execute(
@@ -829,7 +1223,9 @@ def _sessions_of(session: Session, earlier: Sequence[PlannedRow]) -> dict[tuple[
                 ImportedRow.fingerprint.in_(batch)
             )
         ):
-            found[by_fingerprint[fingerprint]] = uuid
+            key = by_fingerprint[fingerprint]
+            assert key is not None
+            found[key] = uuid
     return found
 
 

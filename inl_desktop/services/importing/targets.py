@@ -109,7 +109,24 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e mail", "email address"),
     "status": ("status", "record status"),
     "completion": ("completion", "result", "attendance", "outcome"),
-}
+    "session_key": ("session key", "session id", "course id", "class id", "session no",
+                    "session number", "class no", "class number", "course no"),
+    "enrolled_sex_not_recorded": ("participants", "number of participants",
+                                  "no of participants", "students", "number of students",
+                                  "no of students", "trainees", "number of trainees",
+                                  "enrolled", "total participants", "attendees", "pax"),
+    "completed_sex_not_recorded": ("completed", "number completed", "graduates",
+                                   "graduated", "no completed"),
+    "certificate_number": ("certificate", "certificate no", "certificate number"),
+    "vetting_status": ("vetting", "vetting status", "leahy", "leahy vetting",
+                       "leahy status"),
+    "invest_case_number": ("invest", "invest case", "invest case no", "invest case number",
+                           "invest number"),
+    "vetting_submitted": ("vetting submitted", "submitted for vetting"),
+    "vetting_cleared": ("vetting cleared", "cleared", "vetting approved"),
+    "pre_score": ("pre test", "pre test score", "pretest"),
+    "post_score": ("post test", "post test score", "posttest"),
+}  # fmt: skip
 
 
 def _target(field: FieldDef, name: str | None = None) -> Target:
@@ -148,6 +165,18 @@ _COUNT_TARGETS = (
         None,
         _SYNONYMS["audience"],
     ),
+    Target(
+        "enrolled_sex_not_recorded",
+        "Enrolled, sex not recorded",
+        Reads.INTEGER,
+        synonyms=_SYNONYMS["enrolled_sex_not_recorded"],
+    ),
+    Target(
+        "completed_sex_not_recorded",
+        "Completed, sex not recorded",
+        Reads.INTEGER,
+        synonyms=_SYNONYMS["completed_sex_not_recorded"],
+    ),
     Target("enrolled_male", "Men enrolled", Reads.INTEGER, synonyms=_SYNONYMS["enrolled_male"]),
     Target(
         "enrolled_female", "Women enrolled", Reads.INTEGER, synonyms=_SYNONYMS["enrolled_female"]
@@ -164,11 +193,19 @@ _COUNT_TARGETS = (
 )
 # A roster (one row per participant, the session's columns repeated) fills these too.
 ROSTER_FIELDS = ("full_name", "sex", "agency", "unit", "rank", "national_id", "phone", "email")
+# The enrollment's own fields a roster may carry (the audience is the counts' target).
+ENROLLMENT_FIELDS = tuple(f.name for f in ENROLLMENT if f.name != "audience")
 _TRAININGS = (
     *(_target(f) for f in TRAINING if f.name not in ("attendance_mode",)),
+    Target(
+        "session_key",
+        "Session key (rows with the same key are one session)",
+        Reads.TEXT,
+        synonyms=_SYNONYMS["session_key"],
+    ),
     *_COUNT_TARGETS,
     *(_target(PERSON[name], "unit_person" if name == "unit" else None) for name in ROSTER_FIELDS),
-    _target(ENROLLMENT["completion"]),
+    *(_target(ENROLLMENT[name]) for name in ENROLLMENT_FIELDS),
 )
 _PERSONS = tuple(_target(f, "unit_person" if f.name == "unit" else None) for f in PERSON)
 
