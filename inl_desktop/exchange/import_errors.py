@@ -17,6 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,7 +44,7 @@ def write_rejected_rows(
     sheet.freeze_panes = "A2"
     header_cells = []
     for text in [*headers, PROBLEMS_HEADER, SOURCE_ROW_HEADER]:
-        cell = WriteOnlyCell(sheet, clean_text(text))
+        cell = _cell(sheet, text)
         cell.font = _BOLD
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -53,15 +54,13 @@ def write_rejected_rows(
         out: list[object] = []
         for index in range(width):
             value = cells[index] if index < len(cells) else None
-            cell = WriteOnlyCell(sheet, _value(value))
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
+            cell = _cell(sheet, value)
             if isinstance(value, datetime | date):
                 cell.number_format = "yyyy-mm-dd"
             if (number, headers[index]) in marks:
                 cell.fill = _MARK
             out.append(cell)
-        out.append(clean_text("; ".join(problems)))
+        out.append(_cell(sheet, "; ".join(problems)))
         out.append(number)
         sheet.append(out)
     folder = path.parent if str(path.parent) else Path(".")
@@ -80,7 +79,13 @@ def write_rejected_rows(
     return path
 
 
-def _value(value: object) -> object:
+def _cell(sheet: Worksheet, value: object) -> WriteOnlyCell:
+    """A cell holding ``value``; text stays text even where Excel would read it as a
+    formula ("=A1") or an error value ("#N/A"): the user fixes the row and imports this
+    workbook again, and an error cell would read back empty."""
     if isinstance(value, str):
-        return clean_text(value)
-    return value
+        value = clean_text(value)
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        cell.data_type = "s"
+    return cell

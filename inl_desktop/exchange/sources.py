@@ -30,6 +30,7 @@ from inl_desktop.exchange.safety import (
     column_letters,
     require_defused_xml,
 )
+from inl_desktop.exchange.xlsx_cells import formula_and_error_cells
 
 Cell = str | int | float | bool | date | datetime | None
 
@@ -194,14 +195,38 @@ def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:
             )
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as error:  # a damaged sheet part
+        except Exception as error:  # a damaged sheet part, an error value calamine lacks
             raise UnreadableSource(
-                f"{path.name}: sheet {sheet!r} cannot be read: {error}"
+                f"{path.name}: sheet {sheet!r} cannot be read: {error}{_errors_named(path, sheet)}"
             ) from None
     finally:
         book.close()
+    try:
+        marks = formula_and_error_cells(path, sheet)
+    except WorkbookRefused as error:
+        raise UnreadableSource(str(error)) from None
     cleaned = [[None if cell == "" else cell for cell in row] for row in rows]
-    return SourceTable(path, _trimmed(cleaned), 0, sheet=sheet, sheets=names)
+    return SourceTable(
+        path,
+        _trimmed(cleaned),
+        0,
+        sheet=sheet,
+        sheets=names,
+        formulas=dict(marks.formulas),
+        errors=dict(marks.errors),
+    )
+
+
+def _errors_named(path: Path, sheet: str) -> str:
+    """ " (error cells: C3 #SPILL!, …)" to add to a message, or ""."""
+    try:
+        errors = formula_and_error_cells(path, sheet).errors
+    except WorkbookRefused:
+        return ""
+    if not errors:
+        return ""
+    named = [f"{column_letters(c)}{r + 1} {text}" for (r, c), text in sorted(errors.items())[:5]]
+    return f" (error cells: {', '.join(named)})"
 
 
 def _trimmed(rows: Sequence[Sequence[Any]]) -> list[list[Cell]]:
@@ -266,7 +291,9 @@ def _read_text(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
     try:
         delimiter = delimiter or detect_delimiter(text)
     except csv.Error as error:
-        raise UnreadableSource(f"{path.name} is not a readable CSV file: {error}") from None
+        raise UnreadableSource(
+            f"{path.name} is not a readable CSV file: {_csv_reason(error)}"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str | None]] = []
     counts: list[int] = []
@@ -275,14 +302,8 @@ def _read_text(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
             rows.append([cell if cell.strip() else None for cell in row])
             counts.append(len(row))
     except csv.Error as error:
-        line = reader.line_num
-        if "field larger than field limit" in str(error):
-            reason = f"a cell longer than {csv.field_size_limit():,} characters on line {line}"
-            raise UnreadableSource(
-                f"{path.name} is not a readable CSV file: {reason} (a quote never closed?)"
-            ) from None
         raise UnreadableSource(
-            f"{path.name} is not a readable CSV file: line {line}: {error}"
+            f"{path.name} is not a readable CSV file: line {reader.line_num}: {_csv_reason(error)}"
         ) from None
     trimmed = _trimmed(rows)
     return SourceTable(
@@ -293,6 +314,12 @@ def _read_text(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
         delimiter=delimiter,
         cell_counts=counts[: len(trimmed)],
     )
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a cell longer than {csv.field_size_limit():,} characters (a quote never closed?)"
+    return str(error)
 
 
 def _encoding_name(encoding: str) -> str:

@@ -89,6 +89,7 @@ READY, SKIPPED, REJECTED = "ready", "skipped", "rejected"
 NOT_SELECTED, DUPLICATE = "not selected", "possible duplicate"
 OUTCOMES = (READY, SKIPPED, REJECTED, DUPLICATE, NOT_SELECTED)
 IMPORTED_BEFORE = "imported before"
+TOTAL_ROW = "a subtotal or total row"
 SEX_NOT_RECORDED = "U"
 # Count columns by the sex they count: men, women, and trainees whose sex the file
 # does not record (never counted as either).
@@ -371,6 +372,7 @@ def plan_import(
     totals = _TotalRows(mapping.kind, columns, targets, effective.decimal_separator)
     rows: list[PlannedRow] = []
     seen: Counter[str] = Counter()
+    formulas = 0
     for number, cells in data:
         reason = row_skip_reason(cells)
         if reason == "empty":
@@ -394,6 +396,7 @@ def plan_import(
             continue
         row_notes = _repair_notes(ragged, number, headers) if mapping.repair_decimal_commas else []
         marked = _marked_cells(table, number, columns, headers)
+        formulas += marked.formulas
         record, problems, values = reader.read(number, cells)
         problems = marked.problems + [p for p in problems if p.column not in marked.columns]
         key = "\x1f".join([mapping.kind, *_values_key(values)])
@@ -405,11 +408,9 @@ def plan_import(
         if mapping.kind is ImportKind.TRAININGS:
             planned.session = _session_of(record, values)
         rows.append(planned)
-    if marked_count := sum(1 for row in rows for note in row.notes if "formula" in note):
-        notes.append(
-            f"{marked_count:,} cells are formulas: their last calculated values are used "
-            "(each is noted on its row)"
-        )
+    if formulas:
+        cells = "1 cell is a formula" if formulas == 1 else f"{formulas:,} cells are formulas"
+        notes.append(f"{cells}: the last calculated values are used (each is noted on its row)")
     _skip_imported(ctx, rows)
     _skip_known_persons(ctx, mapping.kind, rows)
     sessions = None
@@ -484,6 +485,7 @@ class _Marks:
     notes: list[str]
     problems: list[RowProblem]
     columns: set[str]
+    formulas: int = 0
 
 
 def _marked_cells(
@@ -508,6 +510,7 @@ def _marked_cells(
             if formula is not None and error is None:
                 shown = f"={formula}" if formula else "a formula"
                 marks.notes.append(f"{header}: the value is the last result of {shown}")
+                marks.formulas += 1
     return marks
 
 
@@ -647,8 +650,8 @@ class _TotalRows:
                 cells[i] not in (None, "") for i in self.identifying if i not in labels
             ):
                 return None
-            reason = "a total row"
-        if not reason.startswith(("a total", "a subtotal")):
+            reason = TOTAL_ROW
+        if reason != TOTAL_ROW:
             return reason
         figures = [self._number(cells[i]) for i in self.numeric]
         given = [(n, f) for n, f in enumerate(figures) if f is not None]

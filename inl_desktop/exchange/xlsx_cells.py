@@ -1,0 +1,367 @@
+"""The formula cells and error cells of one worksheet, found in its XML.
+
+calamine cannot tell them apart from data: it reads a formula cell as the value Excel
+last calculated (and skips it when the file holds none, as openpyxl writes them), and
+an error cell (``#N/A``, ``#NAME?``...) as an empty string. So the worksheet part is
+read here straight from the zip. Most sheets hold neither, and are only searched as
+raw bytes for a ``<f`` element or a ``t="e"`` attribute, without parsing (the importer
+reads sheets of 10,000 rows); a sheet that may hold one is parsed, streaming, with
+defusedxml (no document type, no entities), up to the end of its ``<sheetData>``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+from defusedxml.ElementTree import (  # type: ignore[import-untyped]
+    DefusedXMLParser,
+    ParseError,
+    fromstring,
+)
+from openpyxl.formula.tokenizer import TokenizerError
+from openpyxl.formula.translate import Translator, TranslatorError
+
+from inl_desktop.exchange.safety import WorkbookRefused
+
+Cell = tuple[int, int]
+"""(row, column), both 0-based: B3 is (2, 1)."""
+
+CHUNK_BYTES = 1024 * 1024
+# What a chunk keeps of the one before, so that a mark split between two is still seen.
+_OVERLAP = 64
+_MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_RELATIONSHIP_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_TAG_END = b" \t\r\n/>"
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+@dataclass(frozen=True)
+class SheetMarks:
+    """The formula and error cells of one worksheet.
+
+    ``formulas`` maps each cell holding a formula to its text as stored, without the
+    leading "=" (``SUM(B2:B9)``); a cell that shares a formula gets the formula as it
+    reads in that cell, and a cell of an array formula's range the array's formula.
+    ``errors`` maps each cell holding an error value to it (``#N/A``). A formula whose
+    last result was an error is in both.
+    """
+
+    formulas: dict[Cell, str] = field(default_factory=dict)
+    errors: dict[Cell, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.formulas or self.errors)
+
+
+def formula_and_error_cells(path: Path, sheet: str) -> SheetMarks:
+    """The formula and error cells of the worksheet named ``sheet`` in the xlsx at ``path``.
+
+    WorkbookRefused if the file is not a readable xlsx or has no such worksheet.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return worksheet_marks(archive, worksheet_part(archive, sheet), path.name)
+    except zipfile.BadZipFile as error:
+        raise WorkbookRefused(f"{path.name} is not an xlsx workbook ({error})") from None
+    except OSError as error:
+        raise WorkbookRefused(f"{path.name} cannot be read: {error.strerror or error}") from None
+
+
+def worksheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
+    """The zip member holding the worksheet named ``sheet`` (``xl/worksheets/sheet1.xml``),
+    found through xl/workbook.xml and its relationships; WorkbookRefused if there is none."""
+    name = Path(archive.filename or "workbook").name
+    workbook = _parse_small_part(archive, "xl/workbook.xml", name)
+    relations = _parse_small_part(archive, "xl/_rels/workbook.xml.rels", name)
+    relation = next(
+        (
+            _relationship_id(element.attrib)
+            for element in workbook.iter()
+            if _local(element.tag) == "sheet" and element.get("name") == sheet
+        ),
+        None,
+    )
+    if relation is None:
+        raise WorkbookRefused(f"{name} has no sheet named {sheet!r}")
+    target = next(
+        (
+            element.get("Target", "")
+            for element in relations.iter()
+            if _local(element.tag) == "Relationship" and element.get("Id") == relation
+        ),
+        "",
+    )
+    part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    part = posixpath.normpath(part)
+    try:
+        archive.getinfo(part)
+    except KeyError:
+        raise WorkbookRefused(f"{name}: the part of sheet {sheet!r} is missing") from None
+    return part
+
+
+def worksheet_marks(archive: zipfile.ZipFile, part: str, name: str = "The workbook") -> SheetMarks:
+    """The formula and error cells of the worksheet ``part`` of an open xlsx; ``name``
+    (the file's) begins the message of the WorkbookRefused raised if it cannot be read."""
+    try:
+        with archive.open(part) as stream:
+            if not _may_hold_marks(_chunks(stream)):
+                return SheetMarks()
+        with archive.open(part) as stream:
+            return _parse_cells(_chunks(stream))
+    except (ParseError, DefusedXmlException) as error:
+        raise WorkbookRefused(f"{name}: part {part} cannot be read ({error})") from None
+    except zipfile.BadZipFile as error:
+        raise WorkbookRefused(f"{name}: part {part} is damaged ({error})") from None
+    except (EOFError, ValueError, NotImplementedError) as error:
+        raise WorkbookRefused(f"{name}: part {part} cannot be read ({error})") from None
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while block := stream.read(CHUNK_BYTES):
+        yield block
+
+
+def _may_hold_marks(chunks: Iterator[bytes]) -> bool:
+    """Whether the sheet data may hold a formula or an error cell: a quick search of the
+    bytes that does not miss one (it may see one where the parser then finds none)."""
+    tail = b""
+    formula = b""
+    for chunk in chunks:
+        if not formula:
+            formula = b"<" + _prefix(chunk) + b"f"
+        window = tail + chunk
+        if _opens(window, formula) or _has_error_type(window):
+            return True
+        tail = window[-_OVERLAP:]
+    return False
+
+
+def _prefix(start: bytes) -> bytes:
+    """The namespace prefix (``x:``) of the part's root element, b"" if it has none (the
+    cells of a worksheet are written with the prefix of its root)."""
+    position = start.find(b"worksheet")
+    if position > 1 and start[position - 1 : position] == b":":
+        opening = start.rfind(b"<", 0, position)
+        if opening != -1:
+            return start[opening + 1 : position]
+    return b""
+
+
+def _opens(window: bytes, tag: bytes) -> bool:
+    """Whether ``tag`` opens an element: ``<f>``, ``<f t="shared" si="0"/>``, not ``<family``."""
+    position = window.find(tag)
+    while position != -1:
+        after = window[position + len(tag) : position + len(tag) + 1]
+        if after and after in _TAG_END:
+            return True
+        position = window.find(tag, position + 1)
+    return False
+
+
+def _has_error_type(window: bytes) -> bool:
+    """Whether a ``t="e"`` attribute may be there (``t = 'e'`` is valid XML too)."""
+    return (b'"e"' in window or b"'e'" in window) and _ERROR_TYPE.search(window) is not None
+
+
+def _parse_cells(chunks: Iterator[bytes]) -> SheetMarks:
+    collector = _CellCollector()
+    parser = DefusedXMLParser(target=collector, forbid_dtd=True)
+    for chunk in chunks:
+        parser.feed(chunk)
+        if collector.done:
+            break
+    else:
+        parser.close()
+    return SheetMarks(collector.formulas, collector.errors)
+
+
+class _CellCollector:
+    """Parser target that notes formula and error cells as the sheet streams by.
+
+    Cells are placed by their ``r`` attribute; a row or cell without one follows the
+    one before it, as in Excel.
+    """
+
+    def __init__(self) -> None:
+        self.formulas: dict[Cell, str] = {}
+        self.errors: dict[Cell, str] = {}
+        self.done = False
+        self._row = -1
+        self._reference: str | None = None
+        self._cell: Cell | None = (0, -1)
+        self._is_error = False
+        self._formula: dict[str, str] | None = None
+        self._text: list[str] | None = None
+        self._error_text: str | None = None
+        self._shared: dict[str, tuple[str, str]] = {}
+        self._translators: dict[str, Translator | None] = {}
+        self._arrays: list[tuple[int, int, int, int, str]] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        kind = _KINDS.get(tag)
+        if kind == "c":
+            self._start_cell(attrib)
+        elif kind == "v":
+            if self._is_error:
+                self._text = []
+        elif kind == "f":
+            self._formula = attrib
+            self._text = []
+        elif kind == "row":
+            number = attrib.get("r")
+            self._row = int(number) - 1 if number and number.isdigit() else self._row + 1
+            self._reference = None
+            self._cell = (self._row, -1)
+            if self._arrays:
+                self._arrays = [bounds for bounds in self._arrays if bounds[2] >= self._row]
+
+    def end(self, tag: str) -> None:
+        kind = _KINDS.get(tag)
+        if kind == "c":
+            if self._is_error:
+                self.errors[self._where()] = self._error_text or ""
+            if self._arrays:
+                self._within_array()
+        elif kind == "v":
+            if self._text is not None:
+                self._error_text = "".join(self._text)
+                self._text = None
+        elif kind == "f":
+            if self._formula is not None and self._text is not None:
+                self._end_formula(self._formula, "".join(self._text))
+            self._formula = self._text = None
+        elif kind == "sheetData":
+            self.done = True
+
+    def data(self, text: str) -> None:
+        if self._text is not None:
+            self._text.append(text)
+
+    def close(self) -> None:
+        """Nothing to hand back: the marks are read from the collector."""
+
+    def _start_cell(self, attrib: dict[str, str]) -> None:
+        reference = attrib.get("r")
+        if reference is None:
+            row, column = self._where()
+            self._cell = (row, column + 1)
+        else:
+            self._cell = None
+        self._reference = reference
+        self._is_error = attrib.get("t") == "e"
+        self._error_text = None
+
+    def _where(self) -> Cell:
+        """The current cell, placed from its reference only when asked (few cells are)."""
+        if self._cell is None:
+            place = _place(self._reference or "")
+            self._cell = place if place is not None else (self._row, 0)
+        return self._cell
+
+    def _end_formula(self, attrib: dict[str, str], text: str) -> None:
+        cell = self._where()
+        kind = attrib.get("t")
+        if kind == "shared":
+            index = attrib.get("si", "")
+            if text:
+                self._shared[index] = (text, _reference(cell))
+            else:
+                text = self._shared_text(index, cell)
+        elif kind == "array" and "ref" in attrib:
+            bounds = attrib["ref"].split(":")
+            first, last = _place(bounds[0]), _place(bounds[-1])
+            # A one-cell array formula (as Excel 365 writes many) covers only its cell.
+            if first is not None and last is not None and first != last:
+                self._arrays.append((*first, *last, text))
+        self.formulas[cell] = text
+
+    def _shared_text(self, index: str, cell: Cell) -> str:
+        """The shared formula ``index`` as it reads in ``cell`` ("" before its master)."""
+        if index not in self._shared:
+            return ""
+        text, origin = self._shared[index]
+        if index not in self._translators:
+            try:
+                self._translators[index] = Translator(f"={text}", origin=origin)
+            except (TokenizerError, TranslatorError):
+                self._translators[index] = None
+        translator = self._translators[index]
+        if translator is None:
+            return text
+        try:
+            return str(translator.translate_formula(_reference(cell)))[1:]
+        except TranslatorError:  # a reference moved off the sheet (Excel shows #REF!)
+            return text
+
+    def _within_array(self) -> None:
+        row, column = self._where()
+        for first_row, first_column, last_row, last_column, text in self._arrays:
+            if first_row <= row <= last_row and first_column <= column <= last_column:
+                self.formulas.setdefault((row, column), text)
+                return
+
+
+_KINDS = {
+    f"{{{namespace}}}{local}": local
+    for namespace in _MAIN_NAMESPACES
+    for local in ("row", "c", "f", "v", "sheetData")
+}
+
+
+def _place(reference: str) -> Cell | None:
+    """The 0-based (row, column) of a reference such as ``C12``; None if it is not one."""
+    match = _REFERENCE.fullmatch(reference)
+    if match is None:
+        return None
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+def _reference(cell: Cell) -> str:
+    row, column = cell
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _parse_small_part(archive: zipfile.ZipFile, part: str, name: str) -> Element:
+    try:
+        root: Element = fromstring(archive.read(part), forbid_dtd=True)
+    except KeyError:
+        raise WorkbookRefused(f"{name} is not an xlsx workbook (no {part})") from None
+    except (ParseError, DefusedXmlException) as error:
+        raise WorkbookRefused(f"{name}: part {part} cannot be read ({error})") from None
+    return root
+
+
+def _relationship_id(attrib: dict[str, str]) -> str | None:
+    for namespace in _RELATIONSHIP_NAMESPACES:
+        relation = attrib.get(f"{{{namespace}}}id")
+        if relation is not None:
+            return relation
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
