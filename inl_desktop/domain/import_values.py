@@ -272,7 +272,11 @@ _TOTAL_WORD = re.compile(r"\b(sub ?)?totals?\b|\bgrand total\b")
 def says_total(cell: object) -> bool:
     """Whether a cell's text calls its row a total ("Fiscal Year 2018 Program Totals",
     "Sub-total", "Grand total")."""
-    return isinstance(cell, str) and _TOTAL_WORD.search(fold(cell)) is not None
+    return (
+        isinstance(cell, str)
+        and "total" in cell.casefold()
+        and _TOTAL_WORD.search(fold(cell)) is not None
+    )
 
 
 def row_skip_reason(cells: Iterable[object]) -> str | None:

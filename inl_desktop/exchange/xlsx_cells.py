@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element
+from xml.sax.saxutils import unescape
 
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import (  # type: ignore[import-untyped]
@@ -122,6 +123,10 @@ def worksheet_marks(archive: zipfile.ZipFile, part: str, name: str = "The workbo
         with archive.open(part) as stream:
             if not _may_hold_marks(_chunks(stream)):
                 return SheetMarks()
+        if archive.getinfo(part).file_size <= QUICK_BYTES:
+            quick = _quick_marks(archive.read(part))
+            if quick is not None:
+                return quick
         with archive.open(part) as stream:
             return _parse_cells(_chunks(stream))
     except (ParseError, DefusedXmlException) as error:
@@ -130,6 +135,66 @@ def worksheet_marks(archive: zipfile.ZipFile, part: str, name: str = "The workbo
         raise WorkbookRefused(f"{name}: part {part} is damaged ({error})") from None
     except (EOFError, ValueError, NotImplementedError) as error:
         raise WorkbookRefused(f"{name}: part {part} cannot be read ({error})") from None
+
+
+# A sheet up to this size is searched whole for its few formula and error cells, the
+# way the sheets most programs write are laid out (every cell with its reference, no
+# namespace prefix, no shared or array formulas); any other sheet is parsed.
+QUICK_BYTES = 64 * 2**20
+_QUICK_FORMULA = re.compile(rb"<f(?=[\s>/])")
+_QUICK_ERROR = re.compile(rb"<c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*>")
+_QUICK_TYPE = re.compile(rb"\st\s*=")
+_QUICK_REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+_QUICK_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _quick_marks(data: bytes) -> SheetMarks | None:
+    """The marks of a plainly written sheet found by searching its bytes; None when the
+    sheet is not written plainly enough to be sure (then it is parsed)."""
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or _prefix(head):
+        return None
+    marks = SheetMarks()
+    for found in _QUICK_FORMULA.finditer(data):
+        start = found.start()
+        cell = _enclosing_cell(data, start)
+        if cell is None:
+            return None
+        tag_end = data.find(b">", start)
+        opening = data[start:tag_end]
+        if tag_end == -1 or opening.endswith(b"/") or _QUICK_TYPE.search(opening):
+            return None  # a shared or array formula: the parser knows them
+        close = data.find(b"</f>", tag_end)
+        if close == -1:
+            return None
+        marks.formulas[cell] = unescape(data[tag_end + 1 : close].decode("utf-8"))
+    for found in _QUICK_ERROR.finditer(data):
+        cell = _quick_reference(found.group(0))
+        if cell is None:
+            return None
+        end = data.find(b"</c>", found.end())
+        value = _QUICK_VALUE.search(data, found.end(), end if end != -1 else len(data))
+        marks.errors[cell] = unescape(value.group(1).decode("utf-8")) if value else ""
+    return marks
+
+
+def _enclosing_cell(data: bytes, position: int) -> Cell | None:
+    """The reference of the cell element around ``position``."""
+    start = data.rfind(b"<c ", max(0, position - 4096), position)
+    if start == -1:
+        return None
+    end = data.find(b">", start)
+    return _quick_reference(data[start : end + 1])
+
+
+def _quick_reference(tag: bytes) -> Cell | None:
+    found = _QUICK_REFERENCE.search(tag)
+    if found is None:
+        return None
+    column = 0
+    for letter in found.group(1):
+        column = column * 26 + letter - 64
+    return int(found.group(2)) - 1, column - 1
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:

@@ -32,6 +32,7 @@ from inl_desktop.services.importing.run import (
     commit_import,
     plan_import,
     read_table,
+    suggested_mapping,
 )
 from inl_desktop.services.importing.targets import ImportKind
 from inl_desktop.services.seizures import save_seizure
@@ -485,3 +486,23 @@ def test_a_formula_cell_is_used_with_a_note_and_an_error_cell_rejects_its_row(
     commit_import(ctx, planned, errors)
     assert [item[4] for item in stored_items(ctx)] == [Decimal("2"), Decimal("3")]
     assert load_workbook(errors).active is not None
+
+
+# -- 7. a column is suggested for a coded field only when its values are in the list -----
+
+
+def test_a_region_column_of_continents_is_not_suggested_as_the_province(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    source = write_csv(
+        tmp_path / "world.csv",
+        [["Country", "Region", "Drug", "Year", "Kilograms"],
+         ["Pakistan", "Asia", "Heroin", "2019", "12"],
+         ["Germany", "Europe", "Heroin", "2019", "3"],
+         ["Colombia", "Americas", "Cocaine", "2019", "40"]],
+    )  # fmt: skip
+
+    suggested = suggested_mapping(ImportKind.SEIZURES, read_table(source, None), ctx.catalog())
+
+    assert "province" not in suggested.columns
+    assert suggested.columns["drug"] == ["Drug"]

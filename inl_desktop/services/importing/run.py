@@ -222,14 +222,26 @@ def suggested_mapping(
     if catalog is None:
         return mapping
     targets = targets_of(kind)
+    for name, chosen in list(columns.items()):
+        # A header names a coded field only if most of its values are in the list: a
+        # "Region" column of continents is not the province.
+        list_name = targets[name].reference_list
+        if targets[name].reads is not Reads.CODE or list_name in (None, "units"):
+            continue
+        assert list_name is not None
+        texts = {_cell_key(cell) for cell in table.column(headers.index(chosen[0])) if cell}
+        distinct = sorted(texts)[:200]
+        known = sum(1 for text in distinct if suggest_code(catalog, list_name, text))
+        if distinct and known / len(distinct) < 0.5:
+            del columns[name]
     used = {header for chosen in columns.values() for header in chosen}
     for index, header in enumerate(headers):
         if header in used:
             continue
         sample = [cell for cell in table.column(index) if cell not in (None, "")][:50]
-        name = _suggest_from_values(targets, columns, sample, catalog)
-        if name is not None:
-            columns[name] = [header]
+        suggested = _suggest_from_values(targets, columns, sample, catalog)
+        if suggested is not None:
+            columns[suggested] = [header]
             used.add(header)
     if "quantity" in columns and "unit" not in columns:
         bracket = re.search(r"\(([^)]+)\)|\bin ([a-z]+)$", columns["quantity"][0], re.I)
@@ -409,8 +421,8 @@ def plan_import(
             planned.session = _session_of(record, values)
         rows.append(planned)
     if formulas:
-        cells = "1 cell is a formula" if formulas == 1 else f"{formulas:,} cells are formulas"
-        notes.append(f"{cells}: the last calculated values are used (each is noted on its row)")
+        said = "1 cell is a formula" if formulas == 1 else f"{formulas:,} cells are formulas"
+        notes.append(f"{said}: the last calculated values are used (each is noted on its row)")
     _skip_imported(ctx, rows)
     _skip_known_persons(ctx, mapping.kind, rows)
     sessions = None
@@ -636,10 +648,9 @@ class _TotalRows:
             }
         )
         self.decimals = decimals
-        self.section: list[Decimal] = [Decimal(0)] * len(self.numeric)
-        self.section_rows = 0
-        self.whole: list[Decimal] = [Decimal(0)] * len(self.numeric)
-        self.whole_rows = 0
+        # The data rows' figure cells, summed only when a total row asks.
+        self.figures: list[list[Cell]] = []
+        self.section_start = 0
 
     def skip_reason(self, cells: list[Cell], reason: str | None) -> str | None:
         """``reason`` (why the row is skipped already), "a total row" for a total, with
@@ -655,23 +666,20 @@ class _TotalRows:
             return reason
         figures = [self._number(cells[i]) for i in self.numeric]
         given = [(n, f) for n, f in enumerate(figures) if f is not None]
-        for sums, count in ((self.section, self.section_rows), (self.whole, self.whole_rows)):
-            if given and count and all(sums[n] == figure for n, figure in given):
-                reason += f" (its figures equal the sum of the {count:,} rows above)"
+        for above in (self.figures[self.section_start :], self.figures):
+            if given and above and all(self._sum(above, n) == figure for n, figure in given):
+                reason += f" (its figures equal the sum of the {len(above):,} rows above)"
                 break
-        self.section = [Decimal(0)] * len(self.numeric)
-        self.section_rows = 0
+        self.section_start = len(self.figures)
         return reason
 
     def add(self, cells: list[Cell]) -> None:
-        """Count a data row's figures into the sums."""
-        self.section_rows += 1
-        self.whole_rows += 1
-        for n, i in enumerate(self.numeric):
-            figure = self._number(cells[i])
-            if figure is not None:
-                self.section[n] += figure
-                self.whole[n] += figure
+        """Keep a data row's figures for the sums a total row may ask."""
+        if self.numeric:
+            self.figures.append([cells[i] for i in self.numeric])
+
+    def _sum(self, rows: list[list[Cell]], n: int) -> Decimal:
+        return sum((figure for row in rows if (figure := self._number(row[n]))), Decimal(0))
 
     def _number(self, cell: Cell) -> Decimal | None:
         if cell in (None, ""):
