@@ -13,7 +13,10 @@ class Catalog:
     """Codes and labels of every reference list, with drug and unit details.
 
     ``codes`` maps a list name to {code: label}; retired codes stay in it (old
-    records keep them) and are also listed in ``retired``.
+    records keep them) and are also listed in ``retired``. ``aliases`` maps a list
+    name to {code: other names of the code} ("KPK" and "NWFP" for Khyber Pakhtunkhwa);
+    ``remembered`` maps a list name to {spelling key: code}, the spellings of the
+    post's files that an import mapped to a code before.
     """
 
     codes: dict[str, dict[str, str]]
@@ -21,6 +24,8 @@ class Catalog:
     units: dict[str, UnitDef] = field(default_factory=dict)
     parents: dict[str, dict[str, str]] = field(default_factory=dict)
     retired: dict[str, frozenset[str]] = field(default_factory=dict)
+    aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    remembered: dict[str, dict[str, str]] = field(default_factory=dict)
     national_id_name: str = "National ID"
     national_id_pattern: str | None = None
 

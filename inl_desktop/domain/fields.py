@@ -307,7 +307,10 @@ TRAINING = RecordDef(
     ),
 )
 
-SEX = (("F", "Female"), ("M", "Male"))
+# "Not recorded" is chosen, never assumed: a count or a person whose source does not
+# say their sex is kept as such, so no figure by sex is made up (reports say how many).
+SEX_NOT_RECORDED = "U"
+SEX = (("F", "Female"), ("M", "Male"), (SEX_NOT_RECORDED, "Not recorded"))
 
 PERSON = RecordDef(
     "person",

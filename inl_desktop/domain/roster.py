@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import PersonDraft, TrainingDraft
 from inl_desktop.domain.errors import FieldError
-from inl_desktop.domain.fields import ENROLLMENT, PERSON
+from inl_desktop.domain.fields import ENROLLMENT, PERSON, SEX_NOT_RECORDED
 from inl_desktop.domain.validation import validate_person
 
 # The columns a pasted roster may have, in the order assumed when there is no header.
@@ -85,8 +85,13 @@ SEX_WORDS = {
     "male": "M",
     "man": "M",
     "men": "M",
+    # The sheet says it does not know: kept as not recorded, never taken as a man.
+    "u": SEX_NOT_RECORDED,
+    "not recorded": SEX_NOT_RECORDED,
+    "unknown": SEX_NOT_RECORDED,
+    "not known": SEX_NOT_RECORDED,
 }
-SEX_ALLOWED = "F, Female, W, Woman, M or Male"
+SEX_ALLOWED = "F, Female, W, Woman, M, Male, U or Not recorded"
 
 OPEN_STATUSES = frozenset({"planned", "active"})
 # Vetting outcomes that need no warning: cleared, or found not to apply.

@@ -30,22 +30,32 @@ def _meaning(column: Column) -> str:
     return column.key.replace("_", " ").capitalize()
 
 
+def _listed(column: Column) -> str:
+    """The reference list a code column takes its codes from, or the codes of a fixed
+    choice with their labels (``sex``: F, M or U, not recorded)."""
+    if column.reference_list:
+        return f"`{column.reference_list}`"
+    if column.kind is Kind.CODE and column.field is not None and column.field.choices:
+        return ", ".join(f"`{code}` {label}" for code, label in column.field.choices)
+    return ""
+
+
 def describe() -> str:
-    """Markdown: one table per sheet (key, meaning, cell type, list, in hq profile)."""
+    """Markdown: one table per sheet (key, meaning, cell type, list or codes, in hq
+    profile)."""
     parts = [
         f"# Exchange workbook columns (format version {fmt.FORMAT_VERSION})",
         "",
         "Generated from `inl_desktop/exchange/format.py`; see `exchange-format.md`.",
     ]
     for sheet, columns in fmt.SHEET_COLUMNS.items():
-        parts += ["", f"## {sheet}", "", "| key | meaning | cell | list | hq profile |"]
+        parts += ["", f"## {sheet}", "", "| key | meaning | cell | list or codes | hq profile |"]
         parts.append("| --- | --- | --- | --- | --- |")
         for column in columns:
-            listed = f"`{column.reference_list}`" if column.reference_list else ""
             hq = "left out (personal)" if column.personal else "yes"
             parts.append(
                 f"| `{column.key}` | {_meaning(column)} | {_KIND_TEXT[column.kind]} "
-                f"| {listed} | {hq} |"
+                f"| {_listed(column)} | {hq} |"
             )
     return "\n".join(parts) + "\n"
 

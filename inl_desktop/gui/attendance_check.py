@@ -14,6 +14,7 @@ from inl_desktop.domain.drafts import (
     TrainingDraft,
 )
 from inl_desktop.domain.errors import FieldError
+from inl_desktop.domain.fields import SEX_NOT_RECORDED
 from inl_desktop.domain.roster import roster_people_errors, unvetted_participants, vetting_text
 from inl_desktop.domain.validation import validate_training
 from inl_desktop.gui.counts_grid import CountsView
@@ -88,19 +89,24 @@ def roster_summary(draft: TrainingDraft, roster: RosterView) -> str:
     sexes = [stored.get(e.person_uuid) or typed.get(e.person_uuid) for e in draft.enrollments]
     completed = sum(1 for e in draft.enrollments if e.completion == "completed")
     total = len(draft.enrollments)
+    unknown = sexes.count(SEX_NOT_RECORDED)
     summary = (
         f"{total} participant{'s' if total != 1 else ''}: "
         f"{sexes.count('F')} women, {sexes.count('M')} men"
+        + (f", {unknown} sex not recorded" if unknown else "")
     )
     return summary + (f"; {completed} completed" if completed else "")
 
 
 def counts_summary(draft: TrainingDraft) -> str:
-    """ "Enrolled 42 (12 women); completed 39"."""
+    """ "Enrolled 42 (12 women); completed 39", "Enrolled 42 (12 women, 5 sex not
+    recorded); completed 39"."""
     enrolled = sum(c.enrolled or 0 for c in draft.counts)
     women = sum(c.enrolled or 0 for c in draft.counts if c.sex == "F")
+    unknown = sum(c.enrolled or 0 for c in draft.counts if c.sex == SEX_NOT_RECORDED)
+    shown = f"{women} women" + (f", {unknown} sex not recorded" if unknown else "")
     done = sum(c.completed or 0 for c in draft.counts)
-    return f"Enrolled {enrolled} ({women} women); completed {done}"
+    return f"Enrolled {enrolled} ({shown}); completed {done}"
 
 
 def vetting_warning(draft: TrainingDraft, roster: RosterView) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from inl_desktop.domain.fields import SEX_NOT_RECORDED
 from inl_desktop.domain.periods import fiscal_year_of
 from inl_desktop.gui.seizure_filters import GROUP_PREFIX, SeizureFilterBar
 from inl_desktop.gui.workers import LatestOnly
@@ -32,6 +33,8 @@ from inl_desktop.store.seizure_list import SeizureFilter
 from inl_desktop.store.training_list import TrainingFilter
 
 SEXES = (("F", "Women"), ("M", "Men"))
+# Shown only when some trainee's sex is not recorded; never folded into women or men.
+SEX_NOT_RECORDED_SERIES = (SEX_NOT_RECORDED, "Sex not recorded")
 BASIS_TITLES = {
     "case": "individual seizures",
     "aggregate": "aggregate reports",
@@ -193,7 +196,10 @@ class DashboardPage(QWidget):
         audiences = sorted({a for a, _ in figures.trainees})
         self._trainee_codes = audiences
         sex_sets = []
-        for sex, label in SEXES:
+        sexes = list(SEXES)
+        if any(sex == SEX_NOT_RECORDED and n for (_, sex), n in figures.trainees.items()):
+            sexes.append(SEX_NOT_RECORDED_SERIES)
+        for sex, label in sexes:
             bar_set = QBarSet(label)
             bar_set.append([float(figures.trainees.get((a, sex), 0)) for a in audiences])
             sex_sets.append(bar_set)

@@ -27,13 +27,23 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.import_values import DateOrder, Decimals, row_skip_reason
 from inl_desktop.domain.roster import fold
-from inl_desktop.gui.import_source import ImportState, cell_text
+from inl_desktop.exchange.ragged import RaggedRows, ragged_rows
+from inl_desktop.exchange.sources import Cell
+from inl_desktop.gui.import_row_filter import RowFilter, where_text
+from inl_desktop.gui.import_source import (
+    WARNING_STYLE,
+    ImportState,
+    cell_text,
+    decimal_columns,
+    rows_as_read,
+)
 from inl_desktop.gui.widgets import CodeComboBox, CodeListEdit, buddy_label
 from inl_desktop.services.importing.run import suggested_mapping
 from inl_desktop.services.importing.spellings import suggest_code, unit_text_code
 from inl_desktop.services.importing.targets import Reads, Target, targets_of
 
 NOT_IN_FILE = "— not in the file —"
+REPAIR_TEXT = "&Join decimal commas split across cells (12630,15)"
 MAX_TEXTS = 200
 UNKNOWN_BRUSH = QBrush(QColor("#ffd8a8"))
 NEW_VALUE_BRUSH = QBrush(QColor("#d3f9d8"))
@@ -48,6 +58,8 @@ class ColumnsPage(QWizardPage):
         super().__init__(parent)
         self._state = state
         self._key: tuple[object, ...] | None = None
+        self._loading = False
+        self._ragged_by_decimals: dict[frozenset[int], RaggedRows] = {}
         self.column_combos: dict[str, QComboBox] = {}
         self.constant_editors: dict[str, QWidget] = {}
         self.setTitle("Columns")
@@ -86,9 +98,19 @@ class ColumnsPage(QWizardPage):
             buddy_label("Decimal &separator:", self.decimals_combo, self), self.decimals_combo
         )
         form.addRow(buddy_label("Date &order:", self.date_order_combo, self), self.date_order_combo)
+        self.repair_check = QCheckBox(REPAIR_TEXT, self)
+        form.addRow(self.repair_check)
         reading.addLayout(form)
-        reading.addStretch(1)
+        reading.addSpacing(24)
+        self.row_filter = RowFilter(self)
+        reading.addWidget(self.row_filter, 1)
         layout.addLayout(reading)
+        self.message_label = QLabel("", self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet(WARNING_STYLE)
+        self.message_label.setAccessibleName("Columns problem")
+        layout.addWidget(self.message_label)
+        self.repair_check.toggled.connect(self._on_repair_check_toggled)
 
     def initializePage(self) -> None:
         state = self._state
@@ -107,6 +129,8 @@ class ColumnsPage(QWizardPage):
             columns = suggested.columns
             constants = {**suggested.constants, **constants}
         targets = list(targets_of(mapping.kind).values())
+        self._loading = True
+        self._ragged_by_decimals.clear()
         self.column_combos.clear()
         self.constant_editors.clear()
         self.table.setRowCount(len(targets))
@@ -136,9 +160,16 @@ class ColumnsPage(QWizardPage):
                 lambda _index, r=row, name=target.name: self._on_column_combo_changed(r, name)
             )
             self._on_column_combo_changed(row, target.name)
+        self._loading = False
         self.table.setColumnWidth(self.SAMPLE, 180)
         self.decimals_combo.setCurrentIndex(self.decimals_combo.findData(mapping.decimal_separator))
         self.date_order_combo.setCurrentIndex(self.date_order_combo.findData(mapping.date_order))
+        self.repair_check.blockSignals(True)
+        self.repair_check.setChecked(mapping.repair_decimal_commas)
+        self.repair_check.blockSignals(False)
+        self._show_repairable()
+        self.row_filter.load(state.table.headers, self._rows_as_read(), mapping.where)
+        self.message_label.clear()
 
     def choose_column(self, name: str, header: str | None) -> None:
         """Fill a field from ``header`` (None: not from the file)."""
@@ -146,7 +177,14 @@ class ColumnsPage(QWizardPage):
         combo.setCurrentIndex(combo.findData([header]) if header else 0)
 
     def validatePage(self) -> bool:
+        problem = self.row_filter.problem()
+        if problem is not None:
+            self.message_label.setText(problem)
+            return False
+        self.message_label.clear()
         mapping = self._state.mapping
+        mapping.where = self.row_filter.where()
+        mapping.repair_decimal_commas = self.repair_check.isChecked()
         mapping.columns = {}
         mapping.constants = {}
         for name, combo in self.column_combos.items():
@@ -178,6 +216,38 @@ class ColumnsPage(QWizardPage):
         item = self.table.item(row, self.SAMPLE)
         item.setText(sample)
         item.setToolTip(sample)
+        if not self._loading:
+            self._show_repairable()
+            self.row_filter.set_data(self._rows_as_read())
+
+    def _ragged(self) -> RaggedRows:
+        """The file's ragged rows, and their repairs with the columns chosen."""
+        state = self._state
+        assert state.table is not None
+        columns = {name: combo.currentData() or [] for name, combo in self.column_combos.items()}
+        decimals = frozenset(decimal_columns(state.table, columns, state.mapping.kind))
+        if decimals not in self._ragged_by_decimals:
+            self._ragged_by_decimals[decimals] = ragged_rows(state.table, decimals or None)
+        return self._ragged_by_decimals[decimals]
+
+    def _rows_as_read(self) -> list[tuple[int, list[Cell]]]:
+        assert self._state.table is not None
+        return rows_as_read(self._state.table, self._ragged(), self.repair_check.isChecked())
+
+    def _show_repairable(self) -> None:
+        """Offer the decimal-comma join only when it repairs every ragged row."""
+        repairable = self._ragged().repairable
+        self.repair_check.setEnabled(repairable)
+        self.repair_check.setToolTip(
+            "Rows with more cells than the header: 12630,15 was read as two cells. "
+            "Joining them gives back the header's cells on every such row."
+            if repairable
+            else "Only for a comma-separated file whose rows have more cells than the "
+            "header because of decimal commas, each in a column of numbers."
+        )
+
+    def _on_repair_check_toggled(self, _checked: bool) -> None:
+        self.row_filter.set_data(self._rows_as_read())
 
 
 def _constant_editor(target: Target, catalog: Catalog, parent: QWidget) -> QWidget:
@@ -232,14 +302,22 @@ class SourceValue:
 
 def source_values(state: ImportState) -> list[SourceValue]:
     """The distinct texts of the columns that fill reference-code fields, most used first
-    (at most MAX_TEXTS per field), with the code the mapping or a suggestion gives."""
+    (at most MAX_TEXTS per field), with the code the mapping or a suggestion gives; only
+    the rows the mapping selects are read, as the importer reads them."""
     table = state.table
     assert table is not None
     mapping = state.mapping
     catalog = state.ctx.catalog()
     headers = table.headers
     found: list[SourceValue] = []
-    data = [cells for _number, cells in table.data() if row_skip_reason(cells) is None]
+    selectors = [(header, headers.index(header)) for header in mapping.where if header in headers]
+    ragged = ragged_rows(table, decimal_columns(table, mapping.columns, mapping.kind) or None)
+    data = [
+        cells
+        for _number, cells in rows_as_read(table, ragged, mapping.repair_decimal_commas)
+        if row_skip_reason(cells) is None
+        and all(mapping.keeps(header, where_text(cells[i])) for header, i in selectors)
+    ]
     for name, target in targets_of(mapping.kind).items():
         list_name = target.reference_list
         if list_name is None or name not in mapping.columns:

@@ -5,6 +5,7 @@ writing run off the GUI thread."""
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ from inl_desktop.gui.import_source import WARNING_STYLE, ImportState, cell_text
 from inl_desktop.gui.widgets import buddy_label
 from inl_desktop.gui.workers import Task
 from inl_desktop.services.importing.run import (
+    DUPLICATE,
+    NOT_SELECTED,
     READY,
     REJECTED,
     SKIPPED,
@@ -51,15 +54,20 @@ from inl_desktop.services.importing.run import (
     commit_import,
     plan_import,
 )
+from inl_desktop.services.importing.targets import ImportKind
 
 OUTCOME_BRUSHES = {
     READY: QBrush(QColor("#d3f9d8")),
     SKIPPED: QBrush(QColor("#e9ecef")),
     REJECTED: QBrush(QColor("#ffc9c9")),
+    DUPLICATE: QBrush(QColor("#ffd8a8")),
+    NOT_SELECTED: QBrush(QColor("#d0ebff")),
 }
 PROBLEM_BRUSH = QBrush(QColor("#ffc9c9"))
 FILTERS = (("Every row", ""), ("Rejected rows", REJECTED), ("Skipped rows", SKIPPED),
-           ("Ready rows", READY))  # fmt: skip
+           ("Ready rows", READY), ("Possible duplicates", DUPLICATE),
+           ("Rows not selected", NOT_SELECTED))  # fmt: skip
+ALLOW_DUPLICATES_TEXT = "Import &possible duplicates too"
 
 
 def _plural(count: int, word: str) -> str:
@@ -67,10 +75,14 @@ def _plural(count: int, word: str) -> str:
 
 
 def plan_summary(plan: ImportPlan) -> str:
-    """ "12 ready · 1 skipped · 2 rejected" """
-    return " · ".join(
-        f"{plan.count(outcome):,} {outcome}" for outcome in (READY, SKIPPED, REJECTED)
-    )
+    """ "12 ready · 1 skipped · 2 rejected · 3 possible duplicates · 40 not selected":
+    ready, skipped and rejected always, the others when there are some."""
+    parts = [f"{plan.count(outcome):,} {outcome}" for outcome in (READY, SKIPPED, REJECTED)]
+    if duplicates := plan.count(DUPLICATE):
+        parts.append(_plural(duplicates, DUPLICATE))
+    if not_selected := plan.count(NOT_SELECTED):
+        parts.append(f"{not_selected:,} {NOT_SELECTED}")
+    return " · ".join(parts)
 
 
 class PlanModel(QAbstractTableModel):
@@ -109,7 +121,7 @@ class PlanModel(QAbstractTableModel):
         if section == self.OUTCOME:
             return "Outcome"
         if section == self.problems_column:
-            return "Problems"
+            return "Problems and notes"
         return self._headers[section - self.FIRST_CELL]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -123,10 +135,8 @@ class PlanModel(QAbstractTableModel):
             if column == self.OUTCOME:
                 return row.outcome
             if column == self.problems_column:
-                if row.outcome == SKIPPED:
-                    return row.reason
                 separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else "; "
-                return separator.join(f"{p.column}: {p.message}" for p in row.problems)
+                return separator.join(_said_about(row))
             cell = column - self.FIRST_CELL
             return cell_text(row.cells[cell]) if cell < len(row.cells) else ""
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -141,6 +151,16 @@ class PlanModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.NUMBER:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
+
+
+def _said_about(row: PlannedRow) -> list[str]:
+    """Why a row is left out (its reason, or its problems), then the notes on it (a
+    decimal comma joined, a formula's value, a possible duplicate imported anyway)."""
+    if row.outcome == REJECTED:
+        said = [f"{p.column}: {p.message}" for p in row.problems]
+    else:  # "not selected" says nothing the outcome does not
+        said = [row.reason] if row.reason and row.reason != row.outcome else []
+    return said + row.notes
 
 
 class PreviewPage(QWizardPage):
@@ -171,6 +191,12 @@ class PreviewPage(QWizardPage):
         top.addWidget(buddy_label("S&how:", self.filter_combo, self))
         top.addWidget(self.filter_combo)
         layout.addLayout(top)
+        self.duplicates_check = QCheckBox(ALLOW_DUPLICATES_TEXT, self)
+        self.duplicates_check.setToolTip(
+            "Rows that look like seizures already stored (same agency, drug and quantity "
+            "around the same date) are left out unless this is ticked."
+        )
+        layout.addWidget(self.duplicates_check)
         self.message_label = QLabel("", self)
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet(WARNING_STYLE)
@@ -205,8 +231,18 @@ class PreviewPage(QWizardPage):
         self.task.failed.connect(self._on_task_failed)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_current_index_changed)
         self.view.clicked.connect(self._on_view_clicked)
+        self.duplicates_check.toggled.connect(self._on_duplicates_check_toggled)
 
     def initializePage(self) -> None:
+        state = self._state
+        self.duplicates_check.setVisible(state.kind is ImportKind.SEIZURES)
+        self.duplicates_check.blockSignals(True)
+        self.duplicates_check.setChecked(state.allow_duplicates)
+        self.duplicates_check.blockSignals(False)
+        self._replan()
+
+    def _replan(self) -> None:
+        """Read every row again, in the background (after the previous reading, if any)."""
         self._state.plan = None
         self._set_model(None)
         self.counts_label.setText("Reading every row…")
@@ -233,7 +269,8 @@ class PreviewPage(QWizardPage):
         ctx, table = self._state.ctx, self._state.table
         assert table is not None
         mapping = copy.deepcopy(self._state.mapping)
-        self.task.start(lambda _report: plan_import(ctx, table, mapping))
+        allow = self._state.allow_duplicates
+        self.task.start(lambda _report: plan_import(ctx, table, mapping, allow_duplicates=allow))
 
     def _set_model(self, plan: ImportPlan | None) -> None:
         self.model = PlanModel(plan, self)
@@ -262,6 +299,8 @@ class PreviewPage(QWizardPage):
             )
         elif plan.count(REJECTED):
             self.show_only(REJECTED)
+        if self.filter_combo.currentData() and not plan.count(self.filter_combo.currentData()):
+            self.show_only("")  # read again, no row has the outcome shown: show them all
         self.completeChanged.emit()
 
     def _on_task_failed(self, error: object) -> None:
@@ -279,7 +318,12 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def _on_filter_combo_current_index_changed(self, _index: int) -> None:
-        self.proxy.setFilterFixedString(self.filter_combo.currentData())
+        outcome = self.filter_combo.currentData()
+        self.proxy.setFilterRegularExpression(f"^{re.escape(outcome)}$" if outcome else "")
+
+    def _on_duplicates_check_toggled(self, checked: bool) -> None:
+        self._state.allow_duplicates = checked
+        self._replan()
 
     def _on_view_clicked(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)
@@ -287,6 +331,24 @@ class PreviewPage(QWizardPage):
         number = self.model.index(source.row(), PlanModel.NUMBER).data()
         text = problems.data(Qt.ItemDataRole.ToolTipRole)
         self.details_label.setText(f"Row {number}: {text}" if text else "")
+
+
+def result_summary(result: ImportResult) -> str:
+    """ "Imported 3, skipped 1, rejected 1. 2 possible duplicates left out, 40 not
+    selected." (with "into 113 sessions" after the count of imported training rows)."""
+    sessions = "" if result.sessions is None else f" into {_plural(result.sessions, 'session')}"
+    text = (
+        f"Imported {result.imported:,}{sessions}, skipped {result.skipped:,}, "
+        f"rejected {result.rejected:,}."
+    )
+    left_out = []
+    if result.duplicates:
+        left_out.append(f"{_plural(result.duplicates, DUPLICATE)} left out")
+    if result.not_selected:
+        left_out.append(f"{result.not_selected:,} {NOT_SELECTED}")
+    if left_out:
+        text += " " + ", ".join(left_out) + "."
+    return text
 
 
 class ImportPage(QWizardPage):
@@ -364,10 +426,17 @@ class ImportPage(QWizardPage):
         assert plan is not None
         source = plan.table.path
         ready, rejected = plan.count(READY), plan.count(REJECTED)
-        self.summary_label.setText(
-            f"{_plural(ready, 'row')} of {source.name} will be imported as {plan.mapping.kind}; "
-            f"{_plural(plan.count(SKIPPED), 'row')} skipped, {_plural(rejected, 'row')} rejected."
+        sessions = f" ({_plural(plan.sessions, 'session')})" if plan.sessions else ""
+        text = (
+            f"{_plural(ready, 'row')} of {source.name} will be imported as "
+            f"{plan.mapping.kind}{sessions}; {_plural(plan.count(SKIPPED), 'row')} skipped, "
+            f"{_plural(rejected, 'row')} rejected"
         )
+        if duplicates := plan.count(DUPLICATE):
+            text += f", {_plural(duplicates, DUPLICATE)} left out"
+        if not_selected := plan.count(NOT_SELECTED):
+            text += f", {_plural(not_selected, 'row')} not selected"
+        self.summary_label.setText(text + ".")
         self.errors_check.setEnabled(bool(rejected))
         self.errors_check.setChecked(bool(rejected))
         self.errors_edit.setEnabled(bool(rejected))
@@ -444,10 +513,7 @@ class ImportPage(QWizardPage):
         if wizard is not None:
             wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
             wizard.button(QWizard.WizardButton.CancelButton).setEnabled(True)
-        text = (
-            f"Imported {result.imported:,}, skipped {result.skipped:,}, "
-            f"rejected {result.rejected:,}."
-        )
+        text = result_summary(result)
         if result.errors_file is not None:
             text += f"\nThe rejected rows are in {result.errors_file}"
         if self.profile_check.isChecked():

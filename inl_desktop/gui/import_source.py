@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.exchange.import_errors import ERRORS_SHEET
+from inl_desktop.exchange.ragged import RaggedRows, ragged_rows
 from inl_desktop.exchange.sources import Cell, SourceTable, column_name, read_source, sheet_names
 from inl_desktop.gui.widgets import buddy_label
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import ImportMapping, load_mapping
 from inl_desktop.services.importing.run import ImportPlan
-from inl_desktop.services.importing.targets import ImportKind
+from inl_desktop.services.importing.targets import ImportKind, Reads, targets_of
 
 PREVIEW_ROWS = 20
 KIND_LABELS = {
@@ -56,6 +57,7 @@ class ImportState:
     profile_path: Path | None = None
     mapping: ImportMapping = field(init=False)
     plan: ImportPlan | None = None
+    allow_duplicates: bool = False  # import look-alikes of stored seizures too
 
     def __post_init__(self) -> None:
         self.mapping = ImportMapping(self.kind)
@@ -73,6 +75,8 @@ class ImportState:
                 constants=dict(profile.constants),
                 values={name: dict(table) for name, table in profile.values.items()},
                 new_codes={name: dict(codes) for name, codes in profile.new_codes.items()},
+                where={header: list(wanted) for header, wanted in profile.where.items()},
+                repair_decimal_commas=profile.repair_decimal_commas,
             )
         else:
             self.mapping = ImportMapping(self.kind)
@@ -90,6 +94,40 @@ def cell_text(cell: Cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return " ".join(str(cell).split())
+
+
+def decimal_columns(
+    table: SourceTable, columns: dict[str, list[str]], kind: ImportKind
+) -> set[int]:
+    """The columns mapped to fields that hold decimals: where a decimal comma may have
+    split a cell in two (as the importer looks for them)."""
+    targets = targets_of(kind)
+    headers = table.headers
+    return {
+        headers.index(header)
+        for name, chosen in columns.items()
+        if name in targets and targets[name].reads is Reads.NUMBER
+        for header in chosen
+        if header in headers
+    }
+
+
+def rows_as_read(
+    table: SourceTable, ragged: RaggedRows, repair: bool
+) -> list[tuple[int, list[Cell]]]:
+    """The data rows as the importer reads them: a ragged row with its decimal commas
+    joined when the user chose so, and left out otherwise (it is refused, and its cells
+    after the split are in the wrong columns)."""
+    width = table.width
+    rows = []
+    for number, cells in table.data():
+        if number in ragged.counts:
+            repaired = ragged.repairs.get(number) if repair else None
+            if repaired is None:
+                continue
+            cells = repaired.cells + [None] * (width - len(repaired.cells))
+        rows.append((number, cells))
+    return rows
 
 
 class SourcePage(QWizardPage):
@@ -165,6 +203,14 @@ class SourcePage(QWizardPage):
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.setWordWrap(False)
         layout.addWidget(self.preview, 1)
+        # Rows with more cells than the header (decimal commas in a comma-separated
+        # file) are said before any mapping, so the file can be fixed or repaired.
+        self.ragged_label = QLabel("", self)
+        self.ragged_label.setWordWrap(True)
+        self.ragged_label.setStyleSheet(WARNING_STYLE)
+        self.ragged_label.setAccessibleName("Rows with too many or too few cells")
+        self.ragged_label.setVisible(False)
+        layout.addWidget(self.ragged_label)
         self._set_reading_enabled()
 
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
@@ -262,6 +308,7 @@ class SourcePage(QWizardPage):
     def _show_unreadable(self, error: UserError) -> None:
         self._state.table = None
         self.message_label.setText(str(error))
+        self._show_ragged()
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self.completeChanged.emit()
@@ -317,6 +364,20 @@ class SourcePage(QWizardPage):
                 self.preview.setColumnWidth(column, 260)
         if table.header_row:
             self.preview.scrollToItem(self.preview.item(table.header_row - 1, 0))
+        self._show_ragged()
+
+    def _show_ragged(self) -> None:
+        table = self._state.table
+        ragged = ragged_rows(table) if table is not None else None
+        if ragged is None or not ragged.counts:
+            self.ragged_label.clear()
+            self.ragged_label.setVisible(False)
+            return
+        text = ragged.summary()
+        if ragged.repairable:
+            text += " You choose it on the next step, Columns."
+        self.ragged_label.setText(text)
+        self.ragged_label.setVisible(True)
 
     def _path(self) -> Path | None:
         text = self.file_edit.text().strip()

@@ -69,7 +69,7 @@ class PeopleFilterBar(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.agency_combo = CodeComboBox(self, blank_text="All agencies")
         self.sex_combo = QComboBox(self)
-        self.sex_combo.addItem("Women and men", None)
+        self.sex_combo.addItem("Any sex", None)  # women, men and sex not recorded
         for code, label in SEX:
             self.sex_combo.addItem(label, code)
         self.province_combo = CodeComboBox(self, blank_text="All provinces")

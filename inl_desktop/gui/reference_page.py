@@ -1,4 +1,5 @@
-"""The settings page of the reference lists: browse, filter, add, edit, retire, delete."""
+"""The settings page of the reference lists: browse, filter, add, edit, retire, delete,
+and the aliases of each code (other names an import recognises)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ RETIRED_COLOUR = QColor("#767676")
 ERROR_STYLE = "color: #b00020;"
 LABEL_COLUMN = 1
 MAX_COLUMN_WIDTH = 160
+ALIAS_JOINER = " | "
+ALIASES_TIP = (
+    "Other names of this code in the posts' files, separated by | or ;\n"
+    "(KPK | NWFP). An import recognises them whatever their case, punctuation\n"
+    "or word order."
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,8 @@ def _choice_text(attribute: AttributeSpec, value: str) -> str:
 
 
 def columns_for(spec: ListSpec, entries: list[ReferenceEntry], catalog: Catalog) -> list[Column]:
-    """Code, label, parent, the list's attributes (declared, then any extra), in use, retired."""
+    """Code, label, parent, the list's attributes (declared, then any extra), aliases, in
+    use, retired."""
     columns = [
         Column("Code", lambda e: e.code),
         Column("Label", lambda e: f"{e.label} (retired)" if e.retired else e.label),
@@ -145,6 +153,7 @@ def columns_for(spec: ListSpec, entries: list[ReferenceEntry], catalog: Catalog)
     extra = sorted({n for e in entries for n in e.attributes if spec.attribute(n) is None})
     for name in extra:
         columns.append(Column(_title(name), lambda e, name=name: e.attributes.get(name, "")))
+    columns.append(Column("Aliases", lambda e: ALIAS_JOINER.join(e.aliases)))
     columns.append(Column("In use", lambda e: e.in_use, numeric=True))
     columns.append(Column("Retired", lambda e: "Yes" if e.retired else ""))
     return columns
@@ -226,6 +235,10 @@ class ReferenceItemDialog(QDialog):
             self._add_attribute(attribute, stored.get(attribute.name, ""), catalog)
         for name in sorted(n for n in stored if spec.attribute(n) is None):
             self._add_attribute(AttributeSpec(name, _title(name)), stored[name], catalog)
+        self.aliases_edit = QLineEdit(ALIAS_JOINER.join(entry.aliases) if entry else "")
+        self.aliases_edit.setPlaceholderText("Other names, separated by | or ;")
+        self.aliases_edit.setToolTip(ALIASES_TIP)
+        self._add_row("aliases", "Aliases", self.aliases_edit)
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -291,6 +304,7 @@ class ReferenceItemDialog(QDialog):
                     self.label_edit.text(),
                     parent,
                     attributes,
+                    self.aliases_edit.text(),
                 )
             else:
                 saved = update_item(
@@ -300,6 +314,7 @@ class ReferenceItemDialog(QDialog):
                     self.label_edit.text(),
                     parent,
                     attributes,
+                    self.aliases_edit.text(),
                 )
         except ValidationFailed as failure:
             self._show_problems([str(e) for e in failure.errors])

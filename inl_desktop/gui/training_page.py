@@ -237,6 +237,8 @@ class TrainingPage(QWidget):
             f"{how_many(totals.sessions, 'session')} · {totals.enrolled:,} enrolled · "
             f"{totals.completed:,} completed · {totals.completed_women:,} completed women"
         )
+        if totals.completed_sex_not_recorded:
+            text += f" · {totals.completed_sex_not_recorded:,} completed, sex not recorded"
         if filter_.audience is not None:
             audience = self._ctx.catalog().label("audience_categories", filter_.audience)
             text += f" (participants: {audience} only)"

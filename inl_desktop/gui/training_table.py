@@ -36,7 +36,8 @@ _LABEL_LISTS = {
 _FIGURE_TIPS = {
     "enrolled": "Participants of this session (counted for the rows shown)",
     "completed": "Participants who completed this session",
-    "completed_women": "Women who completed this session",
+    "completed_women": "Women who completed this session (those whose sex is not "
+    "recorded are shown apart, after +)",
 }
 
 
@@ -116,6 +117,10 @@ class TrainingTableModel(PagedTableModel):
             return _TRAINING_STATUS.get(row[key], row[key] or "")
         if key == "attendance_mode":
             return _ATTENDANCE_MODE.get(row[key], row[key] or "")
+        if key == "completed_women" and row.get("completed_sex_not_recorded"):
+            # Never a bare figure of women when some sex is unknown: it says so.
+            unknown = int(row["completed_sex_not_recorded"])
+            return f"{int(row[key]):,} (+{unknown:,} sex not recorded)"
         if key in _FIGURE_TIPS:
             return f"{int(row[key]):,}"
         if key == "status":

@@ -29,14 +29,16 @@ from inl_desktop.services.training_totals import (
 )
 from inl_desktop.store.training_list import TrainingFilter
 
-HEADERS = (
-    "Unique persons\nwomen",
-    "Unique persons\nmen",
-    "Unique persons\ntotal",
-    "Person-trainings\nwomen",
-    "Person-trainings\nmen",
-    "Person-trainings\ntotal",
-)
+MEASURES = ("Unique persons", "Person-trainings")
+
+
+def headers(sex_not_recorded: bool) -> tuple[str, ...]:
+    """The column headers; "sex not recorded" columns only when some figure has it."""
+    sexes = ("women", "men", *(("sex not recorded",) if sex_not_recorded else ()), "total")
+    return tuple(f"{measure}\n{sex}" for measure in MEASURES for sex in sexes)
+
+
+HEADERS = headers(False)
 ALL_ROW = "All audiences"
 EXPLANATION = (
     "Completed training only. Unique persons: each person once, however many sessions "
@@ -50,15 +52,23 @@ def how_many(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
-def _cells(figures: AudienceTotals) -> tuple[int, ...]:
-    unique, trainings = figures.unique_persons, figures.person_trainings
+def _cells(figures: AudienceTotals, sex_not_recorded: bool) -> tuple[int, ...]:
+    cells: list[int] = []
+    for by_sex in (figures.unique_persons, figures.person_trainings):
+        cells += [by_sex.women, by_sex.men]
+        if sex_not_recorded:
+            cells.append(by_sex.not_recorded)
+        cells.append(by_sex.total)
+    return tuple(cells)
+
+
+def unrecorded_note(unique: Figures) -> str:
+    """What the figures say of people whose sex is not recorded ("" when there are none)."""
+    if not unique.not_recorded:
+        return ""
     return (
-        unique.women,
-        unique.men,
-        unique.total,
-        trainings.women,
-        trainings.men,
-        trainings.total,
+        f"Sex is not recorded for {how_many(unique.not_recorded, 'unique person')}: they are "
+        "in the totals and in neither women nor men."
     )
 
 
@@ -66,10 +76,11 @@ def counted_note(counted: Figures) -> str:
     """What the figures owe to sessions recorded as counts (which cannot be de-duplicated)."""
     if counted.total == 0:
         return "Every figure comes from rosters of named participants."
+    unknown = f", {counted.not_recorded:,} sex not recorded" if counted.not_recorded else ""
     return (
-        f"{counted.total:,} completions ({counted.women:,} women, {counted.men:,} men) come "
-        "from sessions recorded as counts, which have no names: each is taken as a distinct "
-        "person in the unique figures."
+        f"{counted.total:,} completions ({counted.women:,} women, {counted.men:,} men{unknown}) "
+        "come from sessions recorded as counts, which have no names: each is taken as a "
+        "distinct person in the unique figures."
     )
 
 
@@ -137,7 +148,11 @@ class TrainingTotalsView(QWidget):
 
     def copy_table(self) -> None:
         """Put the table on the clipboard as tab-separated text, with its headers."""
-        lines = ["\t".join(["Audience category", *(h.replace("\n", " ") for h in HEADERS)])]
+        shown = [
+            self.table.horizontalHeaderItem(column).text().replace("\n", " ")
+            for column in range(self.table.columnCount())
+        ]
+        lines = ["\t".join(["Audience category", *shown])]
         for row in range(self.table.rowCount()):
             label = self.table.verticalHeaderItem(row).text()
             cells = [
@@ -167,7 +182,17 @@ class TrainingTotalsView(QWidget):
             f"{how_many(totals.unique_persons.total, 'unique person')} · "
             f"{how_many(totals.person_trainings.total, 'person-training')} (completed){only}"
         )
-        self.note_label.setText(EXPLANATION + " " + counted_note(totals.counted))
+        self.note_label.setText(
+            " ".join(
+                part
+                for part in (
+                    EXPLANATION,
+                    unrecorded_note(totals.unique_persons),
+                    counted_note(totals.counted),
+                )
+                if part
+            )
+        )
         order = list(catalog.codes.get("audience_categories", {}))
         codes = sorted(
             totals.by_audience,
@@ -188,10 +213,14 @@ class TrainingTotalsView(QWidget):
                 for code in codes
             ),
         ]
+        unrecorded = bool(totals.person_trainings.not_recorded)
+        shown = headers(unrecorded)
+        self.table.setColumnCount(len(shown))
+        self.table.setHorizontalHeaderLabels(list(shown))
         self.table.setRowCount(len(rows))
         for row, (label, figures) in enumerate(rows):
             self.table.setVerticalHeaderItem(row, QTableWidgetItem(label))
-            for column, value in enumerate(_cells(figures)):
+            for column, value in enumerate(_cells(figures, unrecorded)):
                 item = QTableWidgetItem(f"{value:,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if row == 0:

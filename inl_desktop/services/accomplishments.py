@@ -40,6 +40,7 @@ from inl_desktop.services.report_seizures import (
     count_seizures,
 )
 from inl_desktop.services.report_trainings import TrainingCounts, count_trainings
+from inl_desktop.services.training_totals import Figures
 from inl_desktop.store.reference import UnknownCountry, country_program
 from inl_desktop.store.summaries import IN_COUNTRY
 
@@ -353,7 +354,12 @@ class _Wording:
             return
         number = len(self.sentences) + 1
         women = f", {over(overall.women)} of them women" if overall.women else ""
-        self.sentences.append(f"INL trained {over(overall.total)} people {self.during}{women}.")
+        unknown = sex_not_recorded(overall)
+        self.sentences.append(
+            f"INL trained {over(overall.total)} people {self.during}{women}"
+            + (f"; {unknown}" if unknown else "")
+            + "."
+        )
         self._add(
             Figure(
                 number,
@@ -375,6 +381,15 @@ class _Wording:
             ),
             Figure(
                 0, "Trainees", "men who completed training", overall.men, "persons", BASIS_TRAINEES
+            ),
+            Figure(
+                number if unknown else 0,
+                "Trainees",
+                "people who completed training, sex not recorded",
+                overall.not_recorded,
+                "persons",
+                BASIS_TRAINEES,
+                f"{overall.not_recorded:,}" if unknown else "",
             ),
             Figure(
                 0,
@@ -460,10 +475,13 @@ class _Wording:
                 )
         for code, trainees in sorted(counts.by_audience.items()):
             label = self.catalog.label("audience_categories", code) if code else "not recorded"
-            for sex_label, value in (
+            by_sex = [
                 ("women", trainees.unique_persons.women),
                 ("men", trainees.unique_persons.men),
-            ):
+            ]
+            if trainees.unique_persons.not_recorded:
+                by_sex.append(("sex not recorded", trainees.unique_persons.not_recorded))
+            for sex_label, value in by_sex:
                 self._add(
                     Figure(
                         0,
@@ -488,6 +506,17 @@ class _Wording:
 
     def _venue_place(self, venue: str) -> str:
         return VENUE_PLACES.get(venue) or self.catalog.label("venue_types", venue)
+
+
+def sex_not_recorded(figures: Figures) -> str:
+    """ "sex not recorded for 193" (exact: it qualifies the figures beside it, and is not
+    rounded down as they are), "sex not recorded for any of them", or "" when every
+    sex is recorded. Women and men are then as recorded, never estimated."""
+    if not figures.not_recorded:
+        return ""
+    if figures.not_recorded == figures.total:
+        return "sex not recorded for any of them"
+    return f"sex not recorded for {figures.not_recorded:,}"
 
 
 def _basis(parts: dict[str, KgSum]) -> str:

@@ -1,4 +1,6 @@
-"""Edit the reference lists in the app: add, correct, retire, restore and delete codes.
+"""Edit the reference lists in the app: add, correct, retire, restore and delete codes,
+and the aliases of a code (other names an import recognises: "KPK" for Khyber
+Pakhtunkhwa).
 
 Records store codes, so a code that any record uses (live or soft-deleted) is never
 deleted: it is retired instead, stays valid for the records that hold it and is no
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +25,7 @@ from inl_desktop.domain.errors import FieldError, RecordNotFound, UserError, Val
 from inl_desktop.domain.fields import ALL_RECORDS, FieldType
 from inl_desktop.domain.units import UnitKind
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.importing.spellings import spelling_key, split_aliases
 from inl_desktop.services.records import log_changes
 from inl_desktop.store.models import (
     AttendanceCount,
@@ -37,11 +40,13 @@ from inl_desktop.store.models import (
     SeizureTransitCountry,
     TrainingSession,
 )
+from inl_desktop.store.reference import join_aliases, split_stored_aliases
 
 LOG_KIND = "reference"
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
 LABEL_LIMIT = 200
 ATTRIBUTE_LIMIT = 200
+ALIASES_LIMIT = 1000
 
 
 class UnknownList(UserError):
@@ -172,7 +177,8 @@ class ReferenceEntry:
 
     ``in_use`` counts the records (seizures, training sessions, persons; deleted
     ones included) and reference items (districts of a province, drugs of a group,
-    the post of a country) that hold the code.
+    the post of a country) that hold the code. ``aliases`` are the code's other
+    names, which an import recognises in a post's files.
     """
 
     code: str
@@ -181,6 +187,7 @@ class ReferenceEntry:
     attributes: dict[str, str]
     retired: bool
     in_use: int
+    aliases: tuple[str, ...] = ()
 
 
 # --- Where codes are used -----------------------------------------------------------
@@ -343,6 +350,7 @@ def _entry(item: ReferenceItem, in_use: int) -> ReferenceEntry:
         attributes=_attributes_of(item.attributes),
         retired=item.retired,
         in_use=in_use,
+        aliases=split_stored_aliases(item.aliases or ""),
     )
 
 
@@ -525,6 +533,61 @@ def _check_item(
     return errors
 
 
+def parse_aliases(aliases: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Aliases as given: one text separated by "|" or ";", or a sequence of names;
+    blanks dropped, and a name spelled like an earlier one (case, punctuation and word
+    order aside) kept once."""
+    if aliases is None:
+        return ()
+    names = split_aliases(aliases) if isinstance(aliases, str) else tuple(aliases)
+    kept: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name:
+            kept.setdefault(spelling_key(name) or name, name)
+    return tuple(kept.values())
+
+
+def _check_aliases(
+    session: Session, spec: ListSpec, code: str, aliases: tuple[str, ...]
+) -> list[FieldError]:
+    """Aliases must be words, and none may name another current code of the list
+    (its code, label or aliases): an import would not know which one it means."""
+    errors = []
+    if len(join_aliases(aliases)) > ALIASES_LIMIT:
+        errors.append(
+            FieldError("aliases", f"Aliases must be at most {ALIASES_LIMIT} characters in all")
+        )
+    for name in aliases:
+        if any(separator in name for separator in "|;"):
+            errors.append(FieldError("aliases", f"Alias {name!r} cannot hold | or ;"))
+        elif not spelling_key(name):
+            errors.append(FieldError("aliases", f"Alias {name!r} has no letters or digits"))
+    if errors or not aliases:
+        return errors
+    others: dict[str, ReferenceItem] = {}
+    for item in session.scalars(
+        select(ReferenceItem).where(
+            ReferenceItem.list_name == spec.name,
+            ReferenceItem.code != code,
+            ReferenceItem.retired.is_(False),
+        )
+    ):
+        for name in (item.code, item.label, *split_stored_aliases(item.aliases or "")):
+            others.setdefault(spelling_key(name), item)
+    for name in aliases:
+        other = others.get(spelling_key(name))
+        if other is not None:
+            errors.append(
+                FieldError(
+                    "aliases",
+                    f"Alias {name!r} already names {other.code} ({other.label}) in "
+                    f"{spec.title.lower()}",
+                )
+            )
+    return errors
+
+
 def _unit_conversion_kept(
     session: Session, spec: ListSpec, stored: ReferenceItem, attributes: Mapping[str, str]
 ) -> list[FieldError]:
@@ -566,6 +629,7 @@ def _snapshot(item: ReferenceItem) -> dict[str, str]:
     values = {"code": item.code, "label": item.label, "parent": item.parent_code or ""}
     for name, value in sorted(_attributes_of(item.attributes).items()):
         values[f"attributes.{name}"] = value
+    values["aliases"] = item.aliases or ""
     values["retired"] = "yes" if item.retired else ""
     return values
 
@@ -604,12 +668,17 @@ def add_item(
     label: str,
     parent: str | None = None,
     attributes: Mapping[str, str] | None = None,
+    aliases: str | Sequence[str] | None = None,
 ) -> ReferenceEntry:
-    """Add a code at the end of a list; ValidationFailed names every bad field."""
+    """Add a code at the end of a list; ValidationFailed names every bad field.
+
+    ``aliases``: other names of the code, a sequence or one text separated by "|" or ";".
+    """
     spec = list_spec(list_name)
     code, label = normalise_code(code), label.strip()
     parent = normalise_code(parent) if parent and parent.strip() else None
     cleaned = _clean_attributes(spec, attributes, {})
+    names = parse_aliases(aliases)
     with ctx.sessions.begin() as session:
         errors = _check_code(spec, code)
         if not errors:
@@ -627,6 +696,7 @@ def add_item(
                     )
                 )
         errors += _check_item(session, spec, label, parent, cleaned, None)
+        errors += _check_aliases(session, spec, code, names)
         if errors:
             raise ValidationFailed(errors)
         last = session.scalar(
@@ -640,6 +710,7 @@ def add_item(
             attributes=json.dumps(cleaned, ensure_ascii=False, sort_keys=True),
             position=(last if last is not None else -1) + 1,
             retired=False,
+            aliases=join_aliases(names),
         )
         session.add(item)
         session.flush()
@@ -656,10 +727,12 @@ def update_item(
     label: str,
     parent: str | None,
     attributes: Mapping[str, str] | None,
+    aliases: str | Sequence[str] | None = None,
 ) -> ReferenceEntry:
-    """Correct a code's label, parent and attributes (the code itself stays).
+    """Correct a code's label, parent, attributes and aliases (the code itself stays).
 
-    ``attributes`` None keeps the stored ones.
+    ``attributes`` None keeps the stored ones; so does ``aliases`` None (a sequence, or
+    one text separated by "|" or ";", replaces them; "" removes them).
     """
     spec = list_spec(list_name)
     code, label = normalise_code(code), label.strip()
@@ -668,12 +741,18 @@ def update_item(
         item = _find(session, spec, code)
         stored = _attributes_of(item.attributes)
         cleaned = _clean_attributes(spec, stored if attributes is None else attributes, stored)
+        names = (
+            split_stored_aliases(item.aliases or "") if aliases is None else parse_aliases(aliases)
+        )
         errors = _check_item(session, spec, label, parent, cleaned, item)
+        if aliases is not None:
+            errors += _check_aliases(session, spec, code, names)
         if errors:
             raise ValidationFailed(errors)
         before = _snapshot(item)
         item.label, item.parent_code = label, parent
         item.attributes = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
+        item.aliases = join_aliases(names)
         after = _snapshot(item)
         if after != before:
             _log(session, ctx, list_name, code, "update", before, after)

@@ -11,7 +11,8 @@ Two measures, both of **completed** training only:
   come from counts, so a reader can tell how much of "unique" is an upper bound).
 
 Each is given overall, by sex (a person's sex as recorded in the directory, a count's
-sex as counted) and by audience category (the category of the enrollment or count). A
+sex as counted; "not recorded" where the source did not say, never counted as a woman
+or a man) and by audience category (the category of the enrollment or count). A
 person trained as an investigator and later as a prosecutor is one unique person overall
 but one in each of the two categories, so the categories can add up to more than the
 overall figure; by sex they always add up.
@@ -37,21 +38,27 @@ NOT_RECORDED = ""  # the audience key of enrollments recorded without a category
 
 @dataclass(frozen=True)
 class Figures:
-    """A figure split by sex; ``total`` is women plus men."""
+    """A figure split by sex; ``total`` is women, men and those whose sex is not
+    recorded. Women and men are as recorded: where ``not_recorded`` is not zero they
+    are the least there were, never an estimate."""
 
     women: int = 0
     men: int = 0
+    not_recorded: int = 0
 
     @property
     def total(self) -> int:
-        """Women and men together."""
-        return self.women + self.men
+        """Everyone: women, men and those whose sex is not recorded."""
+        return self.women + self.men + self.not_recorded
 
     def plus(self, sex: str, amount: int) -> Figures:
-        """These figures with ``amount`` added to ``sex`` ("F" or "M")."""
+        """These figures with ``amount`` added to ``sex``: "F", "M", or anything else
+        (the code "U") as not recorded."""
         if sex == "F":
-            return Figures(self.women + amount, self.men)
-        return Figures(self.women, self.men + amount)
+            return Figures(self.women + amount, self.men, self.not_recorded)
+        if sex == "M":
+            return Figures(self.women, self.men + amount, self.not_recorded)
+        return Figures(self.women, self.men, self.not_recorded + amount)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ class ReferenceItem(Base):
 
     ``attributes`` holds list-specific values as JSON text (a drug's group and
     mass per unit, a unit's kind and kilograms per unit, an agency's kind).
-    Codes in use are retired, never deleted.
+    ``aliases`` holds other names of the code, separated by "|" ("KPK|NWFP"), which
+    an import recognises in a post's files. Codes in use are retired, never deleted.
     """
 
     __tablename__ = "reference_items"
@@ -122,6 +123,7 @@ class ReferenceItem(Base):
     attributes: Mapped[str] = mapped_column(Text, default="{}")
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SeizureEvent(RecordColumns, Base):
@@ -356,7 +358,7 @@ class Person(RecordColumns, Base):
 
     __tablename__ = "persons"
     __table_args__ = (
-        CheckConstraint("sex IN ('F', 'M')", name="sex"),
+        CheckConstraint("sex IN ('F', 'M', 'U')", name="sex"),
         CheckConstraint("status IN ('draft', 'final')", name="status"),
         Index("ix_persons_name_agency", "name_key", "agency"),
         deleted_index("persons"),
@@ -480,7 +482,7 @@ class AttendanceCount(Base):
     __tablename__ = "attendance_counts"
     __table_args__ = (
         UniqueConstraint("session_id", "audience", "sex"),
-        CheckConstraint("sex IN ('F', 'M')", name="sex"),
+        CheckConstraint("sex IN ('F', 'M', 'U')", name="sex"),
         CheckConstraint("enrolled >= 0 AND completed >= 0", name="non_negative"),
         CheckConstraint("completed <= enrolled", name="completed_le_enrolled"),
     )
@@ -653,3 +655,23 @@ class TraineeAlike(Base):
     abroad: Mapped[int] = mapped_column(Integer, primary_key=True)
     post: Mapped[str] = mapped_column(String(16), primary_key=True)
     persons: Mapped[int] = mapped_column(Integer)
+
+
+class ImportSpelling(Base):
+    """A spelling of a post's files that an import mapped to a code of a list, so the
+    next import suggests the same code (``services.importing.remembered``).
+
+    ``spelling`` is the text's spelling key (case, punctuation and word order
+    dropped), unique in its list; ``text`` the spelling as last written.
+    """
+
+    __tablename__ = "import_spellings"
+    __table_args__ = (UniqueConstraint("list_name", "spelling"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(40))
+    spelling: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(40))
+    remembered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remembered_by: Mapped[str] = mapped_column(String(100))

@@ -2,8 +2,9 @@
 
 A country program is a folder ``resources/reference/<CC>/`` with ``country.json``
 and its own lists; ``resources/reference/common/`` holds the lists every country
-shares. A list is a CSV file with ``code,label`` and, optionally, ``parent`` and
-list-specific attribute columns.
+shares. A list is a CSV file with ``code,label`` and, optionally, ``parent``,
+``aliases`` (other names of the code that an import recognises, separated by "|":
+"KPK|NWFP") and list-specific attribute columns.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from inl_desktop import paths
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.units import DrugDef, UnitDef, UnitKind
-from inl_desktop.store.models import ReferenceItem
+from inl_desktop.store.models import ImportSpelling, ReferenceItem
 
 COMMON = "common"
+# Between the aliases of a code, in the list files and in the database.
+ALIAS_SEPARATOR = "|"
 
 
 class UnknownCountry(UserError):
@@ -39,6 +42,7 @@ class ReferenceRow:
     label: str
     parent: str | None
     attributes: dict[str, str]
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,20 @@ def read_list(path: Path) -> list[ReferenceRow]:
             code = (record.pop("code") or "").strip()
             label = (record.pop("label") or "").strip()
             parent = (record.pop("parent", None) or "").strip() or None
+            aliases = split_stored_aliases(record.pop("aliases", None) or "")
             attributes = {k: (v or "").strip() for k, v in record.items() if k}
-            rows.append(ReferenceRow(code, label, parent, attributes))
+            rows.append(ReferenceRow(code, label, parent, attributes, aliases))
     return rows
+
+
+def split_stored_aliases(text: str) -> tuple[str, ...]:
+    """The aliases of a code as a list file or the database keeps them ("KPK|NWFP")."""
+    return tuple(part.strip() for part in text.split(ALIAS_SEPARATOR) if part.strip())
+
+
+def join_aliases(aliases: tuple[str, ...] | list[str]) -> str:
+    """Aliases as the database keeps them."""
+    return ALIAS_SEPARATOR.join(aliases)
 
 
 def list_files(country: str) -> dict[str, Path]:
@@ -134,6 +149,7 @@ def seed_reference_data(session: Session, country: str) -> int:
                     attributes=json.dumps(row.attributes, ensure_ascii=False, sort_keys=True),
                     position=position,
                     retired=False,
+                    aliases=join_aliases(row.aliases),
                 )
             )
             added += 1
@@ -149,6 +165,7 @@ def load_catalog(session: Session, country: str | None) -> Catalog:
     codes: dict[str, dict[str, str]] = {}
     parents: dict[str, dict[str, str]] = {}
     retired: dict[str, set[str]] = {}
+    aliases: dict[str, dict[str, tuple[str, ...]]] = {}
     drugs: dict[str, DrugDef] = {}
     units: dict[str, UnitDef] = {}
     rows = session.scalars(
@@ -160,6 +177,8 @@ def load_catalog(session: Session, country: str | None) -> Catalog:
             parents.setdefault(item.list_name, {})[item.code] = item.parent_code
         if item.retired:
             retired.setdefault(item.list_name, set()).add(item.code)
+        if item.aliases:
+            aliases.setdefault(item.list_name, {})[item.code] = split_stored_aliases(item.aliases)
         attributes: dict[str, str] = json.loads(item.attributes or "{}")
         if item.list_name == "drugs":
             drugs[item.code] = DrugDef(
@@ -176,6 +195,11 @@ def load_catalog(session: Session, country: str | None) -> Catalog:
                 kind=UnitKind(attributes.get("kind", "mass")),
                 kg_per_unit=_decimal_or_none(attributes.get("kg_per_unit")),
             )
+    remembered: dict[str, dict[str, str]] = {}
+    for list_name, spelling, code in session.execute(
+        select(ImportSpelling.list_name, ImportSpelling.spelling, ImportSpelling.code)
+    ):
+        remembered.setdefault(list_name, {})[spelling] = code
     program = country_program(country) if country else None
     return Catalog(
         codes=codes,
@@ -183,6 +207,8 @@ def load_catalog(session: Session, country: str | None) -> Catalog:
         units=units,
         parents=parents,
         retired={name: frozenset(values) for name, values in retired.items()},
+        aliases=aliases,
+        remembered=remembered,
         national_id_name=program.national_id_name if program else "National ID",
         national_id_pattern=program.national_id_pattern if program else None,
     )

@@ -1,5 +1,6 @@
 """The queries behind the training sessions list: one row per session, filtered, sorted,
-paged, with each shown session's enrolled, completed and completed-women figures.
+paged, with each shown session's enrolled, completed and completed-women figures (and
+how many completed whose sex is not recorded, who are never counted as women or men).
 
 Filters and sorts read ``training_sessions`` alone (each list column that sorts has an
 index), so a page stays fast at tens of thousands of sessions. The participant figures
@@ -26,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from inl_desktop.domain.fields import SEX_NOT_RECORDED
 from inl_desktop.store import seizure_list
 from inl_desktop.store.seizure_list import ListColumn, search_query
 
@@ -80,7 +82,7 @@ SESSION_SQL = (
     "s.attendance_mode, s.status, s.updated_at"
 )
 SESSION_KEYS = tuple(part.strip().split(".")[1] for part in SESSION_SQL.split(","))
-FIGURE_KEYS = ("enrolled", "completed", "completed_women")
+FIGURE_KEYS = ("enrolled", "completed", "completed_women", "completed_sex_not_recorded")
 ROW_KEYS = SESSION_KEYS + FIGURE_KEYS
 
 # Enrollments that count: their person is still in the directory. (Few persons are
@@ -89,6 +91,9 @@ ROW_KEYS = SESSION_KEYS + FIGURE_KEYS
 _LIVE_PERSON = "e.person_id NOT IN (SELECT id FROM persons WHERE deleted_at IS NOT NULL)"
 _COMPLETED = "e.completion = 'completed'"
 _WOMAN = "EXISTS (SELECT 1 FROM persons w WHERE w.id = e.person_id AND w.sex = 'F')"
+_UNRECORDED = (
+    f"EXISTS (SELECT 1 FROM persons w WHERE w.id = e.person_id AND w.sex = '{SEX_NOT_RECORDED}')"
+)
 
 
 def _audience_sql(alias: str, filter_: TrainingFilter) -> str:
@@ -96,7 +101,8 @@ def _audience_sql(alias: str, filter_: TrainingFilter) -> str:
 
 
 def _figure_sql(filter_: TrainingFilter) -> str:
-    """Per-row subqueries: enrolled, completed and completed women of session ``s``."""
+    """Per-row subqueries: enrolled, completed, completed women and completed whose sex
+    is not recorded, of session ``s``."""
     roster = f"FROM enrollments e WHERE e.session_id = s.id AND {_LIVE_PERSON}" + _audience_sql(
         "e", filter_
     )
@@ -110,6 +116,10 @@ def _figure_sql(filter_: TrainingFilter) -> str:
         (
             f"SELECT count(*) {roster} AND {_COMPLETED} AND {_WOMAN}",
             f"SELECT coalesce(sum(c.completed), 0) {counts} AND c.sex = 'F'",
+        ),
+        (
+            f"SELECT count(*) {roster} AND {_COMPLETED} AND {_UNRECORDED}",
+            f"SELECT coalesce(sum(c.completed), 0) {counts} AND c.sex = '{SEX_NOT_RECORDED}'",
         ),
     )
     return ", ".join(
@@ -206,10 +216,12 @@ class ListTotals:
     enrolled: int
     completed: int
     completed_women: int
+    completed_sex_not_recorded: int = 0  # in ``completed``, in neither women nor men
 
 
 def fetch_list_totals(connection: Connection, filter_: TrainingFilter) -> ListTotals:
-    """Sessions, enrolled, completed and completed women of everything ``filter_`` selects."""
+    """Sessions, enrolled, completed, completed women and completed whose sex is not
+    recorded, of everything ``filter_`` selects."""
     sessions_sql = from_sql(filter_)
     where, params = where_sql(filter_)
     sessions = connection.exec_driver_sql(
@@ -218,7 +230,8 @@ def fetch_list_totals(connection: Connection, filter_: TrainingFilter) -> ListTo
     roster = connection.exec_driver_sql(
         "SELECT count(*), "
         f"coalesce(sum({_COMPLETED}), 0), "
-        f"coalesce(sum({_COMPLETED} AND p.sex = 'F'), 0) "
+        f"coalesce(sum({_COMPLETED} AND p.sex = 'F'), 0), "
+        f"coalesce(sum({_COMPLETED} AND p.sex = '{SEX_NOT_RECORDED}'), 0) "
         f"FROM {sessions_sql} JOIN enrollments e ON e.session_id = s.id "
         "JOIN persons p ON p.id = e.person_id AND p.deleted_at IS NULL "
         f"WHERE {where} AND s.attendance_mode = 'roster'{_audience_sql('e', filter_)}",
@@ -226,7 +239,8 @@ def fetch_list_totals(connection: Connection, filter_: TrainingFilter) -> ListTo
     ).one()
     counts = connection.exec_driver_sql(
         "SELECT coalesce(sum(c.enrolled), 0), coalesce(sum(c.completed), 0), "
-        "coalesce(sum(CASE WHEN c.sex = 'F' THEN c.completed ELSE 0 END), 0) "
+        "coalesce(sum(CASE WHEN c.sex = 'F' THEN c.completed ELSE 0 END), 0), "
+        f"coalesce(sum(CASE WHEN c.sex = '{SEX_NOT_RECORDED}' THEN c.completed ELSE 0 END), 0) "
         f"FROM {sessions_sql} JOIN attendance_counts c ON c.session_id = s.id "
         f"WHERE {where} AND s.attendance_mode = 'counts'{_audience_sql('c', filter_)}",
         params,
@@ -236,6 +250,7 @@ def fetch_list_totals(connection: Connection, filter_: TrainingFilter) -> ListTo
         enrolled=int(roster[0]) + int(counts[0]),
         completed=int(roster[1]) + int(counts[1]),
         completed_women=int(roster[2]) + int(counts[2]),
+        completed_sex_not_recorded=int(roster[3]) + int(counts[3]),
     )
 
 

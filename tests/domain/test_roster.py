@@ -107,12 +107,18 @@ def test_each_bad_row_is_reported_with_its_row_and_column_and_left_out() -> None
 
     assert [p.row for p in result.people] == [2]
     assert [str(problem) for problem in result.problems] == [
-        "Row 3, column Sex: “X” is not one of F, Female, W, Woman, M or Male",
+        "Row 3, column Sex: “X” is not one of F, Female, W, Woman, M, Male, U or Not recorded",
         "Row 5, column Agency: “Narcotics Police” is not in the list of agencies",
         "Row 5, column CNIC: “12345” is not a valid CNIC",
         "Row 6, column Name: Name (as on ID) is required",
         "Row 7, column Agency: “Disbanded Force” is not in the list of agencies",
     ]
+
+
+def test_a_sex_the_sheet_says_is_not_recorded_is_kept_as_not_recorded() -> None:
+    text = "Name\tSex\nNadia Siddiqui\tNot recorded\nOmar Farooq\tU\nImran Shah\tunknown\n"
+
+    assert [(row, sex) for row, _, sex, *_ in people(text)] == [(2, "U"), (3, "U"), (4, "U")]
 
 
 def test_a_missing_sex_is_reported_under_the_field_label_without_a_header() -> None:
@@ -190,7 +196,7 @@ def test_new_persons_are_validated_on_their_rows_and_may_not_repeat_a_participan
 
     assert [(e.row, e.field, e.message) for e in errors] == [
         (2, "full_name", "Ayesha K. is participant 1 already"),
-        (3, "sex", "Sex must be one of: Female, Male"),
+        (3, "sex", "Sex must be one of: Female, Male, Not recorded"),
     ]
 
 

@@ -488,6 +488,17 @@ def test_a_count_missing_its_audience_and_sex_is_refused(catalog: Catalog) -> No
     assert where(errors) == [("audience", 0), ("sex", 0)]
 
 
+def test_a_count_whose_sex_is_not_recorded_passes_and_other_codes_do_not(
+    catalog: Catalog, today: date
+) -> None:
+    assert validate_count(count(sex="U"), catalog, row=0) == []
+    counts = [count("JUDGE", "F"), count("JUDGE", "M"), count("JUDGE", "U", 5, 5)]
+    assert validate_training(final_training(today, counts=counts), catalog, today) == []
+    errors = validate_count(count(sex="X"), catalog, row=1)
+    assert where(errors) == [("sex", 1)]
+    assert errors[0].message == "Sex must be one of: Female, Male, Not recorded"
+
+
 def test_the_same_audience_and_sex_counted_twice_is_refused(catalog: Catalog, today: date) -> None:
     counts = [count("JUDGE", "F"), count("JUDGE", "M"), count("JUDGE", "F", 5, 5)]
     errors = validate_training(final_training(today, counts=counts), catalog, today)
@@ -586,6 +597,11 @@ def test_a_person_needs_a_name_and_sex(catalog: Catalog) -> None:
     errors = validate_person(person(full_name=None, sex=None), catalog)
     assert where(errors) == [("full_name", None), ("sex", None)]
     assert errors[0].message == "Name (as on ID) is required"
+
+
+def test_a_person_whose_sex_is_not_recorded_passes(catalog: Catalog) -> None:
+    # Chosen by the clerk as "Not recorded": allowed; left blank it is still required.
+    assert validate_person(person(sex="U"), catalog) == []
 
 
 def test_an_email_without_an_at_sign_is_refused(catalog: Catalog) -> None:

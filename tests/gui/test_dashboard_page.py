@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
+from inl_desktop.domain.drafts import AttendanceCountDraft, SeizureDraft, SeizureItemDraft
 from inl_desktop.gui.main_window import MainWindow
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import save_seizure
@@ -86,6 +86,34 @@ def test_the_charts_add_up_the_fiscal_year(qtbot: QtBot, window: MainWindow) -> 
     assert [bars.at(n) for n in range(bars.count())] == [5.0, 3.5]
     axis = window.dashboard.agency_view.chart().axes(Qt.Orientation.Vertical)[0]
     assert axis.categories() == ["Pakistan Customs", "Anti-Narcotics Force"]
+
+
+def test_trainees_whose_sex_is_not_recorded_are_a_series_of_their_own(
+    qtbot: QtBot, window: MainWindow, recorded: AppContext
+) -> None:
+    window.show_area(DASHBOARD_AREA)
+    _shown_figures(qtbot, window)
+
+    def bars() -> dict[str, list[float]]:
+        series = window.dashboard.trainees_view.chart().series()[0]
+        return {s.label(): [s.at(n) for n in range(s.count())] for s in series.barSets()}
+
+    assert bars() == {"Women": [11.0], "Men": [28.0]}  # none unrecorded: no such series
+
+    save_training(
+        recorded,
+        counts_training(
+            counts=[
+                AttendanceCountDraft(
+                    audience="POLICE_OFFICER", sex="U", enrolled=200, completed=193
+                )
+            ],
+            title="Narcotics investigation",
+        ),
+    )
+    _shown_figures(qtbot, window)
+
+    assert bars() == {"Women": [11.0], "Men": [28.0], "Sex not recorded": [193.0]}
 
 
 def test_clicking_an_agency_bar_opens_the_seizure_list_filtered_to_it(

@@ -295,6 +295,32 @@ def test_a_new_person_is_saved_and_listed(qtbot: QtBot, ctx: AppContext, page: P
     assert shown_names(page) == ["Sana Malik"]
 
 
+def test_a_person_whose_sex_is_not_recorded_is_chosen_saved_and_filtered(
+    qtbot: QtBot, ctx: AppContext, page: PeoplePage, people: dict[str, str]
+) -> None:
+    dialog = page.new_person()
+    assert dialog is not None
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClicks(dialog.inputs["full_name"], "Zarak Khan")
+    sex = dialog.inputs["sex"]
+    assert sex.currentData() is None  # chosen, never assumed
+    sex.setFocus()
+    qtbot.keyClicks(sex, "N")
+    assert (sex.currentText(), sex.currentData()) == ("Not recorded", "U")
+    qtbot.keyClick(sex, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.uuid is not None
+    assert stored(ctx, "SELECT sex FROM persons WHERE full_name = 'Zarak Khan'") == "U"
+    bar = page.filter_bar
+    assert bar.sex_combo.itemText(0) == "Any sex"
+    bar.sex_combo.setCurrentIndex(bar.sex_combo.findData("U"))
+    assert shown_names(page) == ["Zarak Khan"]
+    assert cell(page, 0, "sex") == "Not recorded"
+    bar.sex_combo.setCurrentIndex(bar.sex_combo.findData("M"))
+    assert shown_names(page) == ["Bilal Ahmed"]
+
+
 @pytest.mark.parametrize(
     ("name", "national_id", "why"),
     [

@@ -246,7 +246,7 @@ def test_every_dialog_input_is_named_after_its_label(
     dialog = open_dialog(qtbot, page, page.add_button)
     labels = [label for label in dialog.findChildren(QLabel) if label.buddy() is not None]
 
-    assert len(labels) == 5  # code, label, group, mass per unit, counted
+    assert len(labels) == 6  # code, label, group, mass per unit, counted, aliases
     mnemonics = []
     for label in labels:
         text = label.text()

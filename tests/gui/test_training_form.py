@@ -360,7 +360,10 @@ def test_a_roster_pasted_from_excel_reuses_known_people_and_reports_bad_rows(
         "session is saved)."
     )
     assert "Columns ignored: S.No." in report
-    assert "Row 4, column Gender: “X” is not one of F, Female, W, Woman, M or Male" in report
+    assert (
+        "Row 4, column Gender: “X” is not one of F, Female, W, Woman, M, Male, U or Not recorded"
+        in report
+    )
     assert form.paste_report_label.isVisible()
     vertical = form.roster_grid.roster_model
     assert [vertical.headerData(n, Qt.Orientation.Vertical) for n in range(3)] == [
@@ -459,6 +462,37 @@ def test_a_counts_session_keeps_women_and_men_apart(
         ctx, "SELECT audience, sex, enrolled, completed FROM attendance_counts ORDER BY position"
     ) == [("POLICE_OFFICER", "F", 12, 11), ("POLICE_OFFICER", "M", 30, 28)]
     assert rows(ctx, "SELECT count(*) FROM enrollments") == [(0,)]
+
+
+def test_a_count_whose_sex_is_not_recorded_is_chosen_and_stored_as_such(
+    qtbot: QtBot, form: TrainingForm, ctx: AppContext, asked: Asked
+) -> None:
+    # The post's report gives no sex: the clerk picks Not recorded, never Male.
+    fill(qtbot, named(form, "Title"), "Narcotics investigation course")
+    fill(qtbot, named(form, "Start date"), "2026-04-14")
+    fill(qtbot, named(form, "End date"), "2026-04-16")
+    form.inputs["attendance_mode"].setCurrentIndex(1)
+    press(qtbot, Qt.Key.Key_Insert)
+    type_then_tab(qtbot, "police officer", "Audience category")
+    assert focused().accessibleName() == "Sex"
+    assert "Not recorded" in [focused().itemText(n) for n in range(focused().count())]
+    type_then_tab(qtbot, "N", "Sex")
+    type_then_tab(qtbot, "200", "Enrolled")
+    type_then_tab(qtbot, "193", "Completed")
+    model = form.counts_grid.counts_model
+    assert model.index(0, model.column_of("sex")).data(Qt.ItemDataRole.DisplayRole) == (
+        "Not recorded"
+    )
+    assert form.summary_label.text() == (
+        "Enrolled 200 (0 women, 200 sex not recorded); completed 193"
+    )
+
+    save_keys(qtbot)
+
+    assert asked.problems == [] and asked.errors == []
+    assert rows(ctx, "SELECT audience, sex, enrolled, completed FROM attendance_counts") == [
+        ("POLICE_OFFICER", "U", 200, 193)
+    ]
 
 
 def test_counts_are_whole_numbers_with_no_more_completed_than_enrolled_and_no_repeats(

@@ -218,6 +218,67 @@ def test_the_list_shows_labels_and_each_sessions_figures(
     assert footer(qtbot, page) == ("3 sessions · 46 enrolled · 42 completed · 12 completed women")
 
 
+def test_participants_whose_sex_is_not_recorded_are_said_apart_never_as_men(
+    qtbot: QtBot, ctx: AppContext, sessions: Sessions, page: TrainingPage
+) -> None:
+    zarak = person(ctx, "Zarak Khan", "U")
+    session(
+        ctx,
+        "Narcotics investigation",
+        date(2021, 1, 5),
+        topic="INVESTIGATION_SKILLS",
+        venue_type="IN_COUNTRY",
+        attendance_mode="counts",
+        counts=[
+            AttendanceCountDraft(audience="POLICE_OFFICER", sex="U", enrolled=200, completed=193)
+        ],
+    )
+    session(
+        ctx,
+        "Case management",
+        date(2021, 2, 1),
+        topic="INVESTIGATION_SKILLS",
+        venue_type="IN_COUNTRY",
+        enrollments=[
+            EnrollmentDraft(person_uuid=zarak, audience="PROSECUTOR", completion="completed")
+        ],
+    )
+    page.model.reload()
+
+    assert [cell(page, row, "completed_women") for row in range(3)] == [
+        "0 (+1 sex not recorded)",
+        "0 (+193 sex not recorded)",
+        "0",
+    ]
+    assert footer(qtbot, page) == (
+        "5 sessions · 247 enrolled · 236 completed · 12 completed women"
+        " · 194 completed, sex not recorded"
+    )
+    qtbot.mouseClick(page.totals_button, Qt.MouseButton.LeftButton)
+    view = page.totals_view
+    page.wait_for_totals()
+    qtbot.waitUntil(lambda: view.summary_label.text() != "Counting…")
+    columns = view.table.columnCount()
+    headers = [view.table.horizontalHeaderItem(c).text() for c in range(columns)]
+    assert headers[:4] == [
+        "Unique persons\nwomen",
+        "Unique persons\nmen",
+        "Unique persons\nsex not recorded",
+        "Unique persons\ntotal",
+    ]
+    table = {
+        view.table.verticalHeaderItem(r).text(): [
+            view.table.item(r, c).text() for c in range(columns)
+        ]
+        for r in range(view.table.rowCount())
+    }
+    # Women: Ayesha + 11 counted; men: Imran (twice) + 28 counted; not recorded: Zarak + 193.
+    assert table["All audiences"] == ["12", "29", "194", "235", "12", "30", "194", "236"]
+    assert table["Police officer"] == ["11", "28", "193", "232", "11", "28", "193", "232"]
+    assert "Sex is not recorded for 194 unique persons" in view.note_label.text()
+    assert "232 completions (11 women, 28 men, 193 sex not recorded)" in view.note_label.text()
+
+
 def test_typing_a_search_narrows_the_list_and_the_footer(
     qtbot: QtBot, page: TrainingPage, sessions: Sessions
 ) -> None:

@@ -19,6 +19,8 @@ from service_builders import rows
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.import_values import DateOrder, Decimals
+from inl_desktop.domain.periods import parse_period
+from inl_desktop.services.accomplishments import build_report, load_groupings
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import ImportMapping
 from inl_desktop.services.importing.run import (
@@ -35,6 +37,7 @@ from inl_desktop.services.importing.run import (
     suggested_mapping,
 )
 from inl_desktop.services.importing.targets import ImportKind
+from inl_desktop.services.report_seizures import ReportScope
 from inl_desktop.services.seizures import save_seizure
 
 # A country/year/drug table written with "," as the delimiter *and* unquoted decimal
@@ -506,3 +509,62 @@ def test_a_region_column_of_continents_is_not_suggested_as_the_province(
 
     assert "province" not in suggested.columns
     assert suggested.columns["drug"] == ["Drug"]
+
+
+def test_a_spelling_mapped_once_is_remembered_for_the_post_and_suggested_next_time(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    april = write_csv(
+        tmp_path / "april.csv",
+        [["Date of Seizure", "LEA", "Narcotics", "Qty"], ["13/04/2019", "ANF", "Tez", "2 kg"]],
+    )
+    may = write_csv(
+        tmp_path / "may.csv",
+        [["Date of Seizure", "LEA", "Narcotics", "Qty"], ["13/05/2019", "ANF", "TEZ.", "5 kg"]],
+    )
+    columns = {name: SEIZURE_COLUMNS[name] for name in ("event_date", "agency", "drug")}
+    columns["quantity"] = ["Qty"]
+    unmapped = ImportMapping(ImportKind.SEIZURES, columns=dict(columns))
+    assert outcomes(plan(ctx, may, unmapped)) == {2: REJECTED}  # nobody said what Tez is
+
+    mapped = ImportMapping(
+        ImportKind.SEIZURES, columns=dict(columns), values={"drug": {"tez": "METHAMPHETAMINE"}}
+    )
+    commit_import(ctx, plan(ctx, april, mapped))
+    planned = plan(ctx, may, ImportMapping(ImportKind.SEIZURES, columns=dict(columns)))
+
+    assert outcomes(planned) == {2: READY}
+    assert planned.rows[0].record.items[0].drug == "METHAMPHETAMINE"
+    assert any("TEZ. -> METHAMPHETAMINE" in note for note in planned.notes)
+
+
+def test_the_report_on_a_file_without_sex_says_sex_not_recorded_and_invents_no_women(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    commit_import(
+        ctx, plan(ctx, write_csv(tmp_path / "f.csv", [COURSE_HEADER, *COURSES]), course_mapping())
+    )
+
+    report = build_report(ctx, ReportScope(parse_period("FY2018")), load_groupings(ctx.catalog()))
+
+    text = " ".join(report.sentences)
+    assert "sex not recorded" in text
+    assert "0 women" not in text and "women" not in text.replace("sex not recorded", "")
+
+
+def test_persons_from_a_file_without_a_sex_column_are_stored_as_sex_not_recorded(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    source = write_csv(
+        tmp_path / "people.csv",
+        [["Name", "CNIC", "Agency"], ["Zainab Bibi", "04210-1234567-8", "Sindh Police"]],
+    )
+    mapping = ImportMapping(
+        ImportKind.PERSONS,
+        columns={"full_name": ["Name"], "national_id": ["CNIC"], "agency": ["Agency"]},
+    )
+
+    result = commit_import(ctx, plan(ctx, source, mapping))
+
+    assert result.imported == 1
+    assert rows(ctx, "SELECT full_name, sex FROM persons") == [("Zainab Bibi", "U")]

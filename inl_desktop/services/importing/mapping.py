@@ -74,7 +74,7 @@ class ImportMapping:
     def keeps(self, header: str, cell_text: str) -> bool:
         """Whether a row whose ``header`` cell reads ``cell_text`` is selected."""
         wanted = self.where.get(header)
-        return wanted is None or fold(cell_text) in {fold(value) for value in wanted}
+        return wanted is None or where_key(cell_text) in {where_key(value) for value in wanted}
 
     def as_json(self) -> dict[str, Any]:
         """The profile as written to a file."""
@@ -110,6 +110,12 @@ class ImportMapping:
     def value_code(self, target: str, text: str) -> str | None:
         """The code the mapping gives a source text, if any."""
         return self.values.get(target, {}).get(fold(text))
+
+
+def where_key(text: str) -> str:
+    """A cell's text as ``where`` compares it: case, spacing and punctuation ignored, in
+    any script ("PAKISTAN " is "Pakistan"; an Urdu name stays itself)."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
 def load_mapping(path: Path) -> ImportMapping:

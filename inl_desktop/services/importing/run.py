@@ -66,6 +66,7 @@ from inl_desktop.services.importing.mapping import (
     suggest_columns,
     suggest_decimals,
 )
+from inl_desktop.services.importing.remembered import remember_mapping_values
 from inl_desktop.services.importing.spellings import suggest_code, unit_text_code
 from inl_desktop.services.importing.targets import (
     ENROLLMENT_FIELDS,
@@ -157,6 +158,9 @@ class ImportPlan:
     ragged: RaggedRows | None = None
     allow_duplicates: bool = False
     sessions: int | None = None  # how many sessions the training rows name
+    # The spellings the user mapped (not the import's own suggestions): remembered for
+    # the post when the import is committed, and suggested next time.
+    chosen_values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def count(self, outcome: str) -> int:
         """How many rows have this outcome."""
@@ -229,7 +233,7 @@ def suggested_mapping(
         if targets[name].reads is not Reads.CODE or list_name in (None, "units"):
             continue
         assert list_name is not None
-        texts = {_cell_key(cell) for cell in table.column(headers.index(chosen[0])) if cell}
+        texts = {cell_key(cell) for cell in table.column(headers.index(chosen[0])) if cell}
         distinct = sorted(texts)[:200]
         known = sum(1 for text in distinct if suggest_code(catalog, list_name, text))
         if distinct and known / len(distinct) < 0.5:
@@ -335,7 +339,10 @@ def plan_import(
     if ragged.counts:
         notes.append(ragged.summary())
         if mapping.repair_decimal_commas and ragged.repairs:
-            notes.append(f"Decimal commas joined on {len(ragged.repairs):,} rows, as chosen")
+            joined = len(ragged.repairs)
+            notes.append(
+                f"Decimal commas joined on {joined:,} row{'' if joined == 1 else 's'}, as chosen"
+            )
     data = [
         (number, _repaired(table, ragged, number, cells, mapping)) for number, cells in table.data()
     ]
@@ -390,10 +397,14 @@ def plan_import(
         if reason == "empty":
             continue
         if not all(
-            mapping.keeps(header, _cell_key(cells[places[0]]))
+            mapping.keeps(header, cell_key(cells[places[0]]))
             for header, places in selectors.items()
         ):
-            rows.append(PlannedRow(number, cells, NOT_SELECTED, "not selected"))
+            said = ", ".join(
+                f"{header} is {cell_key(cells[places[0]])!r}"
+                for header, places in selectors.items()
+            )
+            rows.append(PlannedRow(number, cells, NOT_SELECTED, said))
             continue
         reason = totals.skip_reason(cells, reason)
         if reason is not None:
@@ -440,8 +451,9 @@ def plan_import(
         effective.values.setdefault(name, {}).update(
             {fold(text): code for text, code in suggested.items()}
         )
+    chosen = {name: dict(texts) for name, texts in mapping.values.items()}
     return ImportPlan(
-        table, effective, rows, notes, needs_order, ragged, allow_duplicates, sessions
+        table, effective, rows, notes, needs_order, ragged, allow_duplicates, sessions, chosen
     )
 
 
@@ -550,7 +562,9 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _cell_key(cell: Cell) -> str:
+def cell_key(cell: Cell) -> str:
+    """A cell as text the way the importer compares and joins cells (dates in ISO form,
+    whole floats without their .0, spaces collapsed)."""
     if cell is None:
         return ""
     if isinstance(cell, datetime | date):
@@ -790,7 +804,7 @@ class _RowReader:
         if not present:
             return None
         joiner = "-" if self.targets[name].reads in _DATE_READS else " "
-        return joiner.join(_cell_key(cell) for cell in present)
+        return joiner.join(cell_key(cell) for cell in present)
 
     def _column(self, name: str) -> str:
         places = self.columns.get(name)
@@ -804,7 +818,7 @@ class _RowReader:
         decimals = self.mapping.decimal_separator or Decimals.POINT
         reads = target.reads
         if reads is Reads.TEXT:
-            return _cell_key(raw) if not isinstance(raw, str) else raw.strip() or None
+            return cell_key(raw) if not isinstance(raw, str) else raw.strip() or None
         if reads is Reads.DATE:
             return parse_date(raw, self.mapping.date_order)
         if reads is Reads.NUMBER:
@@ -814,7 +828,7 @@ class _RowReader:
         if reads is Reads.INTEGER:
             return parse_integer(raw, decimals)
         if reads is Reads.PERIOD:
-            text = _cell_key(raw)
+            text = cell_key(raw)
             try:
                 return parse_period(text)
             except BadPeriod:
@@ -822,11 +836,11 @@ class _RowReader:
                     f"{text!r} is not a period (2019, FY2020, 2019Q1, 2019-03)"
                 ) from None
         if reads is Reads.CHOICE:
-            return self._choice(target, _cell_key(raw))
+            return self._choice(target, cell_key(raw))
         if reads is Reads.CODES:
-            texts = [part for part in _cell_key(raw).replace(";", ",").split(",") if part.strip()]
+            texts = [part for part in cell_key(raw).replace(";", ",").split(",") if part.strip()]
             return tuple(self._code(target, text.strip()) for text in texts)
-        return self._code(target, _cell_key(raw))
+        return self._code(target, cell_key(raw))
 
     def _choice(self, target: Target, text: str) -> str:
         assert target.field is not None
@@ -1004,6 +1018,7 @@ def commit_import(
             ready = [row for row in ready if row.fingerprint in fresh]
             before = [row for row in plan.rows if row.reason == IMPORTED_BEFORE]
             uuids = _write(ctx, session, plan.mapping.kind, ready, before)
+            remember_mapping_values(session, ctx, plan.mapping.kind, plan.chosen_values)
             now = ctx.now()
             RowInserter(
                 connection,
