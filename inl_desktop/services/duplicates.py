@@ -157,17 +157,23 @@ def find_lookalikes(
     """For each draft, the stored live seizures it looks like by the form's rule (as
     ``find_possible_duplicates``), read for many drafts at once: one query per month
     the drafts start in."""
+    periods = [_period_of(draft) for draft in drafts]
+    found: list[list[PossibleDuplicate]] = [[] for _ in drafts]
+    known = [period for period in periods if period is not None]
+    if not known:
+        return found
+    with ctx.sessions() as session:
+        first, last = min(start for start, _ in known), max(end for _, end in known)
+        if not _any_seizure_meets(session, first, last):
+            return found  # nothing stored in those days: one query says so
     catalog = ctx.catalog()
     wanted: list[tuple[date, date, set[str], list[tuple[str, Decimal, str, int | None]]]] = []
     months: dict[tuple[int, int], list[int]] = {}
-    for index, draft in enumerate(drafts):
-        if draft.basis == "case" and draft.event_date is not None:
-            start, end = case_period(draft.event_date, draft.date_precision)
-        elif draft.period_start is not None and draft.period_end is not None:
-            start, end = draft.period_start, draft.period_end
-        else:
+    for index, (draft, period) in enumerate(zip(drafts, periods, strict=True)):
+        if period is None:
             wanted.append((date.min, date.min, set(), []))
             continue
+        start, end = period
         items = []
         for item in draft.items:
             if item.drug is None or item.quantity is None or item.unit is None:
@@ -179,36 +185,37 @@ def find_lookalikes(
         wanted.append((start, end, agencies, items))
         if agencies and items:
             months.setdefault((start.year, start.month), []).append(index)
-    found: list[list[PossibleDuplicate]] = [[] for _ in drafts]
-    if not months:
-        return found
     with ctx.sessions() as session:
         for members in months.values():
             start = min(wanted[i][0] for i in members)
             end = max(wanted[i][1] for i in members)
             drugs = sorted({item[0] for i in members for item in wanted[i][3]})
             stored = _stored_items(session, start, end, drugs)
+            by_drug: dict[str, list[tuple[Any, ...]]] = {}
+            for stored_row in stored:
+                by_drug.setdefault(stored_row.drug, []).append(tuple(stored_row))
             joint = _joint_agencies(session, sorted({row.id for row in stored}))
             for index in members:
                 first, last, agencies, items = wanted[index]
                 seen: set[str] = set()
-                for row in stored:
-                    if row.uuid in seen or row.period_start > last or row.period_end < first:
-                        continue
-                    if row.agency not in agencies and not (joint.get(row.id, set()) & agencies):
-                        continue
-                    if any(
-                        _same_item(row.drug, row.quantity, row.unit, row.kg_equivalent_mg, *item)
-                        for item in items
-                    ):
-                        seen.add(row.uuid)
-                        found[index].append(
-                            PossibleDuplicate(
-                                row.uuid, row.revision, row.period_start, row.period_end,
-                                row.agency, row.drug, row.quantity, row.unit, row.place,
-                                row.source_reference,
-                            )
-                        )  # fmt: skip
+                for wanted_item in items:
+                    for row in by_drug.get(wanted_item[0], ()):
+                        (event_id, uuid, revision, start, end, agency, place, reference,
+                         drug, quantity, unit, kg_mg) = row  # fmt: skip
+                        if uuid in seen or start > last or end < first:
+                            continue
+                        if agency not in agencies and not (joint.get(event_id, set()) & agencies):
+                            continue
+                        if not _roughly_same(quantity, unit, kg_mg, wanted_item):
+                            continue
+                        if _same_item(drug, quantity, unit, kg_mg, *wanted_item):
+                            seen.add(uuid)
+                            found[index].append(
+                                PossibleDuplicate(
+                                    uuid, revision, start, end, agency, drug, quantity, unit,
+                                    place, reference,
+                                )
+                            )  # fmt: skip
     return found
 
 
@@ -231,6 +238,42 @@ def _stored_items(session: Session, start: date, end: date, drugs: Sequence[str]
         )
     )  # fmt: skip
     return list(session.execute(query))
+
+
+def _roughly_same(
+    quantity: Decimal, unit: str, kg_mg: int | None, item: tuple[str, Decimal, str, int | None]
+) -> bool:
+    """A quick test in floats, a little wider than the 1% rule: most pairs fail it."""
+    if unit == item[2]:
+        a, b = float(quantity), float(item[1])
+    elif kg_mg is not None and item[3] is not None:
+        a, b = float(kg_mg), float(item[3])
+    else:
+        return False
+    return abs(a - b) <= max(abs(a), abs(b)) * 0.011
+
+
+def _period_of(draft: SeizureDraft) -> tuple[date, date] | None:
+    """The days a draft covers: its date's, or its period."""
+    if draft.basis == "case" and draft.event_date is not None:
+        return case_period(draft.event_date, draft.date_precision)
+    if draft.period_start is not None and draft.period_end is not None:
+        return draft.period_start, draft.period_end
+    return None
+
+
+def _any_seizure_meets(session: Session, start: date, end: date) -> bool:
+    query = (
+        select(SeizureEvent.id)
+        .where(
+            SeizureEvent.deleted_at.is_(None),
+            SeizureEvent.period_start <= end,
+            SeizureEvent.period_start >= start - LONGEST_PERIOD,
+            SeizureEvent.period_end >= start,
+        )
+        .limit(1)
+    )
+    return session.scalar(query) is not None
 
 
 def _joint_agencies(session: Session, event_ids: Sequence[int]) -> dict[int, set[str]]:

@@ -22,6 +22,7 @@ from inl_desktop.domain.import_values import DateOrder, Decimals
 from inl_desktop.domain.periods import parse_period
 from inl_desktop.services.accomplishments import build_report, load_groupings
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.duplicates import find_lookalikes, find_possible_duplicates
 from inl_desktop.services.importing.mapping import ImportMapping
 from inl_desktop.services.importing.run import (
     DUPLICATE,
@@ -568,3 +569,46 @@ def test_persons_from_a_file_without_a_sex_column_are_stored_as_sex_not_recorded
 
     assert result.imported == 1
     assert rows(ctx, "SELECT full_name, sex FROM persons") == [("Zainab Bibi", "U")]
+
+
+def test_the_importers_look_alike_search_finds_what_the_forms_finds(ctx: AppContext) -> None:
+    def seizure(**fields: object) -> SeizureDraft:
+        items = fields.pop("items")
+        draft = SeizureDraft(status="final", province="PK-PB", **fields)  # type: ignore[arg-type]
+        draft.items = [SeizureItemDraft(*item) for item in items]  # type: ignore[attr-defined]
+        return draft
+
+    stored = [
+        seizure(basis="case", event_date=date(2019, 4, 13), agency="ANF",
+                items=[("HEROIN", Decimal("12"), "KG")]),
+        seizure(basis="case", event_date=date(2019, 4, 13), agency="CUSTOMS",
+                joint_agencies=("ANF",), items=[("HASHISH", Decimal("1500"), "G")]),
+        seizure(basis="aggregate", period_start=date(2019, 1, 1), period_end=date(2019, 12, 31),
+                agency="ANF", items=[("OPIUM", Decimal("33"), "MT")]),
+        seizure(basis="case", event_date=date(2019, 5, 2), agency="MOD",
+                items=[("HEROIN", Decimal("2"), "KG")]),
+    ]  # fmt: skip
+    for draft in stored:
+        save_seizure(ctx, draft)
+    incoming = [
+        seizure(basis="case", event_date=date(2019, 4, 13), agency="ANF",
+                items=[("HEROIN", Decimal("12.1"), "KG")]),
+        seizure(basis="case", event_date=date(2019, 4, 13), agency="ANF",
+                items=[("HASHISH", Decimal("1.5"), "KG")]),  # the joint seizure, in kg
+        seizure(basis="case", event_date=date(2019, 7, 1), agency="ANF",
+                items=[("OPIUM", Decimal("33000"), "KG")]),  # inside the aggregate's year
+        seizure(basis="aggregate", period_start=date(2019, 5, 1), period_end=date(2019, 5, 31),
+                agency="MOD", items=[("HEROIN", Decimal("2"), "KG")]),
+        seizure(basis="case", event_date=date(2019, 4, 13), agency="ANF",
+                items=[("HEROIN", Decimal("13"), "KG")]),  # 8% off: no
+        seizure(basis="case", event_date=date(2019, 4, 14), agency="MOD",
+                items=[("HEROIN", Decimal("12"), "KG")]),  # another day and agency: no
+    ]  # fmt: skip
+
+    batch = find_lookalikes(ctx, incoming)
+
+    one_by_one = [
+        sorted(d.uuid for d in find_possible_duplicates(ctx, draft)) for draft in incoming
+    ]
+    assert [sorted(d.uuid for d in found) for found in batch] == one_by_one
+    assert [len(found) for found in batch] == [1, 1, 1, 1, 0, 0]

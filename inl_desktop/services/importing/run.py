@@ -91,6 +91,7 @@ NOT_SELECTED, DUPLICATE = "not selected", "possible duplicate"
 OUTCOMES = (READY, SKIPPED, REJECTED, DUPLICATE, NOT_SELECTED)
 IMPORTED_BEFORE = "imported before"
 TOTAL_ROW = "a subtotal or total row"
+_READ_MEMORY = 200_000  # cell readings kept per import
 SEX_NOT_RECORDED = "U"
 # Count columns by the sex they count: men, women, and trainees whose sex the file
 # does not record (never counted as either).
@@ -547,9 +548,12 @@ def _values_key(values: dict[str, Any]) -> list[str]:
 
 
 def _value_text(value: Any) -> str:
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return " ".join(value.split()) if "  " in value or "\n" in value else value
+    if kind is bool:
         return str(value)
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return format(value.normalize(), "f")
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -670,6 +674,9 @@ class _TotalRows:
         """``reason`` (why the row is skipped already), "a total row" for a total, with
         whether its figures equal the sum of the rows above; None for data."""
         if reason is None:
+            texts = "\x1f".join(cell for cell in cells if isinstance(cell, str))
+            if "total" not in texts.casefold():  # most rows: no cell to look at closer
+                return None
             labels = {i for i, cell in enumerate(cells) if says_total(cell)}
             if not labels or any(
                 cells[i] not in (None, "") for i in self.identifying if i not in labels
@@ -744,6 +751,7 @@ class _RowReader:
         self.suggested: dict[str, dict[str, str]] = {}
         self._codes: dict[tuple[str, str], str | None] = {}
         self._units: dict[str, str | None] = {}
+        self._read: dict[tuple[str, type, Cell], tuple[Any, str | None]] = {}
         self._mapped = [(name, target) for name, target in targets.items() if name in columns]
         # Constants are the same on every row: read once (the value, or the reason).
         self._constants: dict[str, tuple[Any, str | None]] = {}
@@ -764,10 +772,22 @@ class _RowReader:
             raw = self._raw(name, cells)
             if raw is None:
                 continue
-            try:
-                values[name] = self._parse(target, raw)
-            except ValueError as error:
-                problems.append(RowProblem(number, self._column(name), str(error)))
+            # A file repeats its dates, agencies and drugs: each text is read once.
+            # (The type is in the key: True, 1 and 1.0 are equal keys but read apart.)
+            key = (name, raw.__class__, raw)
+            read = self._read.get(key)
+            if read is None:
+                try:
+                    read = (self._parse(target, raw), None)
+                except ValueError as error:
+                    read = (None, str(error))
+                if len(self._read) < _READ_MEMORY:
+                    self._read[key] = read
+            value, reason = read
+            if reason is None:
+                values[name] = value
+            else:
+                problems.append(RowProblem(number, self._column(name), reason))
         for name, (value, reason) in self._constants.items():
             if reason is not None:
                 problems.append(RowProblem(number, self._column(name), reason))
