@@ -39,6 +39,21 @@ class PossibleDuplicate:
     source_reference: str | None
 
 
+Compared = tuple[str, Decimal, str, int | None]  # drug, quantity, unit, kg-equivalent (mg)
+
+
+def _compared_items(draft: SeizureDraft, catalog: Catalog) -> list[Compared]:
+    """The draft's complete items as the 1% rule compares them."""
+    compared = []
+    for item in draft.items:
+        if item.drug is None or item.quantity is None or item.unit is None:
+            continue
+        drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
+        kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
+        compared.append((item.drug, item.quantity, item.unit, kg_to_mg(kg)))
+    return compared
+
+
 def _close(a: Decimal | int, b: Decimal | int) -> bool:
     """Within 1% of the larger of the two."""
     larger = max(abs(Decimal(a)), abs(Decimal(b)))
@@ -57,14 +72,7 @@ def find_possible_duplicates(ctx: AppContext, draft: SeizureDraft) -> list[Possi
     agencies = {code for code in (draft.agency, *draft.joint_agencies) if code}
     if not agencies or not draft.items:
         return []
-    catalog = ctx.catalog()
-    wanted = []
-    for item in draft.items:
-        if item.drug is None or item.quantity is None or item.unit is None:
-            continue
-        drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
-        kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
-        wanted.append((item.drug, item.quantity, item.unit, kg_to_mg(kg)))
+    wanted = _compared_items(draft, ctx.catalog())
     if not wanted:
         return []
     joint = exists().where(
@@ -167,20 +175,14 @@ def find_lookalikes(
         if not _any_seizure_meets(session, first, last):
             return found  # nothing stored in those days: one query says so
     catalog = ctx.catalog()
-    wanted: list[tuple[date, date, set[str], list[tuple[str, Decimal, str, int | None]]]] = []
+    wanted: list[tuple[date, date, set[str], list[Compared]]] = []
     months: dict[tuple[int, int], list[int]] = {}
     for index, (draft, period) in enumerate(zip(drafts, periods, strict=True)):
         if period is None:
             wanted.append((date.min, date.min, set(), []))
             continue
         start, end = period
-        items = []
-        for item in draft.items:
-            if item.drug is None or item.quantity is None or item.unit is None:
-                continue
-            drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
-            kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
-            items.append((item.drug, item.quantity, item.unit, kg_to_mg(kg)))
+        items = _compared_items(draft, catalog)
         agencies = {code for code in (draft.agency, *draft.joint_agencies) if code}
         wanted.append((start, end, agencies, items))
         if agencies and items:
@@ -240,9 +242,7 @@ def _stored_items(session: Session, start: date, end: date, drugs: Sequence[str]
     return list(session.execute(query))
 
 
-def _roughly_same(
-    quantity: Decimal, unit: str, kg_mg: int | None, item: tuple[str, Decimal, str, int | None]
-) -> bool:
+def _roughly_same(quantity: Decimal, unit: str, kg_mg: int | None, item: Compared) -> bool:
     """A quick test in floats, a little wider than the 1% rule: most pairs fail it."""
     if unit == item[2]:
         a, b = float(quantity), float(item[1])
