@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck demo bench-demo bench-seizures bench-reports bench-importing bench-exchange bench-keystrokes bench-stability wheel-check clean
+.PHONY: run test lint typecheck demo bench-demo bench-startup bench-seizures bench-reports bench-importing bench-exchange bench-keystrokes bench-stability wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ demo: $(STAMP)
 ## bench-demo: time and peak memory of a 1,000,000-item demo and of 'info'
 bench-demo: $(STAMP)
 	$(BIN)/python bench/demo.py
+
+## bench-startup: the real start-up at 1,000,000 items (later and first of the day) and 'info', against bare baselines
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py
 
 ## bench-seizures: the seizure list and form at 1,000,000 items, offscreen
 bench-seizures: $(STAMP)

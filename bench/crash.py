@@ -81,6 +81,7 @@ def prepare(folder: Path) -> Fixture:
     from inl_desktop.services.context import AppContext, utc_now
     from inl_desktop.services.demo import generate_demo
     from inl_desktop.services.export import ExportRequest, export_workbook
+    from inl_desktop.services.post_keys import public_key_text, register_post_key
     from inl_desktop.services.setup import set_up_post
     from inl_desktop.store.migrate import backup_database, open_database
 
@@ -103,8 +104,9 @@ def prepare(folder: Path) -> Fixture:
     lahore_events = generate_demo(lahore, seizure_items=400, trainings=5, seed=11).seizure_events
     workbook = folder / "lahore.xlsx"
     export_workbook(lahore, ExportRequest(workbook, profile="full"))
-    lahore.engine.dispose()
     hq = new_post(folder / "hq.sqlite", "PK-HQ", "Headquarters")
+    register_post_key(hq, public_key_text(lahore), "PK-LHE.pub")
+    lahore.engine.dispose()
     hq.engine.dispose()
     hq_db = folder / "hq.sqlite"
     timed = AppContext(open_database(backup_database(hq_db, folder / "timed.sqlite"), now=utc_now))

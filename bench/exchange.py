@@ -114,18 +114,48 @@ ITEMS_PER_WORKBOOK = 10_000
 POSTS = ("PK-ISB", "PK-LHE", "PK-KHI", "PK-PEW")
 
 
+def post_keys(folder: Path) -> dict[str, Path]:
+    """Each post's signing key: a set-up database holding it (copied under every demo
+    database of the post, so that all of a post's workbooks carry its one key), and its
+    public key file beside it. A post whose key is new has its old workbooks removed."""
+    cli = str(BIN / "inl-desktop")
+    keys = {}
+    for post in POSTS:
+        keys[post] = key_db = folder / f"{post}-key.sqlite"
+        public = folder / f"{post}.pub"
+        if not key_db.exists() or not public.exists():
+            key_db.unlink(missing_ok=True)
+            for stale in folder.glob(f"{post}-*.xlsx"):
+                stale.unlink()
+            setup = [cli, "setup", "--db", str(key_db), "--post", post, "--country", "PK"]
+            subprocess.run(setup, check=True, capture_output=True)
+            subprocess.run(
+                [cli, "key", "--db", str(key_db), "--out", str(public)],
+                check=True,
+                capture_output=True,
+            )
+    return keys
+
+
 def post_workbooks() -> list[Path]:
-    """20 workbooks of 10,000 items each, from demo databases of the four posts."""
+    """20 workbooks of 10,000 items each, from demo databases of the four posts (signed:
+    HQ registers the four keys, ``fresh_hq``)."""
     folder = DATA / "workbooks"
     folder.mkdir(parents=True, exist_ok=True)
+    keys = post_keys(folder)
     paths = []
     for number in range(WORKBOOKS):
         post = POSTS[number % len(POSTS)]
-        workbook = folder / f"{post}-{number:02d}.xlsx"
+        workbook = folder / f"{post}-{number:02d}-signed.xlsx"
         if not workbook.exists():
             db = folder / f"{post}-{number:02d}.sqlite"
             db.unlink(missing_ok=True)
             cli = str(BIN / "inl-desktop")
+            subprocess.run(
+                [cli, "backup", "--db", str(keys[post]), "--out", str(db)],
+                check=True,
+                capture_output=True,
+            )
             subprocess.run(
                 [
                     cli,
@@ -173,6 +203,11 @@ def fresh_hq(folder: Path, name: str) -> Path:
         check=True,
         capture_output=True,
     )
+    for post in POSTS:
+        public = DATA / "workbooks" / f"{post}.pub"
+        subprocess.run(
+            [cli, "hq", "add-post", str(public), "--db", str(path)], check=True, capture_output=True
+        )
     return path
 
 

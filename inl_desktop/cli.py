@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Commands that write the database hold its writer lock while they run.
-WRITE_COMMANDS = {"setup", "export", "consolidate", "demo", "import", "restore"}
+WRITE_COMMANDS = {"setup", "export", "consolidate", "demo", "import", "restore", "key", "hq"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,7 +216,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="quick_check instead of the full integrity_check"
     )
     check.add_argument("--json", action="store_true", help="print one JSON object last")
+    _add_key_parsers(commands, common)
     return parser
+
+
+def _add_key_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """The ``key`` and ``hq`` commands (``key_commands``)."""
+    key = commands.add_parser(
+        "key", parents=[common], help="write the post's public signing key file for HQ"
+    )
+    key.add_argument(
+        "--out", type=Path, metavar="FILE.pub", help="write the key file (default: print it)"
+    )
+    key.add_argument("--json", action="store_true", help="print one JSON object last")
+
+    hq = commands.add_parser(
+        "hq", parents=[common], help="headquarters: posts' signing keys and unsigned workbooks"
+    )
+    actions = hq.add_subparsers(dest="hq_command", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add-post", parents=[common], help="register a post's public key file (FILE.pub)"
+    )
+    add.add_argument("keyfile", type=Path, metavar="KEYFILE")
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the key HQ holds for that post (its older workbooks are then refused)",
+    )
+    keys = actions.add_parser(
+        "keys", parents=[common], help="list the registered keys and the transition setting"
+    )
+    keys.add_argument("--json", action="store_true", help="print one JSON object")
+    for name, what in (
+        ("allow-unsigned", "accept unsigned workbooks of a post during the transition"),
+        ("require-signed", "no longer accept unsigned workbooks of a post"),
+    ):
+        action = actions.add_parser(name, parents=[common], help=what)
+        action.add_argument("post", metavar="POST", help="post code, e.g. PK-KHI")
 
 
 def _non_negative(text: str) -> int:
@@ -290,6 +329,10 @@ def _run(args: argparse.Namespace, command: str) -> int:
         from inl_desktop import safety_commands
 
         return safety_commands.run(args, command)
+    if command in ("key", "hq"):
+        from inl_desktop import key_commands
+
+        return key_commands.run(args, command)
     raise AssertionError(f"unhandled command {command}")
 
 
@@ -340,6 +383,7 @@ def _info(db: str | None, *, as_json: bool) -> int:
 
 def _setup(db: str | None, post: str, country: str, name: str | None, key_file: Path | None) -> int:
     from inl_desktop.services.person_key import set_person_key_secret
+    from inl_desktop.services.post_keys import public_key_file
     from inl_desktop.services.setup import checked_post, set_up_post
 
     checked_post(post, country, name)  # refuse a bad post before creating any file
@@ -353,6 +397,10 @@ def _setup(db: str | None, post: str, country: str, name: str | None, key_file: 
     _, ctx = _open(db)
     identity = set_up_post(ctx, post, country, name)
     print(f"Post {identity.code} ({identity.name}, {identity.country}) is set up.")
+    print(
+        f"Its exports are signed (key {public_key_file(ctx).fingerprint}); give headquarters "
+        f"the public key: inl-desktop key --out {identity.code}.pub"
+    )
     if secret is not None:
         print(f"Person key set (fingerprint {set_person_key_secret(ctx, secret)}).")
     return EXIT_OK
@@ -418,6 +466,11 @@ def _consolidate(args: argparse.Namespace) -> int:
     from inl_desktop.services.consolidate import consolidate
     from inl_desktop.services.hq_report import summary_report
 
+    folders = [path for path in args.files if path.is_dir()]
+    if folders:
+        named = ", ".join(map(str, folders))
+        print(f"inl-desktop: {named} is a folder, not a workbook", file=sys.stderr)
+        return EXIT_USAGE
     missing = [path for path in args.files if not path.is_file()]
     if missing:
         print(f"inl-desktop: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
@@ -444,8 +497,10 @@ def _consolidate(args: argparse.Namespace) -> int:
     for file_result in result.files:
         counts = file_result.counts()
         print(f"{file_result.file.name[:39]:<40}" + "".join(f"{counts[k]:>11,}" for k in header))
-        if file_result.error:
-            print(f"  refused: {file_result.error}")
+        if file_result.refusal:
+            print(f"  refused: {file_result.refusal}")
+        if file_result.signature is not None and file_result.signature.note:
+            print(f"  {file_result.signature.note}")
         for problem in file_result.rejected[:20]:
             print(f"  {problem}")
         if len(file_result.rejected) > 20:

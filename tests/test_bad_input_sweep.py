@@ -32,6 +32,7 @@ from inl_desktop.services.setup import set_up_post
 from inl_desktop.store.migrate import backup_database, open_database
 from tests.conftest import Clock
 from tests.services.service_builders import all_counts, ayesha
+from tests.signing_helpers import register_posts, sign_again
 
 STORED = None
 
@@ -211,11 +212,12 @@ def hq(tmp_path: Path, template_db: Path, clock: Clock) -> AppContext:
 
 
 @pytest.fixture
-def lahore_workbook(tmp_path: Path, template_db: Path, clock: Clock) -> Path:
-    """An exchange workbook of PK-LHE with two one-item seizures."""
+def lahore_workbook(tmp_path: Path, template_db: Path, clock: Clock, hq: AppContext) -> Path:
+    """An exchange workbook of PK-LHE with two one-item seizures (HQ holds its key)."""
     path = backup_database(template_db, tmp_path / "lahore.sqlite")
     post = AppContext(open_database(path, now=clock), user="clerk", now=clock)
     set_up_post(post, "PK-LHE", "PK")
+    register_posts(hq, post)
     for place in ("Wagah", "Lahore airport"):
         save_seizure(post, seizure_with("place", place))
     out = export_workbook(post, ExportRequest(tmp_path / "lahore.xlsx")).file
@@ -272,7 +274,7 @@ def test_a_hostile_workbook_is_refused_whole(
 WRONG_TYPES = {"date": "last Tuesday", "number": "a lot", "text": 3.25}
 
 
-def test_wrong_types_in_every_column_refuse_that_record_and_name_the_columns(
+def test_wrong_types_in_every_column_refuse_the_workbook_and_name_the_columns(
     hq: AppContext, lahore_workbook: Path, tmp_path: Path
 ) -> None:
     book = load_workbook(lahore_workbook)
@@ -289,19 +291,17 @@ def test_wrong_types_in_every_column_refuse_that_record_and_name_the_columns(
             cell.value = WRONG_TYPES["text"]
     hostile = tmp_path / "wrong-types.xlsx"
     book.save(hostile)
+    sign_again(hostile, tmp_path / "lahore.sqlite")  # as if Lahore had sent them
+
+    before = all_counts(hq)
 
     result = consolidate(hq, [hostile])
 
     (file_result,) = result.files
-    assert file_result.error is None
+    assert file_result.error is None and not file_result.merged
     problems = [str(problem) for problem in file_result.rejected]
     assert problems and all(problem.startswith("Seizures row 2") for problem in problems)
     assert any("column event_date" in problem for problem in problems)
     assert any("column quantity" in problem for problem in problems)
-    merged = (
-        hq.sessions()
-        .connection()
-        .exec_driver_sql("SELECT place FROM seizure_events WHERE post_code = 'PK-LHE'")
-        .all()
-    )
-    assert [row[0] for row in merged] == ["Lahore airport"]
+    # A workbook is one unit: the sound seizure on row 3 waits for the fixed file too.
+    assert all_counts(hq) == before

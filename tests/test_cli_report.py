@@ -138,6 +138,9 @@ def test_an_hq_database_reports_across_posts(
     assert run(capsys, "export", "--db", str(recorded), "--out", str(workbook))[0] == EXIT_OK
     setup = ("setup", "--db", str(hq), "--post", "PK-HQ", "--country", "PK", "--name", "HQ")
     assert run(capsys, *setup)[0] == EXIT_OK
+    key = tmp_path / "PK-ISB.pub"
+    assert run(capsys, "key", "--db", str(recorded), "--out", str(key))[0] == EXIT_OK
+    assert run(capsys, "hq", "add-post", str(key), "--db", str(hq))[0] == EXIT_OK
     assert run(capsys, "consolidate", str(workbook), "--into", str(hq))[0] == EXIT_OK
     report = ("report", "--db", str(hq), "--period", "2019M1-10", "--json")
     for scope in ((), ("--country", "PK"), ("--post", "PK-ISB")):

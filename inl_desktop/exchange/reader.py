@@ -20,6 +20,11 @@ Label columns (``agency_label``...) are for people and are not read. Columns the
 format does not know are ignored. Blank rows are skipped; a sheet whose declared range
 is the whole grid is read up to its last non-empty row (calamine keeps only cells with
 a value). Workbooks in the 1904 date system come out with the right dates.
+
+A sheet is loaded whole by calamine, so what the file's own check (``exchange.safety``)
+saw of each sheet is compared with the About sheet first: a sheet holding more rows
+than About gives it (a file inflated, or edited) is refused before it is loaded, as is
+an About sheet, or a sheet the format does not have, of more than a few hundred rows.
 """
 
 from __future__ import annotations
@@ -31,10 +36,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
-from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
-from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.cells import (
@@ -53,12 +56,17 @@ from inl_desktop.exchange.safety import (
     WorkbookScan,
     check_workbook_file,
     column_letters,
-    locate_marked_cells,
+    reader_failures,
     require_defused_xml,
 )
+from inl_desktop.exchange.xlsx_cells import SheetMarks, worksheet_marks
 
 PROFILES = ("hq", "full")
 DATA_SHEETS = (fmt.SEIZURES, fmt.TRAININGS, fmt.ENROLLMENTS, fmt.COUNTS, fmt.DELETED, fmt.LISTS)
+# The About sheet has a row per fact (about 25); a sheet the format does not have is
+# read by no one, and is not let in to be loaded whole for the signature check.
+MAX_ABOUT_ROWS = 200
+MAX_OTHER_SHEET_ROWS = 1_000
 _POST_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,10}$")
 _TEXT_KINDS = (Kind.TEXT, Kind.CODE)
 
@@ -114,10 +122,14 @@ def open_workbook(
     """
     require_defused_xml()
     scan = check_workbook_file(path)
-    try:
+    about_rows = scan.shape(fmt.ABOUT).value_rows
+    if about_rows > MAX_ABOUT_ROWS:
+        raise WorkbookRefused(
+            f"{path.name}: its About sheet has {about_rows:,} rows; an exchange workbook's "
+            f"has fewer than {MAX_ABOUT_ROWS}"
+        )
+    with reader_failures(f"{path.name} cannot be read as an xlsx workbook"):
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own errors and plain ones alike
-        raise WorkbookRefused(f"{path.name} cannot be read as an xlsx workbook: {error}") from None
     try:
         return ExchangeWorkbook(path, book, scan, known_posts)
     except BaseException:
@@ -138,17 +150,15 @@ class ExchangeWorkbook:
         self.path = path
         self._book = book
         self._name = path.name
-        with zipfile.ZipFile(path) as archive:
-            sheet_parts, date1904 = _workbook_parts(self._name, archive)
-            self._marked = {
-                sheet: locate_marked_cells(archive.read(part), scan.marked[part])
-                for sheet, part in sheet_parts.items()
-                if part in scan.marked
-            }
+        self._scan = scan
+        self._marked = {fmt.ABOUT: self._marked_cells(fmt.ABOUT)}
         # calamine applies the 1904 date system itself; should a version not, we do.
-        shift = date1904 and not calamine_reads_1904()
+        shift = scan.date1904 and not calamine_reads_1904()
         self._date_shift = timedelta(days=DAYS_1904 if shift else 0)
         self.about = self._read_about(known_posts)
+        self._check_sizes()
+        for sheet in DATA_SHEETS:
+            self._marked[sheet] = self._marked_cells(sheet)
         self._sheets: dict[str, CalamineSheet] = {}
         self._headers: dict[str, dict[str, int]] = {}
         for sheet in DATA_SHEETS:
@@ -168,6 +178,14 @@ class ExchangeWorkbook:
     def columns(self, sheet: str) -> frozenset[str]:
         """The column keys a sheet has (of those the format knows)."""
         return frozenset(self._headers[sheet])
+
+    def sheet_cells(self) -> Iterator[tuple[str, tuple[int, int], Iterator[list[Any]]]]:
+        """Every sheet as calamine reads it, for the signature check (``exchange.signing``):
+        its name, the 0-based (row, column) of its first cell, and its rows of cells. The
+        data sheets are those already loaded; the others are loaded one at a time."""
+        for name in self._book.sheet_names:
+            sheet = self._sheets[name] if name in self._sheets else self._sheet(name)
+            yield name, sheet.start or (0, 0), sheet.iter_rows()
 
     def rows(self, sheet: str, skip: Collection[str] = ()) -> Iterator[SheetRow]:
         """The sheet's non-blank data rows, typed (see the module docstring).
@@ -231,15 +249,42 @@ class ExchangeWorkbook:
                 f"{self._name} has no {name} sheet"
                 + (": it is not an INL Desktop exchange workbook" if name == fmt.ABOUT else "")
             )
-        try:
+        with reader_failures(f"{self._name}: sheet {name} cannot be read"):
             return self._book.get_sheet_by_name(name)
-        except CalamineError as error:
-            raise WorkbookRefused(f"{self._name}: sheet {name} cannot be read: {error}") from None
+
+    def _marked_cells(self, sheet: str) -> dict[tuple[int, int], str]:
+        """(Excel row, 0-based column) -> why, for the formula and error cells of a sheet
+        the scan marked (the slow, exact look; only marked sheets get it)."""
+        part = self._scan.sheets.get(sheet)
+        if part is None or part not in self._scan.marked:
+            return {}
+        with zipfile.ZipFile(self.path) as archive:
+            marks = worksheet_marks(archive, part, self._name)
+        return _reasons(marks)
+
+    def _check_sizes(self) -> None:
+        """Refuse, before loading them, sheets holding more rows than About gives them, and
+        large sheets the format does not have."""
+        for sheet in self._scan.sheets:
+            rows = self._scan.shape(sheet).value_rows
+            if sheet in self.about.row_counts:
+                expected = self.about.row_counts[sheet]
+                if rows - 1 > expected:
+                    raise WorkbookRefused(
+                        f"{self._name}: the About sheet says {sheet} has {expected:,} rows, "
+                        f"the sheet holds {rows - 1:,}; the workbook is incomplete or was "
+                        "edited (nothing of it was read)"
+                    )
+            elif sheet not in fmt.SHEET_ORDER and rows > MAX_OTHER_SHEET_ROWS:
+                raise WorkbookRefused(
+                    f"{self._name} has a sheet {sheet} of {rows:,} rows, which the exchange "
+                    "format does not have; the workbook was edited"
+                )
 
     def _read_about(self, known_posts: Mapping[str, Collection[str]] | None) -> About:
         name = self._name
         sheet = self._sheet(fmt.ABOUT)
-        if fmt.ABOUT in self._marked:
+        if self._marked[fmt.ABOUT]:
             (row, _), reason = next(iter(self._marked[fmt.ABOUT].items()))
             raise WorkbookRefused(f"{name}: About row {row}: {reason}")
         values: dict[str, Any] = {}
@@ -321,36 +366,17 @@ class ExchangeWorkbook:
         self._headers[sheet] = header
 
 
-def _local(element: Element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
-
-
-def _workbook_parts(name: str, archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
-    """Sheet name -> worksheet part, and whether the workbook uses the 1904 date system."""
-    try:
-        workbook = fromstring(archive.read("xl/workbook.xml"))
-        relations = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        raise WorkbookRefused(f"{name} is not an xlsx workbook (no xl/workbook.xml)") from None
-    except Exception as error:  # defusedxml refusals and malformed XML alike
-        raise WorkbookRefused(f"{name}: the workbook part cannot be read ({error})") from None
-    targets = {
-        element.get("Id"): element.get("Target", "")
-        for element in relations.iter()
-        if _local(element) == "Relationship"
-    }
-    parts: dict[str, str] = {}
-    date1904 = False
-    for element in workbook.iter():
-        local = _local(element)
-        if local == "workbookPr":
-            date1904 = (element.get("date1904") or "").strip().lower() in ("1", "true")
-        elif local == "sheet":
-            relation = next(
-                (value for key, value in element.attrib.items() if key.endswith("}id")), None
-            )
-            target = targets.get(relation, "")
-            if target:
-                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                parts[element.get("name", "")] = part
-    return parts, date1904
+def _reasons(marks: SheetMarks) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    for (row, column), formula in marks.formulas.items():
+        shown = formula[:60]
+        found[row + 1, column] = (
+            f"holds a formula (={shown}) where a value is expected"
+            if shown
+            else "holds a formula where a value is expected"
+        )
+    for (row, column), error in marks.errors.items():
+        found[row + 1, column] = (
+            f"holds the error value {error or 'an error'} where a value is expected"
+        )
+    return found

@@ -1,22 +1,67 @@
 """Checks on a workbook file before any parser reads it.
 
-A workbook comes from outside (e-mail, USB sticks), so before calamine or openpyxl
-opens it we make sure it is a zip at all, that it does not inflate to more than a
-workbook could hold (zip bomb), that no XML part declares a document type or entities
-(entity expansion bombs), that no worksheet has a stray value a million rows below its
-data, and we note which worksheets hold formulas or error cells so the reader can
-report them cell by cell. Every part is inflated once here, in chunks,
-and never beyond the size it declares (zipfile stops there and checks the CRC).
+A workbook comes from outside (e-mail, USB sticks), and python-calamine, which reads
+it, trusts what the file declares: a shared-string table that claims 10^11 strings
+makes it reserve 2.4 TB and abort the process, two values far apart make it set out
+every cell between them. So before calamine (or anything else) opens a file we make
+sure, in this order:
+
+1. that it is a file, and a zip at all; a file that is not is named for what it is
+   (an .xls, an encrypted workbook, a PDF...);
+2. that the zip would not inflate to more than a workbook could hold (zip bomb), has
+   no encrypted member, no two members of one name and no name outside the package;
+3. which part is which, by following the relationships as calamine does
+   (``exchange.package``): a sheet named ``sheet2.bin`` is checked as a sheet;
+4. that no XML part declares a document type or entities (entity expansion bombs) or
+   is written in UTF-16, whatever its name;
+5. that the shared-string table declares no more strings than it holds;
+6. that each worksheet keeps its rows and cells within Excel's grid, its values in the
+   rows that hold them, and no value so far below or to the right of its data that
+   reading it would set out millions of empty cells (``exchange.sheet_scan``). The
+   readers compare what was seen here (rows holding values) with what the file says of
+   itself before they load a sheet.
+
+Every part is inflated once, in chunks, and never beyond the size it declares (zipfile
+stops there and checks the CRC).
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.exchange.package import (
+    DECLARATIONS,
+    Package,
+    WorkbookRefused,
+    declaration_refusal,
+    encoding_refusal,
+    read_package,
+)
+from inl_desktop.exchange.sheet_scan import (
+    MAX_TAG_BYTES,
+    SheetScanner,
+    SheetShape,
+    column_letters,
+    complete_tags_end,
+)
+
+__all__ = [
+    "SheetShape",
+    "UnsafeXmlSetup",
+    "WorkbookRefused",
+    "WorkbookScan",
+    "WorksheetMarkers",
+    "check_workbook_file",
+    "column_letters",
+    "reader_failures",
+    "require_defused_xml",
+]
 
 # A real exchange workbook of a million drug items inflates to about 2.2 GB.
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
@@ -25,27 +70,36 @@ MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 MAX_COMPRESSION_RATIO = 250
 RATIO_FLOOR_BYTES = 1024 * 1024
 MAX_PARTS = 2_000
-CHUNK_BYTES = 1024 * 1024
-# A value far below a sheet's data makes calamine fill every row between with empty
-# cells; a row with a value takes 25 bytes at the very least, so a last row beyond
-# this is a stray value (the declared range, <dimension>, is not used by calamine).
+CHUNK_BYTES = 4 * 1024 * 1024
+# A row with a value takes 25 bytes at the very least, so a value in a row beyond
+# this is a stray one far below the data (calamine would set out every row between).
 MAX_ROWS_BEFORE_DATA = 1_000
 MAX_ROWS_PER_KB = 40
-# Longest needle searched for minus one: what a chunk keeps of the one before it.
+# calamine sets out 32 bytes for each cell of the rectangle from a sheet's first value
+# to its last: any sheet may have 4 million (128 MB), a larger one one per 2 bytes of
+# its XML (a dense sheet has one per 15 bytes or more; half-empty rows far fewer).
+CELLS_FLOOR = 4 * 1024**2
+SHEET_BYTES_PER_CELL = 2
+# calamine reserves room for the strings the table declares (24 bytes each); a
+# table may declare a few more than it holds, not billions.
+EXTRA_SHARED_STRINGS = 1_000_000
+# Longest needle searched across chunks, minus one.
 _OVERLAP = 16
-# How much of a worksheet's end is searched for its last row with a value.
-_ENDING_BYTES = 256 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_WORKSHEETS = "xl/worksheets/"
-_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
-_ERROR_CELL = (b't="e"', b"t='e'")
-_TAG_END = b" \t\r\n/>"
-_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,7})["']""")
-_CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
-
-
-class WorkbookRefused(UserError):
-    """A workbook that is not read (not an xlsx, hostile, wrong format...)."""
+_UNIQUE_COUNT = re.compile(
+    rb"""<(?:[A-Za-z_][\w.\-]*:)?sst\s[^>]*?\buniqueCount\s*=\s*["']\s*\+?([0-9]+)"""
+)
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FILE_KINDS = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF document"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
 
 
 class UnsafeXmlSetup(UserError):
@@ -73,39 +127,108 @@ class WorksheetMarkers:
 
 @dataclass(frozen=True)
 class WorkbookScan:
-    """The parts of a checked workbook and the worksheets that need a closer look."""
+    """A checked workbook: its parts, its sheets (name -> the part calamine reads) with
+    what the scan saw in each, and the worksheets that need a closer look."""
 
     parts: frozenset[str]
     marked: dict[str, WorksheetMarkers] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)
+    shapes: dict[str, SheetShape] = field(default_factory=dict)
+    date1904: bool = False
+
+    def shape(self, sheet: str) -> SheetShape:
+        """What the scan saw in the sheet named ``sheet`` (an empty shape if none)."""
+        return self.shapes.get(self.sheets.get(sheet, ""), SheetShape())
 
 
 def check_workbook_file(path: Path) -> WorkbookScan:
     """Check a workbook file as described in the module docstring; WorkbookRefused if not."""
     name = path.name
+    if path.is_dir():
+        raise WorkbookRefused(f"{name} is a folder, not an xlsx workbook")
     try:
         size = path.stat().st_size
     except OSError as error:
         raise WorkbookRefused(f"{name} cannot be read: {error.strerror}") from None
-    if path.is_dir():
-        raise WorkbookRefused(f"{name} is a folder, not an xlsx workbook")
     if size == 0:
         raise WorkbookRefused(f"{name} is empty (0 bytes): not an xlsx workbook")
     try:
         with zipfile.ZipFile(path) as archive:
             return _check_archive(name, archive)
     except zipfile.BadZipFile as error:
-        raise WorkbookRefused(f"{name} is not an xlsx workbook (not a zip file: {error})") from None
+        raise _not_a_zip(path, error) from None
     except OSError as error:
         raise WorkbookRefused(f"{name} cannot be read: {error.strerror or error}") from None
+
+
+@contextmanager
+def reader_failures(what: str) -> Iterator[None]:
+    """Turn what python-calamine raises in the block into WorkbookRefused("what: why"):
+    its own errors, plain ones, and its panics, which are BaseExceptions (pyo3's
+    PanicException) that ``except Exception`` does not catch. KeyboardInterrupt and
+    SystemExit go through."""
+    try:
+        yield
+    except WorkbookRefused:
+        raise
+    except Exception as error:  # calamine raises its own errors and plain ones alike
+        raise WorkbookRefused(f"{what}: {error}") from None
+    except BaseException as error:
+        if not _is_reader_panic(error):
+            raise
+        raise WorkbookRefused(f"{what}: the reader failed on it ({error})") from None
+
+
+def _is_reader_panic(error: BaseException) -> bool:
+    # pyo3 makes the class at run time in a module it does not let one import.
+    kind = type(error)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
+
+
+def _not_a_zip(path: Path, error: zipfile.BadZipFile) -> WorkbookRefused:
+    """The refusal of a file that is not a zip, naming what it is where that is known."""
+    name = path.name
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(8)
+            if start == _CFB:
+                return WorkbookRefused(f"{name} {_office_97_kind(handle)}")
+    except OSError as failure:
+        return WorkbookRefused(f"{name} cannot be read: {failure.strerror or failure}")
+    for magic, kind in _FILE_KINDS:
+        if start.startswith(magic):
+            return WorkbookRefused(f"{name} is {kind}, not an xlsx workbook")
+    if start.startswith(b"PK"):
+        return WorkbookRefused(
+            f"{name} is not an xlsx workbook (a damaged or cut-short zip: {error})"
+        )
+    return WorkbookRefused(f"{name} is not an xlsx workbook (not a zip file: {error})")
+
+
+def _office_97_kind(handle: object) -> str:
+    """What an OLE compound file is, from the names of its streams (UTF-16 in it)."""
+    tail = b""
+    found = set()
+    while block := handle.read(CHUNK_BYTES):  # type: ignore[attr-defined]
+        window = tail + block
+        for stream in ("EncryptedPackage", "Workbook", "Book"):
+            if stream.encode("utf-16-le") in window:
+                found.add(stream)
+        tail = window[-64:]
+    if "EncryptedPackage" in found:
+        return "is encrypted (protected by a password): save it again without a password"
+    if found:
+        return (
+            "is an Excel 97-2003 workbook (.xls), not an xlsx: open it in Excel and save "
+            "it as Excel Workbook (.xlsx)"
+        )
+    return "is an Office 97-2003 document (.doc, .xls, .ppt), not an xlsx workbook"
 
 
 def _check_archive(name: str, archive: zipfile.ZipFile) -> WorkbookScan:
     members = archive.infolist()
     if len(members) > MAX_PARTS:
         raise WorkbookRefused(f"{name} has {len(members):,} parts; no workbook has that many")
-    parts = frozenset(member.filename for member in members)
-    if "[Content_Types].xml" not in parts:
-        raise WorkbookRefused(f"{name} is not an xlsx workbook (a zip without [Content_Types].xml)")
     declared = sum(member.file_size for member in members)
     if declared > MAX_UNCOMPRESSED_BYTES:
         raise WorkbookRefused(
@@ -121,159 +244,105 @@ def _check_archive(name: str, archive: zipfile.ZipFile) -> WorkbookScan:
                 f"{name}: part {member.filename} inflates {ratio:,.0f} times "
                 f"(at most {MAX_COMPRESSION_RATIO} is plausible): refused as a zip bomb"
             )
-    marked: dict[str, WorksheetMarkers] = {}
+    package = read_package(name, archive)
+    worksheets = package.worksheets()
+    shapes: dict[str, SheetShape] = {}
     for member in members:
-        if member.is_dir() or not member.filename.lower().endswith(_XML_SUFFIXES):
+        if member.is_dir():
             continue
-        markers, last_row = _scan_part(name, archive, member)
-        if markers.formulas or markers.error_cells:
-            marked[member.filename] = markers
-        if last_row > MAX_ROWS_BEFORE_DATA + MAX_ROWS_PER_KB * (member.file_size // 1024):
-            raise WorkbookRefused(
-                f"{name}: part {member.filename} has a value in row {last_row:,}, far below "
-                "the rest of its data; delete the stray cells and save the workbook again"
-            )
-    return WorkbookScan(parts, marked)
+        shape = _scan_part(name, archive, member, package, member.filename in worksheets)
+        if shape is not None:
+            shapes[member.filename] = shape
+    marked = {
+        part: WorksheetMarkers(shape.formulas, shape.error_cells)
+        for part, shape in shapes.items()
+        if shape.formulas or shape.error_cells
+    }
+    parts = frozenset(member.filename for member in members)
+    return WorkbookScan(parts, marked, dict(package.sheets), shapes, package.date1904)
 
 
 def _scan_part(
-    name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo
-) -> tuple[WorksheetMarkers, int]:
-    """Inflate one part in chunks: refuse declarations; note formulas and error cells.
-
-    Also returns the number of a worksheet's last row holding a value (0 otherwise).
-    """
-    worksheet = member.filename.startswith(_WORKSHEETS)
-    formulas = error_cells = False
-    prefix = b""
-    previous = tail = chunk = b""
+    name: str,
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    package: Package,
+    worksheet: bool,
+) -> SheetShape | None:
+    """Inflate one part in chunks and check it; the shape of a worksheet, else None."""
+    part = member.filename
+    shared_strings = part == package.shared_strings or "sharedStrings" in package.reached.get(
+        part, ()
+    )
+    xml = (
+        worksheet
+        or shared_strings
+        or part.lower().endswith(_XML_SUFFIXES)
+        or bool(package.reached.get(part, set()) - {"image"})
+    )
+    sheet = SheetScanner(name, part) if worksheet else None
+    declared_strings = held_strings = 0
+    tail = strings = b""
     try:
         with archive.open(member) as stream:
-            while block := stream.read(CHUNK_BYTES):
-                if not chunk and worksheet:
-                    prefix = _prefix(block)
-                previous, chunk = chunk, block
-                window = tail + chunk
-                for declaration in _DECLARATIONS:
+            first = stream.read(CHUNK_BYTES)
+            if not first and (worksheet or shared_strings):
+                raise WorkbookRefused(f"{name}: part {part} is empty (0 bytes)")
+            looks_xml = first.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+            if xml or looks_xml:
+                refusal = encoding_refusal(name, part, first[:8])
+                if refusal is not None:
+                    raise refusal
+            if not (xml or looks_xml) or package.is_image(part):
+                return None
+            block = first
+            while block:
+                window = tail + block
+                for declaration in DECLARATIONS:
                     if declaration in window:
-                        raise WorkbookRefused(
-                            f"{name}: part {member.filename} declares "
-                            f"{declaration.decode()[2:]} (XML entities are refused: "
-                            "they can expand without bound)"
-                        )
-                if worksheet:
-                    formulas = formulas or _has_tag(window, b"<" + prefix + b"f")
-                    error_cells = error_cells or any(mark in window for mark in _ERROR_CELL)
+                        raise declaration_refusal(name, part, declaration)
+                if sheet is not None:
+                    sheet.feed(block)
+                if shared_strings:
+                    # Searched up to the end of the last whole tag, the rest kept for next.
+                    strings += block
+                    end = complete_tags_end(strings)
+                    counts = [int(found) for found in _UNIQUE_COUNT.findall(strings, 0, end)]
+                    declared_strings = max([declared_strings, *counts])
+                    held_strings += sum(strings.count(n, 0, end) for n in (b"si>", b"si ", b"si/"))
+                    strings = strings[end:]
+                    if len(strings) > MAX_TAG_BYTES:
+                        raise WorkbookRefused(f"{name}: part {part} has a tag longer than 1 MB")
                 tail = window[-_OVERLAP:]
+                block = stream.read(CHUNK_BYTES)
     except zipfile.BadZipFile as error:
-        raise WorkbookRefused(f"{name}: part {member.filename} is damaged ({error})") from None
-    except (EOFError, ValueError, NotImplementedError) as error:
-        raise WorkbookRefused(f"{name}: part {member.filename} cannot be read ({error})") from None
-    last_row = _last_value_row(previous[-_ENDING_BYTES:] + chunk, prefix) if worksheet else 0
-    return WorksheetMarkers(formulas, error_cells), last_row
+        raise WorkbookRefused(f"{name}: part {part} is damaged ({error})") from None
+    except (EOFError, ValueError, NotImplementedError, RuntimeError) as error:
+        raise WorkbookRefused(f"{name}: part {part} cannot be read ({error})") from None
+    if declared_strings > held_strings + EXTRA_SHARED_STRINGS:
+        raise WorkbookRefused(
+            f"{name}: part {part} declares {declared_strings:,} shared strings, far more "
+            f"than it holds: refused (reading it would reserve "
+            f"{declared_strings * 24 / 1024**3:,.0f} GB)"
+        )
+    if sheet is None:
+        return None
+    shape = sheet.finish()
+    _check_shape(name, part, member.file_size, shape)
+    return shape
 
 
-def _prefix(start: bytes) -> bytes:
-    """The namespace prefix (``x:``) of the part's root element, b"" if it has none."""
-    position = start.find(b"worksheet")
-    if position > 1 and start[position - 1 : position] == b":":
-        opening = start.rfind(b"<", 0, position)
-        if opening != -1:
-            return start[opening + 1 : position]
-    return b""
-
-
-def _last_value_row(ending: bytes, prefix: bytes) -> int:
-    """The r attribute of the row holding the part's last cell value (0 if not found).
-
-    Rows come in ascending order, so this is the row calamine's range reaches down to
-    (rows and cells without a value do not count: calamine skips them).
-    """
-    last_value = max(ending.rfind(b"</" + prefix + b"v>"), ending.rfind(b"</" + prefix + b"is>"))
-    if last_value == -1:
-        return 0
-    tag = b"<" + prefix + b"row"
-    position = ending.rfind(tag, 0, last_value)
-    while position != -1:
-        after = ending[position + len(tag) : position + len(tag) + 1]
-        if after and after in _TAG_END:
-            match = _ROW_NUMBER.search(ending, position, ending.find(b">", position) + 1)
-            return int(match.group(1)) if match else 0
-        position = ending.rfind(tag, 0, position)
-    return 0
-
-
-def _has_tag(window: bytes, tag: bytes) -> bool:
-    """Whether ``tag`` opens an element (``<f>``, ``<f t="shared"/>``, not ``<filterColumn``)."""
-    position = window.find(tag)
-    while position != -1:
-        after = window[position + len(tag) : position + len(tag) + 1]
-        if after and after in _TAG_END:
-            return True
-        position = window.find(tag, position + 1)
-    return False
-
-
-def locate_marked_cells(xml: bytes, markers: WorksheetMarkers) -> dict[tuple[int, int], str]:
-    """(Excel row, 0-based column) -> reason, for each formula and error cell of a
-    worksheet the scan marked (the slow, exact look; only marked sheets get it)."""
-    found: dict[tuple[int, int], str] = {}
-    starts = [m.start() for m in re.finditer(rb"<(?:\w+:)?c[\s>]", xml)]
-    if not starts:
-        return found
-
-    def cell_at(position: int) -> tuple[int, int] | None:
-        # The cell element that contains ``position``: the last "<c" opened before it.
-        low, high = 0, len(starts)
-        while low < high:
-            middle = (low + high) // 2
-            if starts[middle] <= position:
-                low = middle + 1
-            else:
-                high = middle
-        if low == 0:
-            return None
-        opening = starts[low - 1]
-        ref = _CELL_REF.search(xml, opening, xml.find(b">", opening) + 1)
-        if ref is None:
-            return None
-        return int(ref.group(2)), _column_number(ref.group(1).decode())
-
-    if markers.formulas:
-        for match in re.finditer(rb"<(?:\w+:)?f[\s/>]", xml):
-            cell = cell_at(match.start())
-            if cell is not None:
-                end = xml.find(b"</", match.end())
-                formula = xml[match.end() : end].split(b">", 1)[-1] if end != -1 else b""
-                shown = formula.decode(errors="replace")[:60]
-                found[cell] = (
-                    f"holds a formula (={shown}) where a value is expected"
-                    if shown
-                    else "holds a formula where a value is expected"
-                )
-    if markers.error_cells:
-        for match in re.finditer(rb"""\st\s*=\s*["']e["']""", xml):
-            cell = cell_at(match.start())
-            if cell is not None:
-                value = re.search(rb"<(?:\w+:)?v>([^<]*)<", xml[match.end() : match.end() + 200])
-                shown = value.group(1).decode(errors="replace") if value else "an error"
-                found[cell] = f"holds the error value {shown} where a value is expected"
-    return found
-
-
-def _column_number(letters: str) -> int:
-    """0-based index of a column's letters (A is 0)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1
-
-
-def column_letters(index: int) -> str:
-    """The letters of a 0-based column index (0 is A, 26 is AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _check_shape(name: str, part: str, size: int, shape: SheetShape) -> None:
+    """Refuse a sheet whose values are far below or to the right of the rest of its data."""
+    if shape.last_row > MAX_ROWS_BEFORE_DATA + MAX_ROWS_PER_KB * (size // 1024):
+        raise WorkbookRefused(
+            f"{name}: part {part} has a value in row {shape.last_row:,}, far below "
+            "the rest of its data; delete the stray cells and save the workbook again"
+        )
+    if shape.cells_set_out > max(CELLS_FLOOR, size // SHEET_BYTES_PER_CELL):
+        corner = f"{column_letters(shape.last_column - 1)}{shape.last_row}"
+        raise WorkbookRefused(
+            f"{name}: part {part} has values as far out as {corner} for its "
+            f"{size / 1024**2:,.1f} MB: reading it would set out "
+            f"{shape.cells_set_out:,} cells; delete the stray cells and save it again"
+        )

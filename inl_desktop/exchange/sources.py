@@ -1,8 +1,10 @@
 """Spreadsheets a post already keeps (.xlsx, .csv, .tsv), read as rows of cells.
 
 A CSV's encoding (UTF-8 with or without BOM, UTF-16, Windows-1252) and delimiter are
-detected; an xlsx is checked like an exchange workbook (zip and XML bombs, a renamed
-file) and read with python-calamine, sheet by sheet. The header row is the first of
+detected; an xlsx is checked like an exchange workbook (``exchange.safety``: zip and
+XML bombs, a renamed file, declared counts and cells set out far beyond what the file
+holds) before python-calamine reads it, sheet by sheet; what calamine raises, its
+panics included, is refused in one line. The header row is the first of
 the top rows that names the most columns: titles above it and notes below the data
 are left to the importer.
 
@@ -28,6 +30,7 @@ from inl_desktop.exchange.safety import (
     WorkbookRefused,
     check_workbook_file,
     column_letters,
+    reader_failures,
     require_defused_xml,
 )
 from inl_desktop.exchange.xlsx_cells import formula_and_error_cells
@@ -173,32 +176,31 @@ def _open_xlsx(path: Path) -> CalamineWorkbook:
     require_defused_xml()
     try:
         check_workbook_file(path)
+        with reader_failures(f"{path.name} cannot be read as an xlsx workbook"):
+            return CalamineWorkbook.from_path(str(path))
     except WorkbookRefused as error:
         raise UnreadableSource(str(error)) from None
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own errors and plain ones alike
-        raise UnreadableSource(f"{path.name} cannot be read as an xlsx workbook: {error}") from None
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:
     book = _open_xlsx(path)
     try:
         names = list(book.sheet_names)
-        if sheet is None:
-            sheet = next(
-                (name for name in names if book.get_sheet_by_name(name).height > 0), names[0]
-            )
-        elif sheet not in names:
+        if sheet is not None and sheet not in names:
             raise UnreadableSource(
                 f"{path.name} has no sheet {sheet!r} (it has {', '.join(names)})"
             )
         try:
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as error:  # a damaged sheet part, an error value calamine lacks
-            raise UnreadableSource(
-                f"{path.name}: sheet {sheet!r} cannot be read: {error}{_errors_named(path, sheet)}"
-            ) from None
+            if sheet is None:
+                with reader_failures(f"{path.name}: its sheets cannot be read"):
+                    sheet = next(
+                        (name for name in names if book.get_sheet_by_name(name).height > 0),
+                        names[0],
+                    )
+            with reader_failures(f"{path.name}: sheet {sheet!r} cannot be read"):
+                rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except WorkbookRefused as error:  # a damaged sheet part, an error value calamine lacks
+            raise UnreadableSource(f"{error}{_errors_named(path, sheet)}") from None
     finally:
         book.close()
     try:
@@ -217,8 +219,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:
     )
 
 
-def _errors_named(path: Path, sheet: str) -> str:
+def _errors_named(path: Path, sheet: str | None) -> str:
     """ " (error cells: C3 #SPILL!, …)" to add to a message, or ""."""
+    if sheet is None:
+        return ""
     try:
         errors = formula_and_error_cells(path, sheet).errors
     except WorkbookRefused:

@@ -1,7 +1,14 @@
 """Streaming xlsx writer for exchange workbooks (openpyxl's write-only mode).
 
 Written to a temporary file beside the target and moved into place only when
-complete: a failure or a cancel leaves any earlier file untouched.
+complete: a failure or a cancel leaves any earlier file untouched. Given the post's
+key, the writer signs the values as it writes them (``exchange.signing``): the About
+sheet, written last, ends with the signature rows.
+
+Timestamps are written to the whole second (the precision their cells show), so that a
+re-save that keeps the seconds keeps the signed value; text that Excel would read as an
+escaped character (``_x0041_``) is written escaped (``_x005F_x0041_``), so Excel,
+LibreOffice and python-calamine all read the text as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +33,13 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.fields import EXCEL_CELL_LIMIT
 from inl_desktop.exchange.format import Column, Kind
+from inl_desktop.exchange.signing import SheetDigest, signature_rows
 
 # Characters Excel refuses in a cell (XML 1.0 control characters), replaced visibly.
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 REPLACEMENT = "\ufffd"
+# Text a spreadsheet reads as an escaped character (_x000D_ is a carriage return).
+ESCAPE_LIKE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 PROGRESS_EVERY = 5_000
 _WIDTHS = {
     Kind.TEXT: 18,
@@ -78,10 +89,12 @@ def clean_text(text: str) -> str:
 
 class _RowWriter:
     """Turns a row of values into cells; text that Excel would read as a formula or
-    an error code is written as text."""
+    an error code is written as text. After ``cells``, ``values`` holds the values the
+    cells show (what a reader gets back, and what is signed)."""
 
     def __init__(self, sheet: WriteOnlyWorksheet, columns: Sequence[Column]) -> None:
         self._sheet = sheet
+        self.values: list[Any] = []
         # One formatted cell per column, given each row's value in turn: openpyxl writes
         # a row's cells as it is appended, and styling a new cell per value is costly.
         self._formatted = [
@@ -91,12 +104,15 @@ class _RowWriter:
 
     def cells(self, row: Sequence[Any]) -> list[Any]:
         out: list[Any] = list(row)
+        values = self.values = list(row)
         for index, value in enumerate(out):
             if isinstance(value, str):
                 if not value:
-                    out[index] = None
+                    out[index] = values[index] = None
                     continue
-                value = clean_text(value)
+                value = values[index] = clean_text(value)
+                if "_x" in value:
+                    value = ESCAPE_LIKE.sub(r"_x005F\g<0>", value)
                 if value[0] == "=" or value in ERROR_CODES:
                     cell = WriteOnlyCell(self._sheet, value)
                     cell.data_type = "s"
@@ -104,6 +120,8 @@ class _RowWriter:
                 else:
                     out[index] = value
             elif value is not None:
+                if type(value) is datetime and value.microsecond:
+                    value = out[index] = values[index] = value.replace(microsecond=0)
                 formatted = self._formatted[index]
                 if formatted is not None:
                     formatted.value = value
@@ -125,13 +143,17 @@ def write_workbook(
     sheets: Iterable[SheetData],
     *,
     progress: Progress | None = None,
+    signing_key: bytes | None = None,
 ) -> dict[str, int]:
-    """Write an exchange workbook; return the number of data rows per sheet."""
+    """Write an exchange workbook; return the number of data rows per sheet.
+
+    With ``signing_key`` (a raw Ed25519 private key) the workbook is signed.
+    """
     target = target.resolve()
     _check_target(target)
     workbook = Workbook(write_only=True)
     try:
-        return _write(workbook, target, about, sheets, progress)
+        return _write(workbook, target, about, sheets, progress, signing_key)
     except BaseException:
         _discard(workbook)
         raise
@@ -155,8 +177,10 @@ def _write(
     about: Sequence[tuple[str, Any]],
     sheets: Iterable[SheetData],
     progress: Progress | None,
+    signing_key: bytes | None,
 ) -> dict[str, int]:
     workbook.properties.creator = "INL Desktop"
+    digests: dict[str, str] = {}
     workbook.properties.lastModifiedBy = None
     counts: dict[str, int] = {}
     about_sheet = workbook.create_sheet("About")
@@ -175,26 +199,40 @@ def _write(
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        digest = SheetDigest() if signing_key is not None else None
+        if digest is not None:
+            digest.add(0, 0, [column.key for column in sheet_data.columns])
         writer = _RowWriter(sheet, sheet_data.columns)
         rows = 0
         for row in sheet_data.rows:
             sheet.append(writer.cells(row))
             rows += 1
+            if digest is not None:
+                digest.add(rows, 0, writer.values)
             if progress is not None and rows % PROGRESS_EVERY == 0:
                 progress(done + rows, sheet_data.name)
         done += rows
         counts[sheet_data.name] = rows
+        if digest is not None:
+            digests[sheet_data.name] = digest.hexdigest()
         last = get_column_letter(max(len(sheet_data.columns), 1))
         sheet.auto_filter.ref = f"A1:{last}{rows + 1}"
         if progress is not None:
             progress(done, sheet_data.name)
     writer = _RowWriter(about_sheet, (Column("key", Kind.TEXT), Column("value", Kind.TEXT)))
-    for key, value in about:
+    about_digest = SheetDigest()
+    about_rows = [*about, *((f"rows {name}", rows) for name, rows in counts.items())]
+    for number, (key, value) in enumerate(about_rows):
         cell = WriteOnlyCell(about_sheet, key)
         cell.font = bold
         about_sheet.append([cell, *writer.cells([value])])
-    for name, rows in counts.items():
-        about_sheet.append([WriteOnlyCell(about_sheet, f"rows {name}"), rows])
+        about_digest.add(number, 0, [key, *writer.values])
+    if signing_key is not None:
+        digests[about_sheet.title] = about_digest.hexdigest()
+        for key, text in signature_rows(signing_key, digests):
+            cell = WriteOnlyCell(about_sheet, key)
+            cell.font = bold
+            about_sheet.append([cell, text])
     _save(workbook, target)
     return counts
 

@@ -11,26 +11,25 @@ defusedxml (no document type, no entities), up to the end of its ``<sheetData>``
 
 from __future__ import annotations
 
-import posixpath
+import functools
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-from xml.etree.ElementTree import Element
 from xml.sax.saxutils import unescape
 
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import (  # type: ignore[import-untyped]
     DefusedXMLParser,
     ParseError,
-    fromstring,
 )
 from openpyxl.formula.tokenizer import TokenizerError
 from openpyxl.formula.translate import Translator, TranslatorError
 
-from inl_desktop.exchange.safety import WorkbookRefused
+from inl_desktop.exchange.package import WorkbookRefused, read_package
+from inl_desktop.exchange.sheet_scan import root_prefix
 
 Cell = tuple[int, int]
 """(row, column), both 0-based: B3 is (2, 1)."""
@@ -38,14 +37,6 @@ Cell = tuple[int, int]
 CHUNK_BYTES = 1024 * 1024
 # What a chunk keeps of the one before, so that a mark split between two is still seen.
 _OVERLAP = 64
-_MAIN_NAMESPACES = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",
-)
-_RELATIONSHIP_NAMESPACES = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships",
-)
 _TAG_END = b" \t\r\n/>"
 _ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
@@ -85,35 +76,13 @@ def formula_and_error_cells(path: Path, sheet: str) -> SheetMarks:
 
 def worksheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
     """The zip member holding the worksheet named ``sheet`` (``xl/worksheets/sheet1.xml``),
-    found through xl/workbook.xml and its relationships; WorkbookRefused if there is none."""
+    found through the workbook's relationships as calamine finds it; WorkbookRefused if
+    there is none."""
     name = Path(archive.filename or "workbook").name
-    workbook = _parse_small_part(archive, "xl/workbook.xml", name)
-    relations = _parse_small_part(archive, "xl/_rels/workbook.xml.rels", name)
-    relation = next(
-        (
-            _relationship_id(element.attrib)
-            for element in workbook.iter()
-            if _local(element.tag) == "sheet" and element.get("name") == sheet
-        ),
-        None,
-    )
-    if relation is None:
+    sheets = read_package(name, archive).sheets
+    if sheet not in sheets:
         raise WorkbookRefused(f"{name} has no sheet named {sheet!r}")
-    target = next(
-        (
-            element.get("Target", "")
-            for element in relations.iter()
-            if _local(element.tag) == "Relationship" and element.get("Id") == relation
-        ),
-        "",
-    )
-    part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-    part = posixpath.normpath(part)
-    try:
-        archive.getinfo(part)
-    except KeyError:
-        raise WorkbookRefused(f"{name}: the part of sheet {sheet!r} is missing") from None
-    return part
+    return sheets[sheet]
 
 
 def worksheet_marks(archive: zipfile.ZipFile, part: str, name: str = "The workbook") -> SheetMarks:
@@ -152,7 +121,7 @@ def _quick_marks(data: bytes) -> SheetMarks | None:
     """The marks of a plainly written sheet found by searching its bytes; None when the
     sheet is not written plainly enough to be sure (then it is parsed)."""
     head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or _prefix(head):
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or _prefix(head) != b"":
         return None
     marks = SheetMarks()
     for found in _QUICK_FORMULA.finditer(data):
@@ -209,7 +178,10 @@ def _may_hold_marks(chunks: Iterator[bytes]) -> bool:
     formula = b""
     for chunk in chunks:
         if not formula:
-            formula = b"<" + _prefix(chunk) + b"f"
+            prefix = _prefix(chunk)
+            if prefix is None:
+                return True  # not plainly a worksheet: the parser will tell
+            formula = b"<" + prefix + b"f"
         window = tail + chunk
         if _opens(window, formula) or _has_error_type(window):
             return True
@@ -217,15 +189,14 @@ def _may_hold_marks(chunks: Iterator[bytes]) -> bool:
     return False
 
 
-def _prefix(start: bytes) -> bytes:
+def _prefix(start: bytes) -> bytes | None:
     """The namespace prefix (``x:``) of the part's root element, b"" if it has none (the
-    cells of a worksheet are written with the prefix of its root)."""
-    position = start.find(b"worksheet")
-    if position > 1 and start[position - 1 : position] == b":":
-        opening = start.rfind(b"<", 0, position)
-        if opening != -1:
-            return start[opening + 1 : position]
-    return b""
+    cells of a worksheet are written with the prefix of its root); None if the part
+    does not plainly begin with its root element."""
+    try:
+        return root_prefix(start)
+    except ValueError:
+        return None
 
 
 def _opens(window: bytes, tag: bytes) -> bool:
@@ -279,7 +250,7 @@ class _CellCollector:
         self._arrays: list[tuple[int, int, int, int, str]] = []
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        kind = _KINDS.get(tag)
+        kind = _kind(tag)
         if kind == "c":
             self._start_cell(attrib)
         elif kind == "v":
@@ -297,7 +268,7 @@ class _CellCollector:
                 self._arrays = [bounds for bounds in self._arrays if bounds[2] >= self._row]
 
     def end(self, tag: str) -> None:
-        kind = _KINDS.get(tag)
+        kind = _kind(tag)
         if kind == "c":
             if self._is_error:
                 self.errors[self._where()] = self._error_text or ""
@@ -382,11 +353,15 @@ class _CellCollector:
                 return
 
 
-_KINDS = {
-    f"{{{namespace}}}{local}": local
-    for namespace in _MAIN_NAMESPACES
-    for local in ("row", "c", "f", "v", "sheetData")
-}
+_LOCAL_NAMES = frozenset(("row", "c", "f", "v", "sheetData"))
+
+
+@functools.lru_cache(maxsize=256)
+def _kind(tag: str) -> str | None:
+    """The local name of an element the collector follows (``{namespace}c`` -> ``c``), in
+    any namespace or none: calamine reads elements by their local name alone."""
+    local = tag.rsplit("}", 1)[-1]
+    return local if local in _LOCAL_NAMES else None
 
 
 def _place(reference: str) -> Cell | None:
@@ -408,25 +383,3 @@ def _reference(cell: Cell) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
     return f"{letters}{row + 1}"
-
-
-def _parse_small_part(archive: zipfile.ZipFile, part: str, name: str) -> Element:
-    try:
-        root: Element = fromstring(archive.read(part), forbid_dtd=True)
-    except KeyError:
-        raise WorkbookRefused(f"{name} is not an xlsx workbook (no {part})") from None
-    except (ParseError, DefusedXmlException) as error:
-        raise WorkbookRefused(f"{name}: part {part} cannot be read ({error})") from None
-    return root
-
-
-def _relationship_id(attrib: dict[str, str]) -> str | None:
-    for namespace in _RELATIONSHIP_NAMESPACES:
-        relation = attrib.get(f"{{{namespace}}}id")
-        if relation is not None:
-            return relation
-    return None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]

@@ -1,1 +1,10 @@
-"""All Qt lives here: windows, pages, dialogs, table models, workers."""
+"""All Qt lives here: windows, pages, dialogs, table models, workers.
+
+The ORM and the models are imported here, before any Qt module: once PySide6 is
+loaded it inspects every module imported after it, which makes SQLAlchemy's many
+modules slower to import, and the window needs them at once anyway.
+"""
+
+import sqlalchemy.orm  # noqa: F401
+
+import inl_desktop.store.models  # noqa: F401

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.collector import GuiThreadCollector
 from inl_desktop.gui.main_window import MainWindow
-from inl_desktop.gui.post_setup import PostSetupDialog
 from inl_desktop.gui.startup import StartupQuestions, open_for_gui
-from inl_desktop.services.context import utc_now
+from inl_desktop.services.context import AppContext, utc_now
 from inl_desktop.store.engine import resolve_db_path
 
 EXIT_USAGE = 2
+# Set (to anything) to have "first painted" printed when the window's first area is
+# painted, the moment the clerk can start work; set to "quit" to also quit then.
+# For bench/startup.py.
+FIRST_PAINT_ENV_VAR = "INL_DESKTOP_FIRST_PAINT"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -42,15 +47,32 @@ def run_gui(db: str | None) -> int:
         return 0
     try:
         ctx = opened.ctx
-        if ctx.post_or_none() is None and (
-            opened.read_only or PostSetupDialog(ctx).exec() != QDialog.DialogCode.Accepted
-        ):
+        if ctx.post_or_none() is None and (opened.read_only or not _set_up_post(ctx)):
             return 0
         window = MainWindow(ctx, opened.path, read_only=opened.read_only)
         for notice in opened.notices:
             window.statusBar().showMessage(notice, 30_000)
+        window.first_painted.connect(lambda: _on_window_first_painted(window))
+        window.watch_first_paint()
         window.show()
         return app.exec()
     finally:
         collector.stop()
         opened.close()
+
+
+def _set_up_post(ctx: AppContext) -> bool:
+    """The first start's question: which post is this? (False: the user gave up.)"""
+    from inl_desktop.gui.post_setup import PostSetupDialog
+
+    return PostSetupDialog(ctx).exec() == QDialog.DialogCode.Accepted
+
+
+def _on_window_first_painted(window: MainWindow) -> None:
+    # Housekeeping starts once the paint is done, so it never delays the first sight.
+    QTimer.singleShot(0, window.start_housekeeping)
+    marker = os.environ.get(FIRST_PAINT_ENV_VAR)
+    if marker:
+        print("first painted", flush=True)
+        if marker == "quit":
+            QTimer.singleShot(0, window.close)

@@ -1,4 +1,5 @@
-"""The Consolidate area (headquarters): merge posts' workbooks, off the GUI thread."""
+"""The Consolidate area (headquarters): merge posts' workbooks, off the GUI thread, and
+register the posts' signing keys that their workbooks are checked against."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -31,6 +33,13 @@ from inl_desktop.services.consolidate import (
     open_conflicts,
 )
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.post_keys import (
+    OtherKeyHeld,
+    read_key_file,
+    register_post_key,
+    registered_keys,
+    unsigned_accepted,
+)
 
 HEADERS = ("Workbook", "Post", *(key.capitalize() for key in COUNT_KEYS), "Problems")
 
@@ -45,7 +54,8 @@ class ConsolidatePage(QWidget):
         intro = QLabel(
             "Merge the workbooks posts sent into this database. A workbook goes in completely "
             "or not at all; the same workbook twice changes nothing; the database is backed "
-            "up first.",
+            "up first. Each workbook must be signed by its post's key, registered here once "
+            "(Add post key…).",
             self,
         )
         intro.setWordWrap(True)
@@ -57,10 +67,20 @@ class ConsolidatePage(QWidget):
         self.add_files_button = QPushButton("Add &workbooks…", self)
         self.add_folder_button = QPushButton("Add a f&older…", self)
         self.clear_button = QPushButton("C&lear", self)
+        self.add_key_button = QPushButton("Add post ke&y…", self)
+        self.add_key_button.setToolTip(
+            "Register a post's public key file (PK-KHI.pub, written at the post with "
+            "inl-desktop key --out): its workbooks are then accepted when signed by it"
+        )
         for button in (self.add_files_button, self.add_folder_button, self.clear_button):
             choose.addWidget(button)
         choose.addStretch(1)
+        choose.addWidget(self.add_key_button)
         layout.addLayout(choose)
+        self.keys_label = QLabel("", self)
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setAccessibleName("Post keys")
+        layout.addWidget(self.keys_label)
         run = QHBoxLayout()
         self.consolidate_button = QPushButton("&Consolidate", self)
         self.cancel_button = QPushButton("Cancel", self)
@@ -133,10 +153,67 @@ class ConsolidatePage(QWidget):
         self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
         self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
         self.clear_button.clicked.connect(self.files.clear)
+        self.add_key_button.clicked.connect(self._on_add_key_button_clicked)
         self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
         self.cancel_button.clicked.connect(self.task.cancel)
         self.keep_button.clicked.connect(self._on_keep_button_clicked)
         self.refresh_conflicts()
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Show the posts whose keys are registered, and the transition setting."""
+        current = [key for key in registered_keys(self._ctx) if key.replaced_at is None]
+        unsigned = sorted(unsigned_accepted(self._ctx))
+        keys = ", ".join(f"{key.post_code} ({key.fingerprint})" for key in current)
+        text = f"Post keys: {keys or 'none registered yet'}."
+        if unsigned:
+            text += f" Unsigned workbooks accepted (transition) from: {', '.join(unsigned)}."
+        self.keys_label.setText(text)
+
+    def add_post_key(self, path: Path) -> bool:
+        """Register the key file of a post; another key of that post is replaced only when
+        the user confirms. Return whether a key was registered (or already was)."""
+        try:
+            text = read_key_file(path)
+            try:
+                registration = register_post_key(self._ctx, text, path.name)
+            except OtherKeyHeld as held:
+                if not self._confirm_replace(held):
+                    self.status_label.setText(
+                        f"Key {held.offered} not registered: HQ keeps key {held.held} "
+                        f"for {held.post_code}"
+                    )
+                    return False
+                registration = register_post_key(self._ctx, text, path.name, replace=True)
+        except UserError as error:
+            self.status_label.setText(str(error))
+            return False
+        self.status_label.setText(str(registration))
+        self.refresh_keys()
+        return True
+
+    def _choose_key_file(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "A post's public key file", "", "Post key files (*.pub);;All files (*)"
+        )
+        return Path(name) if name else None
+
+    def _confirm_replace(self, held: OtherKeyHeld) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Replace a post's key",
+            f"HQ holds key {held.held} for {held.post_code} ({held.held_since}). Replace it "
+            f"with key {held.offered}?\n\nWorkbooks signed with the old key will be refused "
+            "from now on. Replace a key only when the post says it has a new one.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_add_key_button_clicked(self) -> None:
+        path = self._choose_key_file()
+        if path is not None:
+            self.add_post_key(path)
 
     def refresh_conflicts(self) -> None:
         """List the conflicts no one has decided yet."""
@@ -245,6 +322,9 @@ class ConsolidatePage(QWidget):
             problems = file_result.error or "; ".join(str(p) for p in file_result.rejected[:5])
             if len(file_result.rejected) > 5:
                 problems += f"; … {len(file_result.rejected) - 5:,} more"
+            note = file_result.signature.note if file_result.signature else None
+            if note:
+                problems = f"{note}; {problems}" if problems else note
             values = [
                 file_result.file.name,
                 file_result.post_code or "",
@@ -261,8 +341,10 @@ class ConsolidatePage(QWidget):
             self.results.setItem(len(result.files), column, QTableWidgetItem(value))
         self.refresh_conflicts()
         merged = sum(1 for f in result.files if f.merged)
+        notes = [f.signature.note for f in result.files if f.signature and f.signature.note]
         self.status_label.setText(
             f"{merged} of {len(result.files)} workbooks merged"
+            + "".join(f"; {note}" for note in notes)
             + (f"; backup at {result.backup}" if result.backup else "")
         )
 

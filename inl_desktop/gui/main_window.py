@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -20,25 +22,40 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop import __version__
-from inl_desktop.gui.backups_page import BackupsPage
-from inl_desktop.gui.consolidate_page import ConsolidatePage
-from inl_desktop.gui.dashboard_page import DashboardPage
-from inl_desktop.gui.export_page import ExportPage
-from inl_desktop.gui.import_wizard import ImportWizard
-from inl_desktop.gui.overview import OverviewPage
-from inl_desktop.gui.people_page import PeoplePage
-from inl_desktop.gui.reference_page import ReferenceListsPage
-from inl_desktop.gui.report_page import ReportPage
-from inl_desktop.gui.seizure_page import SeizurePage
-from inl_desktop.gui.training_page import TrainingPage
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.importing.targets import ImportKind
 from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
+if TYPE_CHECKING:
+    from inl_desktop.gui.backups_page import BackupsPage
+    from inl_desktop.gui.consolidate_page import ConsolidatePage
+    from inl_desktop.gui.dashboard_page import DashboardPage
+    from inl_desktop.gui.export_page import ExportPage
+    from inl_desktop.gui.housekeeping import Housekeeping
+    from inl_desktop.gui.overview import OverviewPage
+    from inl_desktop.gui.people_page import PeoplePage
+    from inl_desktop.gui.reference_page import ReferenceListsPage
+    from inl_desktop.gui.report_page import ReportPage
+    from inl_desktop.gui.seizure_page import SeizurePage
+    from inl_desktop.gui.startup import StartupQuestions
+    from inl_desktop.gui.training_page import TrainingPage
+    from inl_desktop.services.backups import HousekeepingResult
+
 UNDO_TIMEOUT_MS = 30_000
-REFERENCE_AREA = 6
-SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA = 1, 2, 3
+OVERVIEW_AREA, SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA, EXPORT_AREA = 0, 1, 2, 3, 4
+CONSOLIDATE_AREA, REFERENCE_AREA, DASHBOARD_AREA, REPORT_AREA, BACKUPS_AREA = 5, 6, 7, 8, 9
+AREA_TITLES = (
+    "Overview",
+    "Seizures",
+    "Trainings",
+    "People",
+    "Export for HQ",
+    "Consolidate (HQ)",
+    "Reference lists",
+    "Dashboard",
+    "Report",
+    "Backups",
+)
 
 
 def first_tab_stop(page: QWidget) -> QWidget | None:
@@ -60,7 +77,14 @@ def first_tab_stop(page: QWidget) -> QWidget | None:
 
 
 class MainWindow(QMainWindow):
-    """Opens on a database whose post is set up."""
+    """Opens on a database whose post is set up.
+
+    Only the area on show at start is built (with its imports); every other area is
+    built, and its module imported, when it is first shown or first asked for by name
+    (``window.trainings``). Until then a blank placeholder holds its place.
+    """
+
+    first_painted = Signal()
 
     def __init__(
         self,
@@ -75,42 +99,25 @@ class MainWindow(QMainWindow):
         self._db_path = db_path
         self._read_only = read_only
         self._undo: Callable[[], None] | None = None
+        self._built: dict[int, QWidget] = {}
+        self._paint_watch: _FirstPaint | None = None
+        self.housekeeping: Housekeeping | None = None
+        self.questions: StartupQuestions | None = None
         self._show_title()
 
-        self.overview = OverviewPage(self)
-        self.seizures = SeizurePage(ctx, self)
-        self.trainings = TrainingPage(ctx, self)
-        self.people = PeoplePage(ctx, self)
-        self.export = ExportPage(ctx, self)
-        self.consolidation = ConsolidatePage(ctx, self)
-        self.consolidation.task.succeeded.connect(self._on_consolidation_succeeded)
-        self.dashboard = DashboardPage(ctx, self)
-        self.report = ReportPage(ctx, self)
-        self.backups = BackupsPage(ctx, db_path, self, read_only=read_only)
-        self.backups.database_restored.connect(self._on_backups_database_restored)
-        # Built when first shown: it counts how often every code is used.
-        self._reference_lists: ReferenceListsPage | None = None
-        self._reference_slot = QWidget(self)
+        self._counts: dict[str, int] = {}
         self.pages = QStackedWidget(self)
+        for _title in AREA_TITLES:
+            self.pages.addWidget(QWidget(self))
+        # The area the window opens on is built before the navigation, so that it comes
+        # first in the focus chain: the keyboard starts in it, not in the navigation.
+        start_area = int(QSettings().value("main_window/area", SEIZURES_AREA))
+        if 0 <= start_area < len(AREA_TITLES):
+            self._area(start_area)
         self.navigation = QListWidget(self)
         self.navigation.setAccessibleName("Areas")
-        for number, (title, page) in enumerate(
-            (
-                ("Overview", self.overview),
-                ("Seizures", self.seizures),
-                ("Trainings", self.trainings),
-                ("People", self.people),
-                ("Export for HQ", self.export),
-                ("Consolidate (HQ)", self.consolidation),
-                ("Reference lists", self._reference_slot),
-                ("Dashboard", self.dashboard),
-                ("Report", self.report),
-                ("Backups", self.backups),
-            ),
-            start=1,
-        ):
+        for number, title in enumerate(AREA_TITLES, start=1):
             item = QListWidgetItem(title, self.navigation)
-            self.pages.addWidget(page)
             if number > 9:
                 continue
             item.setToolTip(f"{title} (Ctrl+{number})")
@@ -151,45 +158,228 @@ class MainWindow(QMainWindow):
         self.undo_button.clicked.connect(self._on_undo_button_clicked)
         self.undo_action.triggered.connect(self._on_undo_action_triggered)
         self.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
-        self.seizures.records_changed.connect(self.refresh)
-        self.seizures.seizure_deleted.connect(self._on_seizures_seizure_deleted)
-        self.trainings.records_changed.connect(self.refresh)
-        self.trainings.training_deleted.connect(self._on_trainings_training_deleted)
-        self.trainings.records_changed.connect(self.people.reload)
-        self.people.records_changed.connect(self.refresh)
-        self.people.records_changed.connect(self.trainings.refresh_reference_lists)
-        self.people.person_deleted.connect(self._on_people_person_deleted)
-        self.seizures.records_changed.connect(self.dashboard.reload)
-        self.trainings.records_changed.connect(self.dashboard.reload)
-        self.dashboard.seizures_requested.connect(self._on_dashboard_seizures_requested)
-        self.dashboard.trainings_requested.connect(self._on_dashboard_trainings_requested)
 
         self.resize(1200, 720)
         self._restore_layout()
         self.refresh()
 
+    # The areas, each built on first use.
+
+    @property
+    def overview(self) -> OverviewPage:
+        """The Overview area."""
+        return self._area(OVERVIEW_AREA)  # type: ignore[return-value]
+
+    @property
+    def seizures(self) -> SeizurePage:
+        """The Seizures area."""
+        return self._area(SEIZURES_AREA)  # type: ignore[return-value]
+
+    @property
+    def trainings(self) -> TrainingPage:
+        """The Trainings area."""
+        return self._area(TRAININGS_AREA)  # type: ignore[return-value]
+
+    @property
+    def people(self) -> PeoplePage:
+        """The People area."""
+        return self._area(PEOPLE_AREA)  # type: ignore[return-value]
+
+    @property
+    def export(self) -> ExportPage:
+        """The Export for HQ area."""
+        return self._area(EXPORT_AREA)  # type: ignore[return-value]
+
+    @property
+    def consolidation(self) -> ConsolidatePage:
+        """The Consolidate (HQ) area."""
+        return self._area(CONSOLIDATE_AREA)  # type: ignore[return-value]
+
     @property
     def reference_lists(self) -> ReferenceListsPage:
-        """The reference lists page (built on first use)."""
-        return self._ensure_reference_page()
+        """The Reference lists area."""
+        return self._area(REFERENCE_AREA)  # type: ignore[return-value]
 
-    def _ensure_reference_page(self) -> ReferenceListsPage:
-        if self._reference_lists is None:
-            page = ReferenceListsPage(self._ctx, self)
-            page.lists_changed.connect(self.seizures.refresh_reference_lists)
-            page.lists_changed.connect(self.trainings.refresh_reference_lists)
-            page.lists_changed.connect(self.people.refresh_reference_lists)
-            index = self.pages.indexOf(self._reference_slot)
-            self.pages.insertWidget(index, page)
-            self.pages.removeWidget(self._reference_slot)
-            self._reference_slot.deleteLater()
-            self._reference_lists = page
-        return self._reference_lists
+    @property
+    def dashboard(self) -> DashboardPage:
+        """The Dashboard area."""
+        return self._area(DASHBOARD_AREA)  # type: ignore[return-value]
+
+    @property
+    def report(self) -> ReportPage:
+        """The Report area."""
+        return self._area(REPORT_AREA)  # type: ignore[return-value]
+
+    @property
+    def backups(self) -> BackupsPage:
+        """The Backups area."""
+        return self._area(BACKUPS_AREA)  # type: ignore[return-value]
+
+    def built(self, row: int) -> Any:
+        """The area ``row`` if it has been built, else None (nothing is built)."""
+        return self._built.get(row)
+
+    def _area(self, row: int) -> QWidget:
+        page = self._built.get(row)
+        if page is None:
+            # Building an area while the window is up can take the keyboard focus into
+            # the new, hidden page, which then drops it; the widget that had it keeps it.
+            had_focus = QApplication.focusWidget()
+            page = self._build_area(row)
+            placeholder = self.pages.widget(row)
+            current = self.pages.currentIndex()
+            self.pages.insertWidget(row, page)
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built[row] = page
+            if current == row:
+                self.pages.setCurrentIndex(row)
+            elif had_focus is not None and QApplication.focusWidget() is not had_focus:
+                had_focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        return page
+
+    def _build_area(self, row: int) -> QWidget:
+        # Each area's module is imported here, when the area is first needed.
+        ctx = self._ctx
+        page: Any
+        if row == OVERVIEW_AREA:
+            from inl_desktop.gui.overview import OverviewPage
+
+            page = OverviewPage(self)
+            self._show_overview_facts(page)
+        elif row == SEIZURES_AREA:
+            from inl_desktop.gui.seizure_page import SeizurePage
+
+            page = SeizurePage(ctx, self)
+            page.records_changed.connect(self._on_seizures_records_changed)
+            page.seizure_deleted.connect(self._on_seizures_seizure_deleted)
+        elif row == TRAININGS_AREA:
+            from inl_desktop.gui.training_page import TrainingPage
+
+            page = TrainingPage(ctx, self)
+            page.records_changed.connect(self._on_trainings_records_changed)
+            page.training_deleted.connect(self._on_trainings_training_deleted)
+        elif row == PEOPLE_AREA:
+            from inl_desktop.gui.people_page import PeoplePage
+
+            page = PeoplePage(ctx, self)
+            page.records_changed.connect(self._on_people_records_changed)
+            page.person_deleted.connect(self._on_people_person_deleted)
+        elif row == EXPORT_AREA:
+            from inl_desktop.gui.export_page import ExportPage
+
+            page = ExportPage(ctx, self)
+        elif row == CONSOLIDATE_AREA:
+            from inl_desktop.gui.consolidate_page import ConsolidatePage
+
+            page = ConsolidatePage(ctx, self)
+            page.task.succeeded.connect(self._on_consolidation_succeeded)
+        elif row == REFERENCE_AREA:
+            from inl_desktop.gui.reference_page import ReferenceListsPage
+
+            page = ReferenceListsPage(ctx, self)
+            page.lists_changed.connect(self._on_reference_lists_changed)
+        elif row == DASHBOARD_AREA:
+            from inl_desktop.gui.dashboard_page import DashboardPage
+
+            page = DashboardPage(ctx, self)
+            page.seizures_requested.connect(self._on_dashboard_seizures_requested)
+            page.trainings_requested.connect(self._on_dashboard_trainings_requested)
+        elif row == REPORT_AREA:
+            from inl_desktop.gui.report_page import ReportPage
+
+            page = ReportPage(ctx, self)
+        elif row == BACKUPS_AREA:
+            from inl_desktop.gui.backups_page import BackupsPage
+
+            page = BackupsPage(ctx, self._db_path, self, read_only=self._read_only)
+            page.database_restored.connect(self._on_backups_database_restored)
+        else:
+            raise ValueError(f"no area {row}")
+        return page
 
     def _on_navigation_current_row_changed(self, row: int) -> None:
-        if row == REFERENCE_AREA:
-            self._ensure_reference_page()
+        if row >= 0:
+            self._area(row)
         self.pages.setCurrentIndex(row)
+
+    def _on_seizures_records_changed(self) -> None:
+        self.refresh()
+        if dashboard := self.built(DASHBOARD_AREA):
+            dashboard.reload()
+
+    def _on_trainings_records_changed(self) -> None:
+        self.refresh()
+        if people := self.built(PEOPLE_AREA):
+            people.reload()
+        if dashboard := self.built(DASHBOARD_AREA):
+            dashboard.reload()
+
+    def _on_people_records_changed(self) -> None:
+        self.refresh()
+        if trainings := self.built(TRAININGS_AREA):
+            trainings.refresh_reference_lists()
+
+    def _on_reference_lists_changed(self) -> None:
+        for row in (SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA):
+            if page := self.built(row):
+                page.refresh_reference_lists()
+
+    def start_housekeeping(self) -> None:
+        """Begin the day's check and backup in the background (not when read-only:
+        the window that writes to the database makes them)."""
+        if self._read_only or self.housekeeping is not None:
+            return
+        from inl_desktop.gui.housekeeping import Housekeeping
+
+        self.housekeeping = Housekeeping(self._db_path, self._ctx.now, self.statusBar(), self)
+        self.housekeeping.finished.connect(self._on_housekeeping_finished)
+        self.housekeeping.failed.connect(self._on_housekeeping_failed)
+        self.housekeeping.start()
+
+    def _on_housekeeping_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 30_000)
+
+    def _on_housekeeping_finished(self, result: HousekeepingResult) -> None:
+        if result.problem:
+            self.statusBar().showMessage(result.problem, 30_000)
+        if not result.damaged or result.finding is None:
+            return
+        from inl_desktop.domain.errors import UserError
+        from inl_desktop.gui.startup import StartupQuestions
+        from inl_desktop.services.backups import restore_in_place
+
+        questions = self.questions or StartupQuestions(self)
+        backup = result.restore_from
+        if backup is None:
+            questions.no_good_backup(self._db_path, result.finding)
+            self.close()
+            return
+        if not questions.restore_damaged(self._db_path, result.finding, backup):
+            self.close()
+            return
+        self.wait_for_work()
+        try:
+            restored = restore_in_place(self._ctx, self._db_path, backup.path)
+        except UserError as error:
+            QMessageBox.critical(self, "The backup was not restored", str(error))
+            return
+        self.reload_everything()
+        self.statusBar().showMessage(
+            f"Restored the backup of {backup.made_at.astimezone():%d %B %Y %H:%M}; "
+            f"the damaged file is kept as {restored.set_aside}",
+            60_000,
+        )
+
+    def watch_first_paint(self) -> None:
+        """Emit ``first_painted`` once, when the area on show (its list, if it has one)
+        is first painted: the moment the user can start work."""
+        page = self.pages.currentWidget()
+        table = getattr(page, "table", None)
+        target = table.viewport() if table is not None else page
+        self._paint_watch = _FirstPaint(self)
+        self._paint_watch.painted.connect(self.first_painted)
+        target.installEventFilter(self._paint_watch)
 
     def show_area(self, row: int) -> None:
         """Switch to an area (overview, seizures, trainings, people, export, consolidate,
@@ -202,9 +392,9 @@ class MainWindow(QMainWindow):
         Delete, Enter, Ctrl+Z) answer at once: in the area's list if it shows one, else
         where it was when the user left the area (a form), else in the first field."""
         lists: dict[QWidget, QWidget] = {
-            self.seizures: self.seizures.table,
-            self.trainings: self.trainings.table,
-            self.people: self.people.table,
+            built: built.table
+            for row in (SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA)
+            if (built := self.built(row)) is not None
         }
         for target in (lists.get(page), page.focusWidget()):
             if target is not None and target.isVisibleTo(page) and target.isEnabled():
@@ -235,17 +425,19 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Re-read the counts from the database."""
-        info = database_info(self._ctx, self._db_path)
-        post = self._ctx.post()
-        country = country_program(post.country).name
-        self.overview.show_facts(
-            f"{post.name} ({post.code}), {country}", self._db_path, info.counts
-        )
-        counts = info.counts
+        counts = self._counts = database_info(self._ctx, self._db_path).counts
+        if overview := self.built(OVERVIEW_AREA):
+            self._show_overview_facts(overview)
         self.counts_label.setText(
             f"{counts['seizure_items']:,} drug items in {counts['seizure_events']:,} seizures"
             f" · {counts['trainings']:,} trainings · {counts['persons']:,} persons"
         )
+
+    def _show_overview_facts(self, overview: OverviewPage) -> None:
+        post = self._ctx.post()
+        country = country_program(post.country).name
+        heading = f"{post.name} ({post.code}), {country}"
+        overview.show_facts(heading, self._db_path, self._counts)
 
     def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
         """Show ``message`` in the status bar with an Undo button (and Ctrl+Z) for a
@@ -283,16 +475,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"INL Desktop — {post.name} ({post.code}){suffix}")
 
     def _on_backups_database_restored(self, _result: object) -> None:
+        self.reload_everything()
+        self.statusBar().showMessage("The backup was restored.", 10_000)
+
+    def reload_everything(self) -> None:
+        """Re-read every built area after the database was replaced under it."""
         self._show_title()
         self._on_consolidation_succeeded(None)
-        self.dashboard.reload()
-        self.statusBar().showMessage("The backup was restored.", 10_000)
+        if dashboard := self.built(DASHBOARD_AREA):
+            dashboard.reload()
+        if backups := self.built(BACKUPS_AREA):
+            backups.reload()
 
     def _on_consolidation_succeeded(self, _result: object) -> None:
         self.refresh()
-        self.seizures.model.reload()
-        self.trainings.model.reload()
-        self.people.reload()
+        for row in (SEIZURES_AREA, TRAININGS_AREA):
+            if page := self.built(row):
+                page.model.reload()
+        if people := self.built(PEOPLE_AREA):
+            people.reload()
 
     def _on_undo_button_clicked(self) -> None:
         self._undo_last()
@@ -317,6 +518,9 @@ class MainWindow(QMainWindow):
         self.seizures.new_seizure()
 
     def _on_import_action_triggered(self) -> None:
+        from inl_desktop.gui.import_wizard import ImportWizard
+        from inl_desktop.services.importing.targets import ImportKind
+
         kinds = {TRAININGS_AREA: ImportKind.TRAININGS, PEOPLE_AREA: ImportKind.PERSONS}
         kind = kinds.get(self.navigation.currentRow(), ImportKind.SEIZURES)
         wizard = ImportWizard(self._ctx, self, kind=kind)
@@ -326,10 +530,9 @@ class MainWindow(QMainWindow):
 
     def _on_import_wizard_records_imported(self, _result: object) -> None:
         self._on_consolidation_succeeded(None)
-        self.seizures.refresh_reference_lists()
-        self.trainings.refresh_reference_lists()
-        self.people.refresh_reference_lists()
-        self.dashboard.reload()
+        self._on_reference_lists_changed()
+        if dashboard := self.built(DASHBOARD_AREA):
+            dashboard.reload()
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
@@ -352,28 +555,62 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         self.navigation.setCurrentRow(int(settings.value("main_window/area", 1)))
 
+    def wait_for_work(self) -> None:
+        """Block until the background reads and tasks of every built area are done."""
+        waits = {
+            SEIZURES_AREA: "wait_for_totals",
+            TRAININGS_AREA: "wait_for_totals",
+            PEOPLE_AREA: "wait_for_counts",
+            DASHBOARD_AREA: "wait",
+            REPORT_AREA: "wait",
+            BACKUPS_AREA: "wait",
+        }
+        for row, method in waits.items():
+            if page := self.built(row):
+                getattr(page, method)()
+        for row in (EXPORT_AREA, CONSOLIDATE_AREA):
+            if page := self.built(row):
+                page.task.wait()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        for page in (self.seizures, self.trainings):
-            if page.stack.currentWidget() is page.form and not page.form.confirm_discard():
+        for row in (SEIZURES_AREA, TRAININGS_AREA):
+            page = self.built(row)
+            if page is None:
+                continue
+            # The seizure form is built on first use: asking for it must not build it.
+            form_open = (
+                page.form_open()
+                if row == SEIZURES_AREA
+                else page.stack.currentWidget() is page.form
+            )
+            if form_open and not page.form.confirm_discard():
                 event.ignore()
                 return
-        if not self.people.confirm_close():
+        people = self.built(PEOPLE_AREA)
+        if people is not None and not people.confirm_close():
             event.ignore()
             return
-        self.seizures.wait_for_totals()
-        self.trainings.wait_for_totals()
-        self.export.task.wait()
-        self.consolidation.task.wait()
-        self.people.wait_for_counts()
-        self.dashboard.wait()
-        self.report.wait()
-        self.backups.wait()
+        if self.housekeeping is not None:
+            self.housekeeping.abandon()
+        self.wait_for_work()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
         settings.setValue("main_window/splitter", self.splitter.saveState())
         settings.setValue("main_window/area", self.navigation.currentRow())
-        self.seizures.save_layout()
-        self.trainings.save_layout()
-        self.people.save_layout()
+        for row in (SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA):
+            if page := self.built(row):
+                page.save_layout()
         super().closeEvent(event)
+
+
+class _FirstPaint(QObject):
+    """Tells once that the widget it watches was painted, then stops watching."""
+
+    painted = Signal()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self.painted.emit()
+        return False

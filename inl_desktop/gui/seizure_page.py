@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,13 +25,15 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.seizure_filters import SeizureFilterBar
-from inl_desktop.gui.seizure_form import SeizureForm
 from inl_desktop.gui.seizure_table import SeizureTableModel, date_text
 from inl_desktop.gui.widgets import fill_column_menu, sync_column_menu
 from inl_desktop.gui.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import load_seizure, set_seizure_deleted
 from inl_desktop.store.seizure_list import COLUMNS, ListTotals, SeizureFilter, fetch_totals
+
+if TYPE_CHECKING:
+    from inl_desktop.gui.seizure_form import SeizureForm
 
 SETTINGS_HEADER = "seizure_list/header"
 TOTALS_DELAY_MS = 150
@@ -121,8 +126,7 @@ class SeizurePage(QWidget):
         panel.addLayout(footer)
         self.stack.addWidget(self.list_panel)
 
-        self.form = SeizureForm(ctx, self)
-        self.stack.addWidget(self.form)
+        self._form: SeizureForm | None = None  # built when first opened
 
         self._totals_timer = QTimer(self)
         self._totals_timer.setSingleShot(True)
@@ -142,11 +146,30 @@ class SeizurePage(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.installEventFilter(self)
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
-        self.form.record_saved.connect(self._on_form_record_saved)
-        self.form.closed.connect(self._on_form_closed)
         self.model.query_changed.connect(self._on_model_query_changed)
         self.model.sort(0, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+
+    @property
+    def form(self) -> SeizureForm:
+        """The entry form, built the first time it is needed (not at start-up)."""
+        if self._form is None:
+            # Built while the list is up, the hidden form could take the keyboard focus
+            # and drop it; the widget that had it keeps it.
+            from inl_desktop.gui.seizure_form import SeizureForm
+
+            had_focus = QApplication.focusWidget()
+            self._form = SeizureForm(self._ctx, self)
+            self.stack.addWidget(self._form)
+            self._form.record_saved.connect(self._on_form_record_saved)
+            self._form.closed.connect(self._on_form_closed)
+            if had_focus is not None and QApplication.focusWidget() is not had_focus:
+                had_focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self._form
+
+    def form_open(self) -> bool:
+        """Whether the form is on show (rather than the list)."""
+        return self._form is not None and self.stack.currentWidget() is self._form
 
     # Actions --------------------------------------------------------------------
 

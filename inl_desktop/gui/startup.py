@@ -1,9 +1,11 @@
-"""Opening the database at start-up: one writer, a sound file, a safe folder, a daily backup.
+"""Opening the database at start-up: one writer, a sound file, a safe folder.
 
 In order: follow a database that was moved; take the writer lock (or offer to open
-read-only); check the file and offer the latest good backup when it is damaged;
-warn about a risky folder and offer to move the database to the safe default;
-migrate; make the day's backup.
+read-only); check the file's header and offer the latest good backup when it is
+damaged; warn about a risky folder and offer to move the database to the safe
+default; migrate. The slow checks (``quick_check``) and the day's backup come after
+the window is shown, in the background (gui.housekeeping), so the clerk never waits
+for them; the same questions are asked when they find damage.
 """
 
 from __future__ import annotations
@@ -16,16 +18,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from inl_desktop.domain.errors import UserError
-from inl_desktop.services.backups import (
-    daily_backup,
-    latest_good_backup,
-    restore_database,
-    startup_check,
-)
+from inl_desktop.services.backups import latest_good_backup, restore_database
 from inl_desktop.services.context import AppContext, current_user, utc_now
 from inl_desktop.store.backups import BackupFile
 from inl_desktop.store.engine import DB_FILE_NAME, default_data_dir
-from inl_desktop.store.integrity import Finding
+from inl_desktop.store.integrity import Finding, check_header
 from inl_desktop.store.location import location_risk, move_database, moved_to
 from inl_desktop.store.lock import DatabaseInUse, WriterLock, this_process
 from inl_desktop.store.migrate import open_database
@@ -175,7 +172,7 @@ def _open_as_writer(
 ) -> OpenedDatabase | None:
     notices = []
     if path.is_file():
-        finding = startup_check(path, now())
+        finding = check_header(path)
         if not finding.sound:
             backup = latest_good_backup(path)
             if backup is None:
@@ -204,8 +201,4 @@ def _open_as_writer(
                 path = safe
                 notices.append(f"The database now lives in {safe}")
     engine = open_database(path, now=now)
-    try:
-        daily_backup(path, now())
-    except UserError as error:
-        notices.append(str(error))
     return OpenedDatabase(AppContext(engine, now=now), path, lock, notices=notices)

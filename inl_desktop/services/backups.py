@@ -10,6 +10,7 @@ transaction: a crash during a restore leaves the database as it was.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +23,15 @@ from inl_desktop.store.backups import (
     daily_backup_due,
     list_backups,
     make_backup,
+    make_snapshot_backup,
 )
-from inl_desktop.store.integrity import Finding, check_database, check_header, set_aside
+from inl_desktop.store.integrity import (
+    CheckAbandoned,
+    Finding,
+    check_database,
+    check_in_use,
+    set_aside,
+)
 from inl_desktop.store.migrate import (
     BackupFailed,
     backup_database,
@@ -175,17 +183,75 @@ def _write_pages(source: Path, db_path: Path) -> None:
         ) from None
 
 
-# Up to this size the start-up check reads every page (about a second per 250 MB);
-# a larger database gets the header check at every start and quick_check once a day.
+# Up to this size quick_check runs after every start (it reads every page, about a
+# second per 250 MB); a larger database gets it once a day. Both in the background;
+# the header is checked before the window opens.
 QUICK_CHECK_EVERY_START_BYTES = 256 * 1024 * 1024
 
 
-def startup_check(db_path: Path, now: datetime) -> Finding:
-    """The check made when the app starts: header always, ``quick_check`` when affordable."""
-    finding = check_header(db_path)
-    if not finding.sound:
-        return finding
+class HousekeepingStopped(Exception):
+    """The day's check or backup was abandoned (the app is closing); nothing was kept."""
+
+
+@dataclass(frozen=True)
+class HousekeepingResult:
+    """What the check and backup made after start-up found and did.
+
+    ``finding`` is None when no check was due; ``restore_from`` is the backup to offer
+    when the check found damage (None if there is no good one); ``backup`` is the day's
+    backup when one was made; ``problem`` says why it could not be made.
+    """
+
+    finding: Finding | None
+    restore_from: BackupFile | None = None
+    backup: Path | None = None
+    problem: str | None = None
+
+    @property
+    def damaged(self) -> bool:
+        """The check found the database damaged."""
+        return self.finding is not None and not self.finding.sound
+
+
+def check_and_back_up(
+    db_path: Path,
+    now: datetime,
+    report: Callable[[int, str], None],
+    stop: Callable[[], bool],
+) -> HousekeepingResult:
+    """The check, then the day's backup, for a database the app has open and writes to.
+
+    Runs on connections of its own, reading one snapshot, so that the clerk goes on
+    saving meanwhile. ``report(percent, what)`` tells progress (-1: not known);
+    ``stop()`` returning True abandons the work (HousekeepingStopped), leaving no
+    partial backup. A damaged database gets no backup: the newest good backup is
+    offered instead.
+    """
+    if not db_path.is_file():
+        return HousekeepingResult(None)
     small = db_path.stat().st_size <= QUICK_CHECK_EVERY_START_BYTES
-    if small or daily_backup_due(db_path, now):
-        return check_database(db_path)
-    return finding
+    backup_due = daily_backup_due(db_path, now)
+    finding = None
+    if small or backup_due:
+        report(-1, "Checking the database…")
+        try:
+            finding = check_in_use(db_path, stop)
+        except CheckAbandoned:
+            raise HousekeepingStopped from None
+        if not finding.sound:
+            report(-1, "Looking for a good backup…")
+            return HousekeepingResult(finding, restore_from=latest_good_backup(db_path))
+    if not backup_due:
+        return HousekeepingResult(finding)
+
+    def progress(done: int, total: int) -> None:
+        if stop():
+            raise HousekeepingStopped
+        report(done * 100 // max(total, 1), "Making today's backup…")
+
+    report(0, "Making today's backup…")
+    try:
+        made = make_snapshot_backup(db_path, "daily", now, progress)
+    except BackupFailed as error:
+        return HousekeepingResult(finding, problem=str(error))
+    return HousekeepingResult(finding, backup=made)

@@ -1,25 +1,32 @@
 """Headquarters consolidation: merge the posts' exchange workbooks into this database.
 
 The HQ database is an ordinary INL Desktop database with its own post (say PK-HQ);
-merged records keep the post code they were made at. For each workbook, in order:
+merged records keep the post code they were made at. A workbook is one unit: it goes
+in completely or not at all. For each workbook, in order:
 
 1. the file is checked and read (``exchange.reader``): a workbook that is not an
-   exchange workbook of this country program, or is hostile, is refused whole with a
-   message, and nothing of it is merged;
+   exchange workbook of this country program, is hostile, or has a column its profile
+   does not carry (a name in an hq-profile file) is refused whole with a message; so
+   is one not signed by its post's registered key (``services.post_keys``: checked
+   first, unless the transition setting accepts the post's unsigned workbooks);
 2. its rows are gathered into records and checked with the domain rules of the
-   forms; a record with a problem in any of its rows is not merged and its problems
-   are reported (sheet, row, column, reason);
-3. the other records are merged by UUID in ONE transaction (``services.merge``): new
-   ones added, a higher revision replaces the stored record with its parts, a lower
-   revision or the same content changes nothing, the same revision with different
-   content is a conflict kept in ``merge_conflicts`` for a person to decide (HQ keeps
-   its copy), and tombstones soft-delete. The change log records every change, by the
-   HQ user, naming the source file. Merging the same workbook twice changes nothing.
+   forms, and against ownership (``merge.ownership``): a post adds, changes and
+   deletes only its own records, so a row of another post, or one whose UUID HQ holds
+   for another post, is a problem. Every problem is reported (sheet, row, column,
+   reason), and a workbook with any problem is not merged at all: HQ sends it back;
+3. a workbook without problems is merged by UUID in ONE transaction
+   (``services.merge``): new records added, a higher revision replaces the stored
+   record with its parts, a lower revision or the same content changes nothing, the
+   same revision with different content is a conflict kept in ``merge_conflicts`` for
+   a person to decide (HQ keeps its copy), and tombstones soft-delete. The change log
+   records every change, by the HQ user, naming the source file. Merging the same
+   workbook twice changes nothing.
 
-The database is backed up once per run, before the first workbook. Progress is
-reported through ``progress(files done, what)`` between the steps of each workbook,
-never inside its transaction: an exception raised by it (a Cancel) ends the run with
-the workbook at hand not merged; the workbooks merged before stay.
+Workbooks are independent: one refused does not stop the others of the run. The
+database is backed up once per run, before the first workbook. Progress is reported
+through ``progress(files done, what)`` between the steps of each workbook, never
+inside its transaction: an exception raised by it (a Cancel) ends the run with the
+workbook at hand not merged; the workbooks merged before stay.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, open_workb
 from inl_desktop.exchange.safety import WorkbookRefused, require_defused_xml
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.hq_report import summary_report
-from inl_desktop.services.merge import persons, seizures, trainings
+from inl_desktop.services.merge import ownership, persons, seizures, trainings
 from inl_desktop.services.merge.run import MergeRun
 from inl_desktop.services.merge.tombstones import (
     KindTable,
@@ -51,6 +58,7 @@ from inl_desktop.services.merge.tombstones import (
     apply_tombstones,
     read_tombstones,
 )
+from inl_desktop.services.post_keys import SignatureCheck, Trust, signature_json, trust
 from inl_desktop.store.migrate import backup_database, backups_dir
 from inl_desktop.store.models import ChangeLogEntry, MergeConflict
 from inl_desktop.store.reference import country_program
@@ -84,7 +92,8 @@ class ConsolidationRefused(UserError):
 @dataclass
 class FileResult:
     """What one workbook did: records added, updated, unchanged, deleted (tombstones),
-    in conflict; rows rejected; or the error that refused the whole file."""
+    in conflict; or, when it was not merged, the rows rejected or the error that
+    refused the file (then every other figure is 0)."""
 
     file: Path
     added: int = 0
@@ -96,11 +105,25 @@ class FileResult:
     error: str | None = None
     post_code: str | None = None
     person_key_id: str | None = None  # posts with other ids cannot have persons matched
+    signature: SignatureCheck | None = None  # verified, or accepted unsigned (transition)
 
     @property
     def merged(self) -> bool:
-        """Whether the workbook went in (rows may still have been rejected)."""
-        return self.error is None
+        """Whether the workbook went in (a workbook with a rejected row does not)."""
+        return self.error is None and not self.rejected
+
+    @property
+    def refusal(self) -> str | None:
+        """Why nothing of the workbook was merged, in a line; None when it was."""
+        if self.error is not None:
+            return self.error
+        if self.rejected:
+            count = len(self.rejected)
+            return (
+                f"{count:,} problem{'s' if count > 1 else ''} in its rows; nothing of "
+                f"{self.file.name} was merged (fix the rows and send it again)"
+            )
+        return None
 
     def counts(self) -> dict[str, int]:
         """The figures by key; a file refused whole counts as one rejection."""
@@ -116,7 +139,7 @@ class FileResult:
 
     def as_json(self) -> dict[str, Any]:
         """``{"file", "added", "updated", "unchanged", "deleted", "conflicts", "rejected"}``."""
-        return {"file": str(self.file), **self.counts()}
+        return {"file": str(self.file), **self.counts(), **signature_json(self.signature)}
 
 
 @dataclass
@@ -143,8 +166,8 @@ class ConsolidationResult:
 
     @property
     def everything_merged(self) -> bool:
-        """Every workbook went in and no row was rejected (``consolidate`` exits 0)."""
-        return all(result.merged and not result.rejected for result in self.files)
+        """Every workbook went in (``consolidate`` exits 0)."""
+        return all(result.merged for result in self.files)
 
     def as_json(self) -> dict[str, Any]:
         """``{"files": [...], "totals": {...}}`` as ``consolidate --json`` prints it."""
@@ -163,7 +186,7 @@ def consolidate(
     program = country_program(post.country)
     known_posts = {post.country: {p.code for p in program.posts} | {post.code}}
     backup = _backup(ctx)
-    read = functools.partial(_read, ctx.catalog(), ctx.today(), known_posts)
+    read = functools.partial(_read, ctx.catalog(), ctx.today(), known_posts, trust(ctx))
     results = []
     # The next workbook is read and checked while this one is merged: SQLite lets
     # other threads run while it writes, so the two overlap.
@@ -208,6 +231,7 @@ class _Checked:
     sessions: trainings.TrainingSheets
     tombstones: list[Tombstone]
     rejected: list[RowProblem]
+    signature: SignatureCheck
 
 
 def _merge_file(
@@ -217,8 +241,14 @@ def _merge_file(
     try:
         checked = reading.result()
         result.post_code, result.person_key_id = checked.post_code, checked.person_key_id
+        result.signature = checked.signature
         report(f"{path.name}: merging")
         with ctx.engine.begin() as connection:
+            claims = ownership.claims(checked.events, checked.sessions.sessions, checked.tombstones)
+            foreign = ownership.foreign_rows(connection, checked.post_code, claims)
+            if checked.rejected or foreign:
+                result.rejected = _in_sheet_order([*checked.rejected, *foreign])
+                return result
             connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
             run = MergeRun(ctx, connection, path.name)
             seizures.merge_seizures(run, checked.events, ctx.catalog())
@@ -238,18 +268,25 @@ def _merge_file(
     tally = run.tally
     result.added, result.updated, result.unchanged = tally.added, tally.updated, tally.unchanged
     result.deleted, result.conflicts = tally.deleted, tally.conflicts
-    result.rejected = checked.rejected
     return result
 
 
-def _read(catalog: Catalog, today: date, known_posts: dict[str, set[str]], path: Path) -> _Checked:
+def _in_sheet_order(problems: Sequence[RowProblem]) -> list[RowProblem]:
+    return sorted(problems, key=lambda p: (fmt.SHEET_ORDER.index(p.sheet), p.row))
+
+
+def _read(
+    catalog: Catalog, today: date, known_posts: dict[str, set[str]], keys: Trust, path: Path
+) -> _Checked:
     """Read and check a workbook (outside any transaction: nothing is locked meanwhile,
     and it touches no database, so it may run on another thread)."""
     with open_workbook(path, known_posts) as book:
+        signature = keys.check(book)  # signed by its post's key, before anything else
+        _check_profile_columns(book)
         sheet = seizures.gather_seizures(book)
         events, refused = seizures.check_seizures(sheet.gathered, catalog, today)
         sessions = trainings.read_trainings(book, catalog, today)
-        deleted = read_tombstones(book.rows(fmt.DELETED), KINDS)
+        deleted = read_tombstones(book.rows(fmt.DELETED), KINDS, book.about.post_code)
         tombstones = persons.fold_person_tombstones(sessions.persons, deleted.tombstones)
         _check_row_counts(
             book,
@@ -263,8 +300,35 @@ def _read(catalog: Catalog, today: date, known_posts: dict[str, set[str]], path:
         rejected = [*sheet.problems, *refused, *sessions.problems, *deleted.problems]
         about = book.about
         return _Checked(
-            about.post_code, about.person_key_id, events, sessions, tombstones, rejected
+            about.post_code, about.person_key_id, events, sessions, tombstones, rejected, signature
         )
+
+
+def _check_profile_columns(book: ExchangeWorkbook) -> None:
+    """Refuse a workbook with a column its profile does not carry: a name or national ID
+    added to an hq-profile file is not stored at HQ, nor is anything under a heading
+    the format does not know (a column added by hand)."""
+    profile = book.about.profile
+    for sheet in fmt.SHEET_COLUMNS:
+        carried = {column.key for column in fmt.columns_for(sheet, profile)}
+        extra = sorted(book.columns(sheet) - carried)
+        if extra:
+            personal = [key for key in extra if key in _FULL_ONLY[sheet]]
+            why = (
+                f"personal data, which the {profile} profile does not carry"
+                if personal
+                else f"not a column of the {profile} profile"
+            )
+            raise WorkbookRefused(
+                f"{book.path.name}: sheet {sheet} has column{'s' if len(extra) > 1 else ''} "
+                f"{', '.join(extra)} ({why}); nothing of the workbook was merged"
+            )
+
+
+_FULL_ONLY = {
+    sheet: {column.key for column in columns if column.personal}
+    for sheet, columns in fmt.SHEET_COLUMNS.items()
+}
 
 
 def _check_row_counts(book: ExchangeWorkbook, rows: dict[str, int]) -> None:

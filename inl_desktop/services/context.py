@@ -1,4 +1,9 @@
-"""What every service needs, passed in: sessions, the user, the clock, the catalog."""
+"""What every service needs, passed in: sessions, the user, the clock, the catalog.
+
+The ORM (SQLAlchemy's and the app's models) is imported when a session is first
+made, so that a command that reads with plain SQL (``inl-desktop info``) starts
+without it.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,18 @@ import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
-from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
 from inl_desktop.store.engine import make_session_factory
-from inl_desktop.store.models import PostIdentity
-from inl_desktop.store.reference import load_catalog
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from inl_desktop.domain.catalog import Catalog
+    from inl_desktop.store.models import PostIdentity
 
 
 class PostNotSet(UserError):
@@ -44,12 +52,16 @@ class AppContext:
     engine: Engine
     user: str = field(default_factory=current_user)
     now: Callable[[], datetime] = utc_now
-    sessions: sessionmaker[Session] = field(init=False)
+    _sessions: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
     _catalog: Catalog | None = field(default=None, init=False, repr=False)
     _post: PostIdentity | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.sessions = make_session_factory(self.engine)
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory of the engine (one session per user action)."""
+        if self._sessions is None:
+            self._sessions = make_session_factory(self.engine)
+        return self._sessions
 
     def today(self) -> date:
         """Today's date where the user is (event dates carry no time zone)."""
@@ -58,6 +70,10 @@ class AppContext:
     def post(self) -> PostIdentity:
         """The post this database belongs to; PostNotSet before set-up."""
         if self._post is None:
+            from sqlalchemy import select
+
+            from inl_desktop.store.models import PostIdentity
+
             with self.sessions() as session:
                 self._post = session.scalar(select(PostIdentity))
             if self._post is None:
@@ -77,6 +93,8 @@ class AppContext:
     def catalog(self) -> Catalog:
         """The reference lists (cached)."""
         if self._catalog is None:
+            from inl_desktop.store.reference import load_catalog
+
             post = self.post_or_none()
             with self.sessions() as session:
                 self._catalog = load_catalog(session, post.country if post else None)
@@ -85,7 +103,7 @@ class AppContext:
     def use_engine(self, engine: Engine) -> None:
         """Work on another engine from now on (after a restore replaced the database)."""
         self.engine = engine
-        self.sessions = make_session_factory(engine)
+        self._sessions = None
         self.forget_cached()
 
     def forget_cached(self) -> None:

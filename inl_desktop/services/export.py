@@ -1,4 +1,8 @@
-"""Export the post's records as an exchange workbook for headquarters."""
+"""Export the post's records as an exchange workbook for headquarters.
+
+The workbook is signed with the post's key (``services.post_keys``; a post database
+from before signing gets its key on its first export).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ from inl_desktop.exchange.format import Column, Kind
 from inl_desktop.exchange.writer import Progress, SheetData, write_workbook
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.person_key import key_id, person_key, person_key_secret
+from inl_desktop.services.post_keys import signing_key
+from inl_desktop.services.user_key import hq_user_keys, user_key_secret
 from inl_desktop.store.models import ExportRecord
 from inl_desktop.store.reference import country_program
 
@@ -341,6 +347,8 @@ def export_workbook(
     post = ctx.post()
     catalog = ctx.catalog()
     secret = person_key_secret(ctx)
+    private_key = signing_key(ctx)
+    authors = user_key_secret(ctx)
     since = None
     if request.since_last:
         previous = last_export(ctx, target)
@@ -371,8 +379,13 @@ def export_workbook(
         rows = write_workbook(
             target,
             about,
-            export_sheets(connection, selection, catalog, request.profile, secret),
+            hq_user_keys(
+                export_sheets(connection, selection, catalog, request.profile, secret),
+                request.profile,
+                authors,
+            ),
             progress=progress,
+            signing_key=private_key,
         )
     with ctx.sessions.begin() as session:
         session.add(

@@ -5,13 +5,15 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
-from inl_desktop.services.context import AppContext
 from inl_desktop.store.engine import WAL_RESET_FIXED_IN, has_wal_reset_bug
 from inl_desktop.store.location import location_risk
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from inl_desktop.services.context import AppContext
 
 # Live = all - deleted: counting all rows walks the smallest index, and the deleted
 # ones are few and indexed, so these stay fast at a million rows.
@@ -74,17 +76,15 @@ def record_counts(connection: Connection) -> dict[str, int]:
 
 
 def database_info(ctx: AppContext, db_path: Path) -> DatabaseInfo:
-    """Facts about an open database."""
-    post = ctx.post_or_none()
+    """Facts about an open database (plain SQL: no ORM to load for ``info``)."""
     with ctx.engine.connect() as connection:
         schema = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        post = connection.exec_driver_sql("SELECT code, name, country FROM post_identity").first()
         counts = record_counts(connection)
     return DatabaseInfo(
         db_path=str(db_path),
         schema_version=schema,
-        post=None
-        if post is None
-        else {"code": post.code, "name": post.name, "country": post.country},
+        post=None if post is None else {"code": post[0], "name": post[1], "country": post[2]},
         counts=counts,
         location_warning=location_risk(db_path),
     )

@@ -1,4 +1,4 @@
-"""Set the post's identity and load its country's reference data."""
+"""Set the post's identity, load its country's reference data, and make its signing key."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.post_keys import signing_key
 from inl_desktop.store.models import Person, PostIdentity, SeizureEvent, TrainingSession
 from inl_desktop.store.reference import country_program, seed_reference_data
 
@@ -41,7 +42,8 @@ def checked_post(code: str, country: str, name: str | None = None) -> tuple[str,
 
 
 def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> PostIdentity:
-    """Record (or correct) the post's identity and seed its reference data."""
+    """Record (or correct) the post's identity, seed its reference data, and make the
+    post's signing key if it has none (a database set up as another post gets a new one)."""
     code, country, post_name = checked_post(code, country, name)
     with ctx.sessions.begin() as session:
         post = session.scalar(select(PostIdentity))
@@ -56,6 +58,7 @@ def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = Non
         post.code, post.name, post.country = code, post_name, country
         seed_reference_data(session, country)
     ctx.forget_cached()
+    signing_key(ctx)
     return ctx.post()
 
 

@@ -9,16 +9,24 @@ one, and the newest of each of the last 4 weeks that have one.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from inl_desktop.store.migrate import backup_database, backups_dir
+from inl_desktop.store.engine import BUSY_TIMEOUT_MS
+from inl_desktop.store.migrate import BackupFailed, backup_database, backups_dir, storage_failure
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_ALL_WITHIN = timedelta(days=1)
+# Pages copied per step of a backup taken while the app works: a step is a moment of
+# progress, and the point where an abandoned backup stops.
+SNAPSHOT_STEP_PAGES = 2048
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(
     r"^(?P<stem>.+?)-(?P<reason>daily|manual|before-[a-z]+(?:-\d{4})?)"
@@ -109,3 +117,72 @@ def rotate(db_path: Path, now: datetime) -> list[Path]:
         backup.path.unlink(missing_ok=True)
         removed.append(backup.path)
     return removed
+
+
+def write_snapshot(
+    source: Path,
+    target: Path,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    step_pages: int = SNAPSHOT_STEP_PAGES,
+) -> Path:
+    """Copy the database as it stood when the copy began, while the app goes on writing.
+
+    The copy reads on a read-only connection of its own inside one read transaction:
+    in WAL mode that is a fixed snapshot, so commits made meanwhile neither show up in
+    the copy nor make it start again, and the connection never checkpoints. It is
+    written under a temporary name and renamed once complete and on disk, so an
+    interrupted or abandoned copy never sits under the final name. ``progress(done,
+    total)`` is called after each step (in pages); an exception it raises abandons
+    the copy, removes the partial file and propagates.
+    """
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(
+            source.resolve().as_uri() + "?mode=ro",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        try:
+            src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(
+                    dst,
+                    pages=step_pages,
+                    progress=None
+                    if progress is None
+                    else lambda _status, remaining, total: progress(total - remaining, total),
+                )
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+            src.execute("COMMIT")
+        finally:
+            src.close()
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as error:
+        reason = storage_failure(error)
+        raise BackupFailed(f"The backup {target} could not be written: {reason}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    return target
+
+
+def make_snapshot_backup(
+    db_path: Path,
+    reason: str,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """``make_backup`` for a database in use: a snapshot copy, then the rotation."""
+    target = write_snapshot(db_path, new_backup_path(db_path, reason, now), progress)
+    rotate(db_path, now)
+    return target

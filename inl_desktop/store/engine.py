@@ -6,10 +6,12 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, ExceptionContext, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 from inl_desktop.domain.errors import UserError
 
@@ -219,4 +221,6 @@ def make_engine(path: Path | str, *, echo: bool = False, read_only: bool = False
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values after commit (one session per user action)."""
+    from sqlalchemy.orm import sessionmaker  # the ORM, only once a session is needed
+
     return sessionmaker(engine, expire_on_commit=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -72,11 +73,44 @@ def check_database(path: Path, *, thorough: bool = False) -> Finding:
             connection.close()
     except sqlite3.DatabaseError as error:
         return Finding(False, f"{path} is damaged: {' '.join(str(error).split())}")
+    return _finding(path, pragma, rows)
+
+
+def _finding(path: Path, pragma: str, rows: list[object]) -> Finding:
     if rows == ["ok"]:
         return Finding(True, f"{path} is sound ({pragma.replace('_', ' ')}: ok)")
     first = " ".join(str(rows[0]).split())
     more = f" (and {len(rows) - 1:,} more problems)" if len(rows) > 1 else ""
     return Finding(False, f"{path} is damaged: {first}{more}")
+
+
+class CheckAbandoned(Exception):
+    """A check was stopped before it finished: it found nothing either way."""
+
+
+# SQLite virtual-machine steps between two looks at whether a check should stop.
+_STOP_POLL_STEPS = 100_000
+
+
+def check_in_use(path: Path, stop: Callable[[], bool] = lambda: False) -> Finding:
+    """The header check, then ``quick_check`` on a read-only connection of its own, for a
+    database the app has open: it reads one snapshot while others write, and never
+    checkpoints. ``stop()`` returning True abandons it (CheckAbandoned)."""
+    finding = check_header(path)
+    if not finding.sound:
+        return finding
+    try:
+        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            connection.set_progress_handler(lambda: int(stop()), _STOP_POLL_STEPS)
+            rows = [row[0] for row in connection.execute("PRAGMA quick_check")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        if stop():
+            raise CheckAbandoned from None
+        return Finding(False, f"{path} is damaged: {' '.join(str(error).split())}")
+    return _finding(path, "quick_check", rows)
 
 
 def set_aside(path: Path, now: datetime) -> Path:

@@ -675,3 +675,31 @@ class ImportSpelling(Base):
     code: Mapped[str] = mapped_column(String(40))
     remembered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     remembered_by: Mapped[str] = mapped_column(String(100))
+
+
+class PostKey(Base):
+    """A post's public signing key, registered at headquarters (``services.post_keys``).
+
+    A replaced key stays, with when and by whom it was replaced; each post has at most
+    one current key (``replaced_at`` empty).
+    """
+
+    __tablename__ = "post_keys"
+    __table_args__ = (
+        Index(
+            "ix_post_keys_current",
+            "post_code",
+            unique=True,
+            sqlite_where=text("replaced_at IS NULL"),
+            postgresql_where=text("replaced_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_code: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(100))
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replaced_by: Mapped[str | None] = mapped_column(String(100))

@@ -19,6 +19,7 @@ from inl_desktop.services.records import history
 from inl_desktop.services.seizures import save_seizure
 from inl_desktop.services.setup import set_up_post
 from inl_desktop.store.migrate import backup_database, open_database
+from tests.signing_helpers import register_posts, sign_again
 
 
 def test_consolidating_a_workbook_and_a_broken_file(
@@ -41,6 +42,7 @@ def test_consolidating_a_workbook_and_a_broken_file(
     hq_path = backup_database(template_db, tmp_path / "hq.sqlite")
     hq = AppContext(open_database(hq_path, now=ctx.now), user="analyst", now=ctx.now)
     set_up_post(hq, "PK-HQ", "PK", "Headquarters")
+    register_posts(hq, ctx)
     page = ConsolidatePage(hq)
     qtbot.addWidget(page)
     page.add_files([good, broken, good])
@@ -92,10 +94,12 @@ def test_a_conflict_is_shown_with_both_versions(
     sheet.cell(2, header.index("place") + 1).value = "Chaman"
     edited = tmp_path / "isb-edited.xlsx"
     book.save(edited)
+    sign_again(edited, ctx)  # as if Islamabad had sent it
 
     hq_path = backup_database(template_db, tmp_path / "hq.sqlite")
     hq = AppContext(open_database(hq_path, now=ctx.now), user="analyst", now=ctx.now)
     set_up_post(hq, "PK-HQ", "PK", "Headquarters")
+    register_posts(hq, ctx)
     page = ConsolidatePage(hq)
     qtbot.addWidget(page)
     assert page.conflicts.rowCount() == 0

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from inl_desktop.gui.main_window import MainWindow
+from inl_desktop.gui.main_window import OVERVIEW_AREA, MainWindow
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 
@@ -77,6 +77,7 @@ def test_title_names_the_post(window: MainWindow, demo_ctx: AppContext) -> None:
 def test_overview_shows_the_post_and_the_database(
     window: MainWindow, demo_ctx: AppContext, db_path: Path
 ) -> None:
+    window.show_area(OVERVIEW_AREA)
     heading = label_named(window, "Post").text()
 
     assert demo_ctx.post().code in heading
@@ -85,6 +86,8 @@ def test_overview_shows_the_post_and_the_database(
 
 
 def test_overview_shows_the_drug_items_seized(window: MainWindow) -> None:
+    window.show_area(OVERVIEW_AREA)
+
     assert label_named(window, "Drug items seized").text() == str(DEMO_ITEMS)
 
 
@@ -92,6 +95,7 @@ def test_overview_shows_every_count_of_the_database(
     window: MainWindow, demo_ctx: AppContext
 ) -> None:
     counts = live_counts(demo_ctx)
+    window.show_area(OVERVIEW_AREA)
 
     assert label_named(window, "Seizure events").text() == f"{counts['seizure_events']:,}"
     assert label_named(window, "Training sessions").text() == f"{counts['trainings']:,}"
@@ -111,6 +115,7 @@ def test_status_bar_mentions_the_record_counts(window: MainWindow, demo_ctx: App
 def test_refresh_shows_records_added_since_the_window_opened(
     window: MainWindow, demo_ctx: AppContext
 ) -> None:
+    window.show_area(OVERVIEW_AREA)
     generate_demo(demo_ctx, seizure_items=DEMO_ITEMS, trainings=DEMO_SESSIONS, seed=2)
 
     window.refresh()

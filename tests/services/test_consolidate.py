@@ -29,6 +29,7 @@ from service_builders import (
     rows,
     scalar,
 )
+from signing_helpers import register_posts, sign_again
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.exchange import format as fmt
@@ -116,6 +117,7 @@ def world(tmp_path: Path, template_db: Path, clock: Callable[[], datetime]) -> I
     isb = open_post(tmp_path, template_db, "PK-ISB", clock)
     lhe = open_post(tmp_path, template_db, "PK-LHE", clock)
     hq = open_post(tmp_path, template_db, "PK-HQ", clock)
+    register_posts(hq, isb, lhe)
     ayesha_isb, bilal_isb = save_person(isb, ayesha()).uuid, save_person(isb, bilal()).uuid
     ayesha_lhe = save_person(lhe, ayesha()).uuid
     uuids = {
@@ -146,9 +148,9 @@ def test_two_posts_consolidate_to_exactly_their_records(world: World) -> None:
     assert result.as_json() == {
         "files": [
             {"file": str(isb), "added": 5, "updated": 0, "unchanged": 0, "deleted": 0,
-             "conflicts": 0, "rejected": 0},
+             "conflicts": 0, "rejected": 0, "signature": "verified"},
             {"file": str(lhe), "added": 3, "updated": 0, "unchanged": 0, "deleted": 0,
-             "conflicts": 0, "rejected": 0},
+             "conflicts": 0, "rejected": 0, "signature": "verified"},
         ],
         "totals": {"added": 8, "updated": 0, "unchanged": 0, "deleted": 0, "conflicts": 0,
                    "rejected": 0},
@@ -356,6 +358,7 @@ def test_same_revision_with_other_content_is_a_conflict_kept_for_a_person(
     stored_value = scalar(world.hq, f"SELECT {key} FROM {table[kind]} WHERE uuid = ?",
                           world.uuids[record])  # fmt: skip
     edited = edit_column(original, world.folder / "isb-edited.xlsx", sheet, key, value)
+    sign_again(edited, world.isb)  # as if Islamabad had sent these values
 
     result = consolidate(world.hq, [edited])
 
@@ -467,15 +470,18 @@ def test_rows_with_unknown_codes_are_rejected_and_named(world: World) -> None:
     header = [cell.value for cell in sheet[1]]
     sheet.cell(3, header.index("drug") + 1).value = "UNOBTAINIUM"
     book.save(out)
+    sign_again(out, world.isb)
+    before = world.table_counts()
 
     result = consolidate(world.hq, [out])
 
     assert result.files[0].rejected == [
         RowProblem(fmt.SEIZURES, 3, "drug", "Drug: UNOBTAINIUM is not in the list")
     ]
-    assert result.files[0].added == 4  # the seizure is left out, the rest goes in
+    # A workbook is one unit: its sound sessions and persons are not merged either.
+    assert result.files[0].counts()["added"] == 0 and not result.files[0].merged
     assert not result.everything_merged
-    assert scalar(world.hq, "SELECT count(*) FROM seizure_events") == 0
+    assert world.table_counts() == before
 
 
 def test_the_database_is_backed_up_once_per_run(world: World) -> None:
@@ -562,7 +568,7 @@ def rows_cut(world: World) -> Path:
     book = load_workbook(out)
     book[fmt.LISTS].delete_rows(2)
     book.save(out)
-    return out
+    return sign_again(out, world.lhe)
 
 
 def wrong_format(world: World) -> Path:
@@ -620,7 +626,7 @@ def cell_edit(world: World, key: str, value: object, data_type: str | None) -> P
     if data_type:
         cell.data_type = data_type
     book.save(out)
-    return out
+    return sign_again(out, world.lhe)
 
 
 @pytest.mark.parametrize(
@@ -641,11 +647,9 @@ def test_formulas_and_error_cells_are_rejected_rows(
 
     assert result.files[0].rejected == [RowProblem(fmt.SEIZURES, 2, key, reason)]
     assert result.files[0].error is None and not result.everything_merged
-    # The seizure is not merged; Lahore's training and person (other rows) are.
-    after = world.table_counts()
-    seizure_tables = ("seizure_events", "seizure_items", "seizure_joint_agencies")
-    assert [after[table] for table in seizure_tables] == [before[t] for t in seizure_tables]
-    assert result.files[0].added == 2
+    # Neither the seizure nor Lahore's training and person (other rows) are merged.
+    assert world.table_counts() == before
+    assert result.files[0].added == 0
 
 
 def test_a_1904_date_workbook_gives_the_right_dates(world: World) -> None:

@@ -42,6 +42,7 @@ from tests.services.service_builders import (
     roster_training,
     rows,
 )
+from tests.signing_helpers import register_posts
 
 SECRET = "pakistan-program-person-key-2026"
 NOT_RECORDED_LABEL = "people who completed training, sex not recorded"
@@ -231,6 +232,7 @@ def test_sex_not_recorded_is_exported_and_consolidated_at_hq(
     set_person_key_secret(ctx, SECRET)
     workbook = tmp_path / "isb.xlsx"
     export_workbook(ctx, ExportRequest(workbook))  # the hq profile, as posts send
+    register_posts(hq, ctx)
 
     bilal_row = next(
         row

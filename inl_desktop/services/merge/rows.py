@@ -57,10 +57,11 @@ def read_uuid(sheet: str, row: SheetRow, key: str, problems: list[RowProblem]) -
 
 
 def read_identity(
-    sheet: str, row: SheetRow, uuid_key: str, problems: list[RowProblem]
+    sheet: str, row: SheetRow, uuid_key: str, own_post: str, problems: list[RowProblem]
 ) -> tuple[str, int, str, Audit] | None:
     """A top-level record's UUID, revision, status and audit columns; None (with
-    problems added) when any of them is missing or malformed."""
+    problems added) when any of them is missing or malformed, or when the record is
+    of another post than ``own_post``, the post that wrote the workbook."""
     before = len(problems)
     values = row.values
     uuid = read_uuid(sheet, row, uuid_key, problems)
@@ -77,6 +78,8 @@ def read_identity(
     post = values.get("post_code")
     if not isinstance(post, str) or not POST_CODE.match(post):
         problem("post_code", f"{post!r} is not a post code (like PK-ISB)")
+    elif post != own_post:
+        problem("post_code", not_own_post(post, own_post))
     for key in ("created_at", "updated_at"):
         if values.get(key) is None:
             problem(key, "The time is missing")
@@ -95,6 +98,14 @@ def read_identity(
         values["updated_by"],
     )
     return uuid, revision, status, audit
+
+
+def not_own_post(post: str, own_post: str) -> str:
+    """Why a row naming another post's record is refused."""
+    return (
+        f"A record of {post}: a workbook of {own_post} may only add, change or delete "
+        f"records of {own_post}"
+    )
 
 
 def field_problems(

@@ -138,6 +138,7 @@ def gather_seizures(book: ExchangeWorkbook) -> SeizureSheet:
     loose: list[RowProblem] = []
     items_seen: dict[str, int] = {}
     rows = 0
+    own_post = book.about.post_code
     for row in book.rows(SHEET, skip=_DERIVED):
         rows += 1
         values = row.values
@@ -148,7 +149,7 @@ def gather_seizures(book: ExchangeWorkbook) -> SeizureSheet:
             continue
         event = gathered.get(event_uuid)
         if event is None:
-            identity = read_identity(SHEET, row, "event_uuid", problems)
+            identity = read_identity(SHEET, row, "event_uuid", own_post, problems)
             event = gathered[event_uuid] = _Gathered(row, identity, _event_values(values))
         elif _event_values(values) != event.values:
             first = event.first.values

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Table, bindparam, update
 
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import RowProblem, SheetRow
-from inl_desktop.services.merge.rows import read_uuid
+from inl_desktop.services.merge.rows import POST_CODE, not_own_post, read_uuid
 from inl_desktop.services.merge.run import MergeRun, Outcome, Stored, lookup, text_of
 
 
@@ -96,8 +96,11 @@ class DeletedSheet:
     rows: int
 
 
-def read_tombstones(rows: Iterable[SheetRow], kinds: Collection[str]) -> DeletedSheet:
-    """The tombstones of the Deleted sheet's rows; rows that are not one are refused."""
+def read_tombstones(
+    rows: Iterable[SheetRow], kinds: Collection[str], own_post: str
+) -> DeletedSheet:
+    """The tombstones of the Deleted sheet's rows; rows that are not one, or that name
+    a record of another post than ``own_post`` (the workbook's), are refused."""
     sheet = fmt.DELETED
     tombstones: list[Tombstone] = []
     problems: list[RowProblem] = []
@@ -117,6 +120,12 @@ def read_tombstones(rows: Iterable[SheetRow], kinds: Collection[str]) -> Deleted
         deleted_at = values.get("deleted_at")
         if not isinstance(deleted_at, datetime):
             found.append(RowProblem(sheet, row.number, "deleted_at", "The time is missing"))
+        post = values.get("post_code")
+        if not isinstance(post, str) or not POST_CODE.match(post):
+            reason = f"{post!r} is not a post code (like PK-ISB)"
+            found.append(RowProblem(sheet, row.number, "post_code", reason))
+        elif post != own_post:
+            found.append(RowProblem(sheet, row.number, "post_code", not_own_post(post, own_post)))
         if found or uuid is None:
             problems.extend(found)
             continue

@@ -110,7 +110,9 @@ def read_trainings(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Tra
     for row in book.rows(fmt.TRAININGS):
         rows[fmt.TRAININGS] += 1
         row_problems = list(row.problems)
-        identity = read_identity(fmt.TRAININGS, row, "session_uuid", row_problems)
+        identity = read_identity(
+            fmt.TRAININGS, row, "session_uuid", book.about.post_code, row_problems
+        )
         if identity is not None and identity[0] in sessions:
             first = sessions[identity[0]].row.number
             row_problems.append(
