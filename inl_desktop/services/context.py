@@ -22,11 +22,20 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from inl_desktop.domain.catalog import Catalog
-    from inl_desktop.store.models import PostIdentity
 
 
 class PostNotSet(UserError):
     """The database has no post identity yet (run set-up first)."""
+
+
+@dataclass(frozen=True)
+class Post:
+    """The post a database belongs to, as read at start (one row of ``post_identity``)."""
+
+    code: str
+    name: str
+    country: str
+    created_at: datetime
 
 
 def utc_now() -> datetime:
@@ -54,7 +63,7 @@ class AppContext:
     now: Callable[[], datetime] = utc_now
     _sessions: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
     _catalog: Catalog | None = field(default=None, init=False, repr=False)
-    _post: PostIdentity | None = field(default=None, init=False, repr=False)
+    _post: Post | None = field(default=None, init=False, repr=False)
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -67,23 +76,29 @@ class AppContext:
         """Today's date where the user is (event dates carry no time zone)."""
         return self.now().astimezone().date()
 
-    def post(self) -> PostIdentity:
-        """The post this database belongs to; PostNotSet before set-up."""
+    def post(self) -> Post:
+        """The post this database belongs to; PostNotSet before set-up.
+
+        Read with plain SQL, so that the first window needs no ORM mapping.
+        """
         if self._post is None:
             from sqlalchemy import select
 
             from inl_desktop.store.models import PostIdentity
 
-            with self.sessions() as session:
-                self._post = session.scalar(select(PostIdentity))
-            if self._post is None:
+            table = PostIdentity.__table__
+            query = select(table.c.code, table.c.name, table.c.country, table.c.created_at)
+            with self.engine.connect() as connection:
+                row = connection.execute(query).first()
+            if row is None:
                 raise PostNotSet(
                     "This database has no post yet; run 'inl-desktop setup --post CODE "
                     "--country CC' or start the app to set it up"
                 )
+            self._post = Post(*row)
         return self._post
 
-    def post_or_none(self) -> PostIdentity | None:
+    def post_or_none(self) -> Post | None:
         """The post, or None before set-up."""
         try:
             return self.post()

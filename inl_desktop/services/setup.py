@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inl_desktop.domain.errors import UserError
-from inl_desktop.services.context import AppContext
+from inl_desktop.services.context import AppContext, Post
 from inl_desktop.services.post_keys import signing_key
 from inl_desktop.store.models import Person, PostIdentity, SeizureEvent, TrainingSession
 from inl_desktop.store.reference import country_program, seed_reference_data
@@ -41,7 +41,7 @@ def checked_post(code: str, country: str, name: str | None = None) -> tuple[str,
     return code, country, post_name
 
 
-def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> PostIdentity:
+def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> Post:
     """Record (or correct) the post's identity, seed its reference data, and make the
     post's signing key if it has none (a database set up as another post gets a new one)."""
     code, country, post_name = checked_post(code, country, name)

@@ -9,8 +9,6 @@ cover them, and the parent's change log records their changes.
 Column names are the field names of ``domain.fields``.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -185,13 +183,13 @@ class SeizureEvent(RecordColumns, Base):
     remarks: Mapped[str | None] = mapped_column(Text)
     same_as_uuid: Mapped[str | None] = mapped_column(String(36))
 
-    items: Mapped[list[SeizureItem]] = relationship(
+    items: Mapped[list["SeizureItem"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="SeizureItem.position"
     )
-    joint_agency_rows: Mapped[list[SeizureJointAgency]] = relationship(
+    joint_agency_rows: Mapped[list["SeizureJointAgency"]] = relationship(
         cascade="all, delete-orphan", order_by="SeizureJointAgency.position"
     )
-    transit_country_rows: Mapped[list[SeizureTransitCountry]] = relationship(
+    transit_country_rows: Mapped[list["SeizureTransitCountry"]] = relationship(
         cascade="all, delete-orphan", order_by="SeizureTransitCountry.position"
     )
 
@@ -261,7 +259,7 @@ class SeizureItem(Base):
     status: Mapped[str | None] = mapped_column(String(8))
     live: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
 
-    event: Mapped[SeizureEvent] = relationship(back_populates="items")
+    event: Mapped["SeizureEvent"] = relationship(back_populates="items")
 
     def copy_event_columns(self, event: SeizureEvent) -> None:
         """Bring the list copies of the event's columns up to date."""
@@ -343,10 +341,10 @@ class TrainingSession(RecordColumns, Base):
     attendance_mode: Mapped[str] = mapped_column(String(10), default="roster")
     remarks: Mapped[str | None] = mapped_column(Text)
 
-    enrollments: Mapped[list[Enrollment]] = relationship(
+    enrollments: Mapped[list["Enrollment"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Enrollment.position"
     )
-    counts: Mapped[list[AttendanceCount]] = relationship(
+    counts: Mapped[list["AttendanceCount"]] = relationship(
         back_populates="session",
         cascade="all, delete-orphan",
         order_by="AttendanceCount.position",
@@ -388,7 +386,7 @@ class Person(RecordColumns, Base):
     # normalised national ID): how headquarters counts one person across posts.
     person_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
-    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="person")
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="person")
 
 
 def _report_index(name: str, *leading: str) -> Index:
@@ -472,8 +470,8 @@ class Enrollment(Base):
     person_live: Mapped[bool] = mapped_column(Boolean, server_default=text("1"))
     person_agency: Mapped[str | None] = mapped_column(String(40))
 
-    session: Mapped[TrainingSession] = relationship(back_populates="enrollments")
-    person: Mapped[Person] = relationship(back_populates="enrollments")
+    session: Mapped["TrainingSession"] = relationship(back_populates="enrollments")
+    person: Mapped["Person"] = relationship(back_populates="enrollments")
 
 
 class AttendanceCount(Base):
@@ -498,7 +496,7 @@ class AttendanceCount(Base):
     enrolled: Mapped[int] = mapped_column(Integer)
     completed: Mapped[int] = mapped_column(Integer)
 
-    session: Mapped[TrainingSession] = relationship(back_populates="counts")
+    session: Mapped["TrainingSession"] = relationship(back_populates="counts")
 
 
 class ChangeLogEntry(Base):
@@ -691,7 +689,6 @@ class PostKey(Base):
             "post_code",
             unique=True,
             sqlite_where=text("replaced_at IS NULL"),
-            postgresql_where=text("replaced_at IS NULL"),
         ),
     )
 

@@ -168,9 +168,10 @@ def load_catalog(session: Session, country: str | None) -> Catalog:
     aliases: dict[str, dict[str, tuple[str, ...]]] = {}
     drugs: dict[str, DrugDef] = {}
     units: dict[str, UnitDef] = {}
-    rows = session.scalars(
-        select(ReferenceItem).order_by(ReferenceItem.list_name, ReferenceItem.position)
-    )
+    # Plain SQL on the session's connection: the first window needs no ORM mapping.
+    table = ReferenceItem.__table__
+    connection = session.connection()
+    rows = connection.execute(select(table).order_by(table.c.list_name, table.c.position))
     for item in rows:
         codes.setdefault(item.list_name, {})[item.code] = item.label
         if item.parent_code:
@@ -196,8 +197,9 @@ def load_catalog(session: Session, country: str | None) -> Catalog:
                 kg_per_unit=_decimal_or_none(attributes.get("kg_per_unit")),
             )
     remembered: dict[str, dict[str, str]] = {}
-    for list_name, spelling, code in session.execute(
-        select(ImportSpelling.list_name, ImportSpelling.spelling, ImportSpelling.code)
+    spellings = ImportSpelling.__table__.c
+    for list_name, spelling, code in connection.execute(
+        select(spellings.list_name, spellings.spelling, spellings.code)
     ):
         remembered.setdefault(list_name, {})[spelling] = code
     program = country_program(country) if country else None
