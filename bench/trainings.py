@@ -250,8 +250,8 @@ def main() -> None:
     ensure_database(db, args.sessions)
 
     from inl_desktop.gui.app import make_application
-    from inl_desktop.gui.people_page import PeoplePage
-    from inl_desktop.gui.training_page import TrainingPage
+    from inl_desktop.gui.people.people_page import PeoplePage
+    from inl_desktop.gui.trainings.training_page import TrainingPage
     from inl_desktop.services.context import AppContext, utc_now
     from inl_desktop.store.migrate import open_database
 

@@ -666,7 +666,7 @@ def _write_report(
     if args.format == "xlsx":
         print(f"Wrote {save_report_xlsx(ctx, report, args.out).resolve()}.")
     elif args.format == "pdf":
-        from inl_desktop.gui.report_document import ensure_gui_application, write_report_pdf
+        from inl_desktop.gui.reports.report_document import ensure_gui_application, write_report_pdf
 
         ensure_gui_application()
         print(f"Wrote {write_report_pdf(report, args.out).resolve()}.")

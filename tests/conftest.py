@@ -80,7 +80,7 @@ def gui_thread_collection(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from inl_desktop.gui.collector import GuiThreadCollector
+    from inl_desktop.gui.common.collector import GuiThreadCollector
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector = GuiThreadCollector(request.getfixturevalue("qapp"))

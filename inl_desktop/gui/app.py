@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
-from inl_desktop.gui.collector import GuiThreadCollector
+from inl_desktop.gui.common.collector import GuiThreadCollector
 from inl_desktop.gui.main_window import MainWindow
 from inl_desktop.gui.startup import StartupQuestions, open_for_gui
 from inl_desktop.services.context import AppContext, utc_now
@@ -63,7 +63,7 @@ def run_gui(db: str | None) -> int:
 
 def _set_up_post(ctx: AppContext) -> bool:
     """The first start's question: which post is this? (False: the user gave up.)"""
-    from inl_desktop.gui.post_setup import PostSetupDialog
+    from inl_desktop.gui.common.post_setup import PostSetupDialog
 
     return PostSetupDialog(ctx).exec() == QDialog.DialogCode.Accepted
 

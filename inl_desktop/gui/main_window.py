@@ -27,18 +27,18 @@ from inl_desktop.services.info import database_info
 from inl_desktop.store.reference import country_program
 
 if TYPE_CHECKING:
-    from inl_desktop.gui.backups_page import BackupsPage
-    from inl_desktop.gui.consolidate_page import ConsolidatePage
-    from inl_desktop.gui.dashboard_page import DashboardPage
-    from inl_desktop.gui.export_page import ExportPage
-    from inl_desktop.gui.housekeeping import Housekeeping
-    from inl_desktop.gui.overview import OverviewPage
-    from inl_desktop.gui.people_page import PeoplePage
-    from inl_desktop.gui.reference_page import ReferenceListsPage
-    from inl_desktop.gui.report_page import ReportPage
-    from inl_desktop.gui.seizure_page import SeizurePage
+    from inl_desktop.gui.common.reference_page import ReferenceListsPage
+    from inl_desktop.gui.exchange.consolidate_page import ConsolidatePage
+    from inl_desktop.gui.exchange.export_page import ExportPage
+    from inl_desktop.gui.people.people_page import PeoplePage
+    from inl_desktop.gui.reports.dashboard_page import DashboardPage
+    from inl_desktop.gui.reports.overview import OverviewPage
+    from inl_desktop.gui.reports.report_page import ReportPage
+    from inl_desktop.gui.safety.backups_page import BackupsPage
+    from inl_desktop.gui.safety.housekeeping import Housekeeping
+    from inl_desktop.gui.seizures.seizure_page import SeizurePage
     from inl_desktop.gui.startup import StartupQuestions
-    from inl_desktop.gui.training_page import TrainingPage
+    from inl_desktop.gui.trainings.training_page import TrainingPage
     from inl_desktop.services.backups import HousekeepingResult
 
 UNDO_TIMEOUT_MS = 30_000
@@ -243,54 +243,54 @@ class MainWindow(QMainWindow):
         ctx = self._ctx
         page: Any
         if row == OVERVIEW_AREA:
-            from inl_desktop.gui.overview import OverviewPage
+            from inl_desktop.gui.reports.overview import OverviewPage
 
             page = OverviewPage(self)
             self._show_overview_facts(page)
         elif row == SEIZURES_AREA:
-            from inl_desktop.gui.seizure_page import SeizurePage
+            from inl_desktop.gui.seizures.seizure_page import SeizurePage
 
             page = SeizurePage(ctx, self)
             page.records_changed.connect(self._on_seizures_records_changed)
             page.seizure_deleted.connect(self._on_seizures_seizure_deleted)
         elif row == TRAININGS_AREA:
-            from inl_desktop.gui.training_page import TrainingPage
+            from inl_desktop.gui.trainings.training_page import TrainingPage
 
             page = TrainingPage(ctx, self)
             page.records_changed.connect(self._on_trainings_records_changed)
             page.training_deleted.connect(self._on_trainings_training_deleted)
         elif row == PEOPLE_AREA:
-            from inl_desktop.gui.people_page import PeoplePage
+            from inl_desktop.gui.people.people_page import PeoplePage
 
             page = PeoplePage(ctx, self)
             page.records_changed.connect(self._on_people_records_changed)
             page.person_deleted.connect(self._on_people_person_deleted)
         elif row == EXPORT_AREA:
-            from inl_desktop.gui.export_page import ExportPage
+            from inl_desktop.gui.exchange.export_page import ExportPage
 
             page = ExportPage(ctx, self)
         elif row == CONSOLIDATE_AREA:
-            from inl_desktop.gui.consolidate_page import ConsolidatePage
+            from inl_desktop.gui.exchange.consolidate_page import ConsolidatePage
 
             page = ConsolidatePage(ctx, self)
             page.task.succeeded.connect(self._on_consolidation_succeeded)
         elif row == REFERENCE_AREA:
-            from inl_desktop.gui.reference_page import ReferenceListsPage
+            from inl_desktop.gui.common.reference_page import ReferenceListsPage
 
             page = ReferenceListsPage(ctx, self)
             page.lists_changed.connect(self._on_reference_lists_changed)
         elif row == DASHBOARD_AREA:
-            from inl_desktop.gui.dashboard_page import DashboardPage
+            from inl_desktop.gui.reports.dashboard_page import DashboardPage
 
             page = DashboardPage(ctx, self)
             page.seizures_requested.connect(self._on_dashboard_seizures_requested)
             page.trainings_requested.connect(self._on_dashboard_trainings_requested)
         elif row == REPORT_AREA:
-            from inl_desktop.gui.report_page import ReportPage
+            from inl_desktop.gui.reports.report_page import ReportPage
 
             page = ReportPage(ctx, self)
         elif row == BACKUPS_AREA:
-            from inl_desktop.gui.backups_page import BackupsPage
+            from inl_desktop.gui.safety.backups_page import BackupsPage
 
             page = BackupsPage(ctx, self._db_path, self, read_only=self._read_only)
             page.database_restored.connect(self._on_backups_database_restored)
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         the window that writes to the database makes them)."""
         if self._read_only or self.housekeeping is not None:
             return
-        from inl_desktop.gui.housekeeping import Housekeeping
+        from inl_desktop.gui.safety.housekeeping import Housekeeping
 
         self.housekeeping = Housekeeping(self._db_path, self._ctx.now, self.statusBar(), self)
         self.housekeeping.finished.connect(self._on_housekeeping_finished)
@@ -518,7 +518,7 @@ class MainWindow(QMainWindow):
         self.seizures.new_seizure()
 
     def _on_import_action_triggered(self) -> None:
-        from inl_desktop.gui.import_wizard import ImportWizard
+        from inl_desktop.gui.importing.import_wizard import ImportWizard
         from inl_desktop.services.importing.targets import ImportKind
 
         kinds = {TRAININGS_AREA: ImportKind.TRAININGS, PEOPLE_AREA: ImportKind.PERSONS}

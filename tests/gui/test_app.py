@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.gui import app as gui_app
-from inl_desktop.gui.post_setup import PostSetupDialog
+from inl_desktop.gui.common.post_setup import PostSetupDialog
 from inl_desktop.store.migrate import backup_database
 
 EXIT_USAGE = 2

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from inl_desktop.gui.backups_page import BackupsPage
 from inl_desktop.gui.main_window import MainWindow
+from inl_desktop.gui.safety.backups_page import BackupsPage
 from inl_desktop.services.backups import back_up_now
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import save_seizure

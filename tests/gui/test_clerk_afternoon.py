@@ -31,8 +31,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from inl_desktop.gui.main_window import MainWindow
-from inl_desktop.gui.seizure_form import SeizureForm
-from inl_desktop.gui.training_form import TrainingForm
+from inl_desktop.gui.seizures.seizure_form import SeizureForm
+from inl_desktop.gui.trainings.training_form import TrainingForm
 from inl_desktop.services.context import AppContext
 from tests.gui.test_main_window import label_named
 from tests.gui.test_seizure_form import Asked as SeizureAsked

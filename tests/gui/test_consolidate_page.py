@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.gui.consolidate_page import ConsolidatePage
+from inl_desktop.gui.exchange.consolidate_page import ConsolidatePage
 from inl_desktop.services.consolidate import open_conflicts
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook

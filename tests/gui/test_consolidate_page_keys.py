@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange import signing
-from inl_desktop.gui.consolidate_page import ConsolidatePage
+from inl_desktop.gui.exchange.consolidate_page import ConsolidatePage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
 from inl_desktop.services.post_keys import (

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.gui.consolidate_page import HEADERS, ConsolidatePage
+from inl_desktop.gui.exchange.consolidate_page import HEADERS, ConsolidatePage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
 from inl_desktop.services.seizures import save_seizure

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.gui.export_page import ExportPage
+from inl_desktop.gui.exchange.export_page import ExportPage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.seizures import save_seizure

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from inl_desktop.exchange.import_errors import ERRORS_SHEET
 from inl_desktop.exchange.sources import read_source
-from inl_desktop.gui.import_columns import UNKNOWN_BRUSH
-from inl_desktop.gui.import_preview import PROBLEM_BRUSH, PlanModel
-from inl_desktop.gui.import_source import HEADER_BRUSH
-from inl_desktop.gui.import_wizard import ImportWizard
+from inl_desktop.gui.importing.import_columns import UNKNOWN_BRUSH
+from inl_desktop.gui.importing.import_preview import PROBLEM_BRUSH, PlanModel
+from inl_desktop.gui.importing.import_source import HEADER_BRUSH
+from inl_desktop.gui.importing.import_wizard import ImportWizard
 from inl_desktop.gui.main_window import PEOPLE_AREA, MainWindow
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import load_mapping

@@ -17,9 +17,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.gui.import_preview import OUTCOME_BRUSHES, PlanModel, result_summary
-from inl_desktop.gui.import_wizard import ImportWizard
-from inl_desktop.gui.widgets import CodeComboBox
+from inl_desktop.gui.common.widgets import CodeComboBox
+from inl_desktop.gui.importing.import_preview import OUTCOME_BRUSHES, PlanModel, result_summary
+from inl_desktop.gui.importing.import_wizard import ImportWizard
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import load_mapping
 from inl_desktop.services.importing.run import (

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, 
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import PersonDraft, SeizureDraft, SeizureItemDraft, TrainingDraft
+from inl_desktop.gui.common.reference_page import ReferenceListsPage
 from inl_desktop.gui.main_window import REFERENCE_AREA, MainWindow
-from inl_desktop.gui.reference_page import ReferenceListsPage
-from inl_desktop.gui.seizure_table import UUID_ROLE
+from inl_desktop.gui.seizures.seizure_table import UUID_ROLE
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.persons import save_person

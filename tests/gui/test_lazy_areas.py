@@ -37,7 +37,7 @@ HEAVY = [
     "inl_desktop.services.export",
     "inl_desktop.services.hq_report",
     "inl_desktop.services.accomplishments",
-    "inl_desktop.gui.seizure_form",
+    "inl_desktop.gui.seizures.seizure_form",
 ]
 DASHBOARD_AREA = "7"
 

@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import EnrollmentDraft, PersonDraft, TrainingDraft
 from inl_desktop.domain.fields import PERSON
-from inl_desktop.gui.merge_dialog import MergeChoice, MergeDialog
-from inl_desktop.gui.people_page import PeoplePage
-from inl_desktop.gui.people_table import UUID_ROLE, PeopleTableModel
-from inl_desktop.gui.person_dialog import PersonDialog
+from inl_desktop.gui.people.merge_dialog import MergeChoice, MergeDialog
+from inl_desktop.gui.people.people_page import PeoplePage
+from inl_desktop.gui.people.people_table import UUID_ROLE, PeopleTableModel
+from inl_desktop.gui.people.person_dialog import PersonDialog
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import load_person, save_person
 from inl_desktop.services.trainings import load_training, save_training

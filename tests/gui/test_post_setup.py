@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from inl_desktop.gui.post_setup import PostSetupDialog
+from inl_desktop.gui.common.post_setup import PostSetupDialog
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.models import PostIdentity, ReferenceItem
 from inl_desktop.store.reference import list_files, read_list

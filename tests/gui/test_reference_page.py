@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.gui.reference_page import ReferenceItemDialog, ReferenceListsPage
+from inl_desktop.gui.common.reference_page import ReferenceItemDialog, ReferenceListsPage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.reference_lists import add_item, editable_lists
 from inl_desktop.services.seizures import save_seizure

@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import RecordNotFound
 from inl_desktop.domain.fields import SEIZURE_EVENT, SEIZURE_ITEM
-from inl_desktop.gui.seizure_form import SeizureForm
+from inl_desktop.gui.seizures.seizure_form import SeizureForm
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.duplicates import PossibleDuplicate
 from inl_desktop.services.seizures import load_seizure, save_seizure

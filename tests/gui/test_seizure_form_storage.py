@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from inl_desktop.gui.seizure_form import SeizureForm
+from inl_desktop.gui.seizures.seizure_form import SeizureForm
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import load_seizure, save_seizure
 from inl_desktop.store.migrate import open_database

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.units import DrugDef, UnitDef, UnitKind, proposed_unit
-from inl_desktop.gui.seizure_form import SeizureForm
-from inl_desktop.gui.training_form import TrainingForm
+from inl_desktop.gui.seizures.seizure_form import SeizureForm
+from inl_desktop.gui.trainings.training_form import TrainingForm
 from inl_desktop.services.context import AppContext
 from tests.gui.test_seizure_form import (
     Asked,

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.gui.main_window import MainWindow
-from inl_desktop.gui.seizure_page import SeizurePage
-from inl_desktop.gui.seizure_table import UUID_ROLE, SeizureTableModel
+from inl_desktop.gui.seizures.seizure_page import SeizurePage
+from inl_desktop.gui.seizures.seizure_table import UUID_ROLE, SeizureTableModel
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.seizures import save_seizure

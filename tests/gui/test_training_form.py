@@ -32,7 +32,7 @@ from inl_desktop.domain.drafts import (
     TrainingDraft,
 )
 from inl_desktop.domain.fields import TRAINING
-from inl_desktop.gui.training_form import TrainingForm
+from inl_desktop.gui.trainings.training_form import TrainingForm
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import save_person
 from inl_desktop.services.trainings import load_training, save_training

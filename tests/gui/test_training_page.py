@@ -24,9 +24,9 @@ from inl_desktop.domain.drafts import (
     PersonDraft,
     TrainingDraft,
 )
-from inl_desktop.gui import training_page
-from inl_desktop.gui.training_page import TrainingPage
-from inl_desktop.gui.training_table import UUID_ROLE, TrainingTableModel
+from inl_desktop.gui.trainings import training_page
+from inl_desktop.gui.trainings.training_page import TrainingPage
+from inl_desktop.gui.trainings.training_table import UUID_ROLE, TrainingTableModel
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.persons import save_person

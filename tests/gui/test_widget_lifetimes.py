@@ -25,10 +25,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from shiboken6 import Shiboken
 
+from inl_desktop.gui.common.workers import LatestOnly, Task
 from inl_desktop.gui.main_window import MainWindow
-from inl_desktop.gui.seizure_form import SeizureForm
-from inl_desktop.gui.training_form import TrainingForm
-from inl_desktop.gui.workers import LatestOnly, Task
+from inl_desktop.gui.seizures.seizure_form import SeizureForm
+from inl_desktop.gui.trainings.training_form import TrainingForm
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 

@@ -1,0 +1,1 @@
+"""Widgets, models and helpers that every area of the window shares."""

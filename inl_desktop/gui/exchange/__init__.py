@@ -1,0 +1,1 @@
+"""Export for headquarters and, at headquarters, consolidation of posts' workbooks."""

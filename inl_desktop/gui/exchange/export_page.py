@@ -1,0 +1,218 @@
+"""The Export area: write the exchange workbook for headquarters, off the GUI thread."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inl_desktop.domain import periods
+from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.common.widgets import buddy_label
+from inl_desktop.gui.common.workers import Cancelled, Task
+from inl_desktop.gui.seizures.seizure_filters import period_presets
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.export import (
+    ExportRequest,
+    ExportResult,
+    export_workbook,
+    recent_exports,
+)
+
+
+class ExportPage(QWidget):
+    """Choose period, profile and file; export with a progress bar and Cancel."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Write the workbook headquarters consolidates. The hq profile carries no names, "
+            "national IDs or contact details; choose full only when HQ asks for it.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.period_combo = QComboBox(self)
+        self.period_combo.setEditable(True)
+        # Enter must not add the typed period as an item: an item without a period's
+        # text reads as all dates.
+        self.period_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for text, label in period_presets(ctx.today()):
+            self.period_combo.addItem(label, text)
+        self.period_combo.setToolTip("2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or FROM..TO")
+        form.addRow(buddy_label("&Period:", self.period_combo, self), self.period_combo)
+
+        profiles = QWidget(self)
+        row = QHBoxLayout(profiles)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.hq_radio = QRadioButton("h&q: no personal data", profiles)
+        self.full_radio = QRadioButton("f&ull: with names and national IDs", profiles)
+        self.hq_radio.setChecked(True)
+        self.profile_group = QButtonGroup(self)
+        for button in (self.hq_radio, self.full_radio):
+            self.profile_group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        form.addRow(QLabel("Profile:", self), profiles)
+
+        self.since_check = QCheckBox("Only what &changed since the last export to this file", self)
+        self.since_check.setAccessibleName("Only changes since the last export")
+        form.addRow("", self.since_check)
+
+        file_row = QWidget(self)
+        file_layout = QHBoxLayout(file_row)
+        file_layout.setContentsMargins(0, 0, 0, 0)
+        self.file_edit = QLineEdit(self)
+        self.file_edit.setText(str(Path.home() / f"{ctx.post().code}-export.xlsx"))
+        self.browse_button = QPushButton("&Browse…", self)
+        file_layout.addWidget(self.file_edit, 1)
+        file_layout.addWidget(self.browse_button)
+        form.addRow(buddy_label("&Save to:", self.file_edit, self), file_row)
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton("E&xport", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.progress.setAccessibleName("Export progress")
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.progress, 1)
+        layout.addLayout(buttons)
+        self.result_label = QLabel("", self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setAccessibleName("Export result")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result_label)
+
+        layout.addWidget(QLabel("Earlier exports:", self))
+        self.history = QTableWidget(0, 5, self)
+        self.history.setAccessibleName("Earlier exports")
+        self.history.setHorizontalHeaderLabels(["When (UTC)", "Profile", "Period", "Rows", "File"])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.history, 1)
+
+        self.task = Task(self)
+        self.task.progressed.connect(self._on_task_progressed)
+        self.task.succeeded.connect(self._on_task_succeeded)
+        self.task.failed.connect(self._on_task_failed)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.cancel_button.clicked.connect(self.task.cancel)
+        self.browse_button.clicked.connect(self._on_browse_button_clicked)
+        self.refresh_history()
+
+    def request(self) -> ExportRequest:
+        """The export the widgets describe; BadPeriod for an unreadable period."""
+        text = self.period_combo.currentText().strip()
+        index = self.period_combo.findText(text)
+        if index >= 0:
+            text = self.period_combo.itemData(index) or ""
+        period = periods.parse_period(text) if text else None
+        return ExportRequest(
+            out=Path(self.file_edit.text().strip()).expanduser(),
+            period=period,
+            profile="full" if self.full_radio.isChecked() else "hq",
+            since_last=self.since_check.isChecked(),
+        )
+
+    def start_export(self) -> bool:
+        """Begin the export in the background; False (with a message) if it cannot."""
+        if self.task.running:
+            return False
+        try:
+            request = self.request()
+        except UserError as error:
+            self.result_label.setText(str(error))
+            return False
+        if not self.file_edit.text().strip():
+            self.result_label.setText("Choose the file to save to")
+            return False
+        ctx = self._ctx
+        self.export_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setVisible(True)
+        self.result_label.setText("Exporting…")
+        self.task.start(lambda report: export_workbook(ctx, request, report))
+        return True
+
+    def refresh_history(self) -> None:
+        """List the exports recorded in the database, newest first."""
+        records = recent_exports(self._ctx)
+        self.history.setRowCount(len(records))
+        for row, record in enumerate(records):
+            rows = json.loads(record.rows or "{}")
+            values = [
+                f"{record.exported_at:%Y-%m-%d %H:%M}",
+                record.profile,
+                record.period or ("changes" if record.since else "all"),
+                f"{sum(rows.values()):,}",
+                record.destination,
+            ]
+            for column, value in enumerate(values):
+                self.history.setItem(row, column, QTableWidgetItem(value))
+
+    def _finish(self) -> None:
+        self.export_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+
+    def _on_export_button_clicked(self) -> None:
+        self.start_export()
+
+    def _on_browse_button_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the exchange workbook", self.file_edit.text(), "Excel workbook (*.xlsx)"
+        )
+        if path:
+            self.file_edit.setText(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+
+    def _on_task_progressed(self, done: int, what: str) -> None:
+        self.result_label.setText(f"Exporting… {done:,} rows written ({what})")
+
+    def _on_task_succeeded(self, result: ExportResult) -> None:
+        self._finish()
+        rows = ", ".join(f"{sheet} {count:,}" for sheet, count in result.rows.items())
+        since = f" Changes since {result.since:%Y-%m-%d %H:%M} UTC." if result.since else ""
+        self.result_label.setText(f"Wrote {result.file}.{since} Rows: {rows}.")
+        self.refresh_history()
+
+    def _on_task_failed(self, error: object) -> None:
+        self._finish()
+        if isinstance(error, Cancelled):
+            self.result_label.setText("Export cancelled; no file was written.")
+        elif isinstance(error, UserError):
+            self.result_label.setText(str(error))
+        else:
+            self.result_label.setText(f"The export failed unexpectedly: {error}")
+            if isinstance(error, BaseException):
+                sys.excepthook(type(error), error, error.__traceback__)

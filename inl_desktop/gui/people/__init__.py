@@ -1,0 +1,1 @@
+"""The People area: the directory of persons trained, a person's details, merging."""

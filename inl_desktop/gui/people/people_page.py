@@ -1,0 +1,455 @@
+"""The People area: the directory of persons trained, with search, filters, the deleted
+view, and the actions on a person (open, add, delete, restore, merge).
+
+Keyboard: type in the search box (Alt+S) and the list answers at once; Down or Tab
+moves into the list; Enter opens the person, Delete deletes, Ctrl+N adds a person,
+Ctrl+M merges the two selected rows (or asks for the other person when one is).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.fields import SEX
+from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label
+from inl_desktop.gui.common.workers import LatestOnly
+from inl_desktop.gui.people.merge_dialog import MergeChoice, MergeDialog, PickPersonDialog
+from inl_desktop.gui.people.people_table import PeopleTableModel
+from inl_desktop.gui.people.person_dialog import PersonDialog
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.persons import merge_persons, set_person_deleted
+from inl_desktop.store.people_list import (
+    COLUMN_KEYS,
+    COLUMNS,
+    PeopleFilter,
+    count_people,
+    count_person_trainings,
+)
+
+SETTINGS_HEADER = "people_list/header"
+COUNT_DELAY_MS = 150
+_TYPICAL = {
+    "full_name": "Muhammad Abdullah Khan Afridi",
+    "sex": "Female",
+    "agency": "Islamabad Capital Territory Police",
+    "unit": "Special Branch",
+    "rank": "Deputy Prosecutor",
+    "province": "Khyber Pakhtunkhwa",
+    "national_id": "61101-1234567-2",
+    "trainings": "Trainings",
+}
+
+
+class PeopleFilterBar(QWidget):
+    """Search, agency, sex, province and the deleted view; emits ``filter_changed``."""
+
+    filter_changed = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Name, national ID, unit, phone or email (3+ letters)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.agency_combo = CodeComboBox(self, blank_text="All agencies")
+        self.sex_combo = QComboBox(self)
+        self.sex_combo.addItem("Any sex", None)  # women, men and sex not recorded
+        for code, label in SEX:
+            self.sex_combo.addItem(label, code)
+        self.province_combo = CodeComboBox(self, blank_text="All provinces")
+        for combo in (self.agency_combo, self.province_combo):
+            combo.setMinimumContentsLength(8)
+        self.deleted_check = QCheckBox("Show d&eleted", self)
+        self.deleted_check.setAccessibleName("Show deleted")
+        self.set_catalog(ctx)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for text, widget, stretch in (
+            ("&Search:", self.search_edit, 3),
+            ("A&gency:", self.agency_combo, 2),
+            ("Se&x:", self.sex_combo, 0),
+            ("Pro&vince:", self.province_combo, 1),
+        ):
+            layout.addWidget(buddy_label(text, widget, self))
+            layout.addWidget(widget, stretch)
+        layout.addWidget(self.deleted_check)
+        self.search_edit.textChanged.connect(self._on_any_changed)
+        self.agency_combo.code_changed.connect(self._on_any_changed)
+        self.sex_combo.currentIndexChanged.connect(self._on_any_changed)
+        self.province_combo.code_changed.connect(self._on_any_changed)
+        self.deleted_check.toggled.connect(self._on_any_changed)
+
+    def set_catalog(self, ctx: AppContext) -> None:
+        """Refill the code lists (after reference lists change)."""
+        catalog = ctx.catalog()
+        self.agency_combo.set_reference_list(catalog, "agencies")
+        self.province_combo.set_reference_list(catalog, "provinces")
+
+    def current_filter(self) -> PeopleFilter:
+        """The filter the widgets describe."""
+        return PeopleFilter(
+            text=self.search_edit.text(),
+            agency=self.agency_combo.code(),
+            sex=self.sex_combo.currentData(),
+            province=self.province_combo.code(),
+            deleted=self.deleted_check.isChecked(),
+        )
+
+    def _on_any_changed(self, *_args: object) -> None:
+        self.filter_changed.emit(self.current_filter())
+
+
+class PeoplePage(QWidget):
+    """The directory of persons; a person opens in a dialog."""
+
+    records_changed = Signal()
+    person_deleted = Signal(str, str)  # uuid, name for the Undo message
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.dialog: PersonDialog | None = None
+        layout = QVBoxLayout(self)
+        self.filter_bar = PeopleFilterBar(ctx, self)
+        self.search_edit = self.filter_bar.search_edit
+        layout.addWidget(self.filter_bar)
+
+        self.model = PeopleTableModel(ctx, self)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("People")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        layout.addWidget(self.table, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel("", self)
+        self.count_label.setAccessibleName("Number of persons")
+        footer.addWidget(self.count_label, 1)
+        self.restore_button = QPushButton("&Restore", self)
+        self.restore_button.setAccessibleName("Restore")
+        self.restore_button.setVisible(False)
+        footer.addWidget(self.restore_button)
+        self.merge_button = QPushButton("&Merge… (Ctrl+M)", self)
+        self.merge_button.setAccessibleName("Merge")
+        self.merge_button.setToolTip(
+            "Merge the two selected persons, or choose the person to merge the selected one into"
+        )
+        footer.addWidget(self.merge_button)
+        self.new_button = QPushButton("&New person (Ctrl+N)", self)
+        self.new_button.setAccessibleName("New person")
+        footer.addWidget(self.new_button)
+        layout.addLayout(footer)
+
+        self._counter = LatestOnly(self)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._start_count)
+        self._counter.result_ready.connect(self._on_counter_result_ready)
+        self._counter.failed.connect(self._on_counter_failed)
+        for keys, slot in (("Ctrl+N", self.new_person), ("Ctrl+M", self.merge_selected)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.new_button.clicked.connect(self.new_person)
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        self.table.installEventFilter(self)
+        self.search_edit.installEventFilter(self)
+        header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
+        self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
+        self.model.query_changed.connect(self._on_model_query_changed)
+        self.model.reload()
+        self._restore_header()
+
+    # Actions --------------------------------------------------------------------
+
+    def new_person(self) -> PersonDialog | None:
+        """Open the person dialog on a new, empty person (None if the user stays on
+        unsaved changes in the dialog already open)."""
+        dialog = self._dialog()
+        if dialog is None:
+            return None
+        dialog.new_record()
+        dialog.open()
+        return dialog
+
+    def open_person(self, uuid: str) -> PersonDialog | None:
+        """Open a stored person in the person dialog (None if it cannot be found, or the
+        user stays on unsaved changes in the dialog already open)."""
+        dialog = self._dialog()
+        if dialog is None:
+            return None
+        try:
+            dialog.open_record(uuid)
+        except UserError as error:
+            self._show_error(str(error))
+            return None
+        dialog.open()
+        return dialog
+
+    def delete_selected(self) -> None:
+        """Soft-delete the person of the current row (Undo restores them)."""
+        row = self._current_row()
+        uuid = self.model.uuid_at(row) if row is not None else None
+        if uuid is None or row is None or self.model.current_filter.deleted:
+            return
+        name = self.model.name_at(row)
+        try:
+            set_person_deleted(self._ctx, uuid, True)
+        except UserError as error:
+            self._show_error(str(error))
+            return
+        self.model.reload()
+        self._select_row(row)
+        self.person_deleted.emit(uuid, name)
+        self.records_changed.emit()
+
+    def restore(self, uuid: str) -> None:
+        """Bring a deleted person back (Undo and the deleted view's Restore)."""
+        set_person_deleted(self._ctx, uuid, False)
+        self.model.reload()
+        self.records_changed.emit()
+
+    def merge_selected(self) -> None:
+        """Merge the two selected persons; with one selected, ask for the other first."""
+        if self.model.current_filter.deleted:
+            return
+        uuids = self._selected_uuids()
+        if len(uuids) == 1:
+            other = self._pick_person(uuids[0])
+            if other is None:
+                return
+            uuids.append(other)
+        if len(uuids) != 2:
+            self._show_error("Select the two rows of the same person to merge (Ctrl+click).")
+            return
+        choice = self._ask_merge(uuids[0], uuids[1])
+        if choice is None:
+            return
+        try:
+            merge_persons(self._ctx, choice.keep_uuid, choice.merged_uuid, choice.values)
+        except UserError as error:
+            self._show_error(str(error))
+            return
+        self.model.reload()
+        self.records_changed.emit()
+
+    def apply_filter(self, filter_: PeopleFilter) -> None:
+        """Show what ``filter_`` selects."""
+        self.restore_button.setVisible(filter_.deleted)
+        self.merge_button.setEnabled(not filter_.deleted)
+        self.new_button.setEnabled(not filter_.deleted)
+        self.model.set_filter(filter_)
+
+    def refresh_reference_lists(self) -> None:
+        """Offer the current reference lists in the filters (after they were edited)."""
+        self.filter_bar.set_catalog(self._ctx)
+        self.model.reload()
+
+    def reload(self) -> None:
+        """Read the list again (after records changed elsewhere, e.g. a roster saved)."""
+        self.model.reload()
+
+    def wait_for_counts(self) -> None:
+        """Block until the count is computed (shutdown, tests and benchmarks)."""
+        if self._count_timer.isActive():
+            self._count_timer.stop()
+            self._start_count()
+        self._counter.wait()
+
+    def confirm_close(self) -> bool:
+        """Ask about unsaved changes in an open person dialog; True means go on."""
+        return self.dialog is None or not self.dialog.isVisible() or self.dialog.confirm_discard()
+
+    # What the user is asked (tests replace these) --------------------------------
+
+    def _ask_merge(self, first_uuid: str, second_uuid: str) -> MergeChoice | None:
+        """Which one to keep and with which values; None when cancelled."""
+        trainings = (self._trainings_of(first_uuid), self._trainings_of(second_uuid))
+        dialog = MergeDialog(self._ctx, first_uuid, second_uuid, trainings, self)
+        return dialog.choice() if dialog.exec() == MergeDialog.DialogCode.Accepted else None
+
+    def _pick_person(self, exclude_uuid: str) -> str | None:
+        """The person to merge ``exclude_uuid`` with; None when cancelled."""
+        title = f"Merge {self._name_of(exclude_uuid)} into…"
+        dialog = PickPersonDialog(self._ctx, exclude_uuid, title, self)
+        return (
+            dialog.chosen_uuid() if dialog.exec() == PickPersonDialog.DialogCode.Accepted else None
+        )
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "People", message)
+
+    # Slots -----------------------------------------------------------------------
+
+    def _on_filter_bar_filter_changed(self, filter_: PeopleFilter) -> None:
+        self.apply_filter(filter_)
+
+    def _on_model_query_changed(self) -> None:
+        # Counted when typing pauses: every keystroke updates the list, and counting
+        # each one would only compete with showing it.
+        self.count_label.setText("Counting…")
+        self._count_timer.start()
+
+    def _start_count(self) -> None:
+        engine = self._ctx.engine
+        filter_ = self.model.current_filter
+
+        def count() -> int:
+            with engine.connect() as connection:
+                return count_people(connection, filter_)
+
+        self._counter.start(count)
+
+    def _on_counter_result_ready(self, count: int) -> None:
+        text = f"{count:,} person{'s' if count != 1 else ''}"
+        if self.model.current_filter.deleted:
+            text = f"Deleted: {text}"
+        self.count_label.setText(text)
+
+    def _on_counter_failed(self, message: str) -> None:
+        self.count_label.setText(f"The persons could not be counted: {message}")
+
+    def _on_header_sort_indicator_changed(self, _section: int, _order: Qt.SortOrder) -> None:
+        # A column the list cannot be sorted by keeps the indicator where the rows are.
+        header = self.table.horizontalHeader()
+        column, order = self.model.sort_column, self.model.sort_order
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, order):
+            header.blockSignals(True)
+            header.setSortIndicator(column, order)
+            header.blockSignals(False)
+
+    def _on_table_double_clicked(self, _index: object) -> None:
+        row = self._current_row()
+        uuid = self.model.uuid_at(row) if row is not None else None
+        if uuid and not self.model.current_filter.deleted:
+            self.open_person(uuid)
+
+    def _on_restore_button_clicked(self) -> None:
+        for uuid in self._selected_uuids():
+            self.restore(uuid)
+
+    def _on_dialog_record_saved(self, _uuid: str) -> None:
+        self.model.reload()
+        self.records_changed.emit()
+
+    def _on_table_context_menu_requested(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        live = not self.model.current_filter.deleted
+        selected = len(self._selected_uuids())
+        if live:
+            menu.addAction("&Open", lambda: self._on_table_double_clicked(None))
+            merge = menu.addAction(
+                "&Merge the two selected" if selected == 2 else "Merge &into…", self.merge_selected
+            )
+            merge.setEnabled(selected in (1, 2))
+            menu.addAction("&Delete", self.delete_selected)
+        else:
+            menu.addAction("&Restore", self._on_restore_button_clicked)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if watched is self.table:
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self._on_table_double_clicked(None)
+                    return True
+                if key == Qt.Key.Key_Delete:
+                    self.delete_selected()
+                    return True
+            elif watched is self.search_edit and key == Qt.Key.Key_Down:
+                self.table.setFocus()
+                if not self.table.currentIndex().isValid() and self.model.rowCount():
+                    self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    # Helpers ---------------------------------------------------------------------
+
+    def _dialog(self) -> PersonDialog | None:
+        """The person dialog, built once; None if it shows unsaved changes to keep."""
+        if self.dialog is None:
+            self.dialog = PersonDialog(self._ctx, self)
+            self.dialog.record_saved.connect(self._on_dialog_record_saved)
+        elif self.dialog.isVisible() and not self.dialog.confirm_discard():
+            return None
+        return self.dialog
+
+    def _current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def _selected_uuids(self) -> list[str]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        if not rows and self._current_row() is not None:
+            rows = [self._current_row()]
+        return [uuid for row in rows if (uuid := self.model.uuid_at(row)) is not None]
+
+    def _select_row(self, row: int) -> None:
+        if self.model.rowCount():
+            self.table.selectRow(min(row, self.model.rowCount() - 1))
+
+    def _trainings_of(self, uuid: str) -> int:
+        for row in range(self.model.rowCount()):
+            if self.model.uuid_at(row) == uuid:
+                return int(self.model.data(self.model.index(row, COLUMN_KEYS.index("trainings"))))
+        with self._ctx.engine.connect() as connection:
+            return count_person_trainings(connection, uuid)
+
+    def _name_of(self, uuid: str) -> str:
+        for row in range(self.model.rowCount()):
+            if self.model.uuid_at(row) == uuid:
+                return self.model.name_at(row)
+        return "this person"
+
+    def _restore_header(self) -> None:
+        state = QSettings().value(SETTINGS_HEADER)
+        header = self.table.horizontalHeader()
+        if isinstance(state, QByteArray | bytes):
+            header.restoreState(state)
+            header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+            return
+        # Widths from typical values, not from the first page (which may hold only the
+        # shortest names, or the longest agency names): every column fits a 1,200-pixel
+        # window.
+        metrics = self.table.fontMetrics()
+        for section, column in enumerate(COLUMNS):
+            sample = _TYPICAL.get(column.key, column.label)
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(column.label))
+            header.resizeSection(section, width + 24)
+
+    def save_layout(self) -> None:
+        """Remember column order and widths."""
+        QSettings().setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())

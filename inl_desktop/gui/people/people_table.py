@@ -1,0 +1,109 @@
+"""The people directory's table model: persons fetched from SQL a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from sqlalchemy import Connection
+
+from inl_desktop.domain.fields import SEX
+from inl_desktop.gui.common.paged_model import Index, PagedTableModel
+from inl_desktop.services.context import AppContext
+from inl_desktop.store.people_list import COLUMNS, PAGE_SIZE, PeopleFilter, fetch_people_page
+
+UUID_ROLE = Qt.ItemDataRole.UserRole
+REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
+DRAFT = QColor("#6b6b6b")
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ROLES = frozenset((_DISPLAY, _ALIGNMENT, _FOREGROUND, int(UUID_ROLE), int(REVISION_ROLE)))
+_SEX = dict(SEX)
+_LABEL_LISTS = {"agency": "agencies", "province": "provinces"}
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+class PeopleTableModel(PagedTableModel):
+    """One row per person, fetched on demand in pages; thin: it only formats cells."""
+
+    columns = COLUMNS
+    page_size = PAGE_SIZE
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(ctx, PeopleFilter(), "full_name", False, parent)
+        self._draft_brush = QBrush(DRAFT)
+
+    def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
+        return fetch_people_page(
+            connection,
+            self._filter,
+            sort_key=self._sort_key,
+            descending=self._descending,
+            offset=offset,
+        )
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and column.sort_sql is None:
+            return f"{column.label} (in sessions not deleted); the list cannot be sorted by it"
+        return None
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: answer the roles
+        # the list does not use before looking at the row.
+        if role not in _ROLES or not index.isValid():
+            return None
+        number = index.row()
+        if not 0 <= number < len(self._rows):
+            return None
+        row = self._rows[number]
+        if role == _DISPLAY:
+            return self._cell(row, COLUMNS[index.column()].key)
+        if role == _ALIGNMENT:
+            return _RIGHT if COLUMNS[index.column()].numeric else _LEFT
+        if role == _FOREGROUND:
+            return self._draft_brush if row["status"] == "draft" else None
+        if role == UUID_ROLE:
+            return row["uuid"]
+        return row["revision"]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_sql is None:
+            return
+        self._sort_key = COLUMNS[column].key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # Cells ----------------------------------------------------------------------
+
+    def _cell(self, row: dict[str, Any], key: str) -> str:
+        value = row[key]
+        if value is None:
+            return ""
+        if key in _LABEL_LISTS:
+            return self._ctx.catalog().label(_LABEL_LISTS[key], value)
+        if key == "sex":
+            return _SEX.get(value, value)
+        if key == "trainings":
+            return f"{value:,}"
+        return str(value)
+
+    def uuid_at(self, row: int) -> str | None:
+        """The person UUID of a row."""
+        return self._rows[row]["uuid"] if 0 <= row < len(self._rows) else None
+
+    def name_at(self, row: int) -> str:
+        """The name of the person of a row ("" for no row)."""
+        return self._rows[row]["full_name"] if 0 <= row < len(self._rows) else ""

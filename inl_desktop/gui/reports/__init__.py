@@ -1,0 +1,1 @@
+"""The Overview, Dashboard and Report areas."""

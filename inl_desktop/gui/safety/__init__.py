@@ -1,0 +1,1 @@
+"""Backups and the day's check of the database."""

@@ -1,0 +1,1 @@
+"""The Trainings area: the sessions list, its totals, and the session form with its roster."""

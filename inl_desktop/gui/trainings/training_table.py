@@ -1,0 +1,142 @@
+"""The training sessions list's table model: rows fetched from SQL a page at a time."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from sqlalchemy import Connection
+
+from inl_desktop.domain.fields import ATTENDANCE_MODE, TRAINING_STATUS
+from inl_desktop.gui.common.paged_model import Index, PagedTableModel
+from inl_desktop.services.context import AppContext
+from inl_desktop.store.seizure_list import parse_timestamp
+from inl_desktop.store.training_list import (
+    COLUMNS,
+    PAGE_SIZE,
+    SORTABLE_KEYS,
+    TrainingFilter,
+    fetch_page,
+)
+
+UUID_ROLE = Qt.ItemDataRole.UserRole
+REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
+DRAFT = QColor("#6b6b6b")
+CANCELLED = QColor("#6b6b6b")
+
+_TRAINING_STATUS = dict(TRAINING_STATUS)
+_ATTENDANCE_MODE = dict(ATTENDANCE_MODE)
+_LABEL_LISTS = {
+    "topic": "training_topics",
+    "venue_type": "venue_types",
+    "funding_program": "funding_programs",
+}
+_FIGURE_TIPS = {
+    "enrolled": "Participants of this session (counted for the rows shown)",
+    "completed": "Participants who completed this session",
+    "completed_women": "Women who completed this session (those whose sex is not "
+    "recorded are shown apart, after +)",
+}
+
+
+class TrainingTableModel(PagedTableModel):
+    """One row per session, fetched on demand in pages; thin: it only formats cells."""
+
+    columns = COLUMNS
+    page_size = PAGE_SIZE
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(ctx, TrainingFilter(), "start_date", True, parent)
+
+    def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
+        return fetch_page(
+            connection,
+            self._filter,
+            sort_key=self._sort_key,
+            descending=self._descending,
+            offset=offset,
+        )
+
+    @staticmethod
+    def is_sortable(column: int) -> bool:
+        """Whether the list can be sorted by a column (counted figures cannot)."""
+        return 0 <= column < len(COLUMNS) and COLUMNS[column].key in SORTABLE_KEYS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            column = COLUMNS[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return column.label
+            if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole and column.key in _FIGURE_TIPS:
+                return _FIGURE_TIPS[column.key] + "; the list cannot be sorted by it"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell(row, column.key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key == "title":
+            return row["title"]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row["status"] == "draft":
+                return QBrush(DRAFT)
+            if row["training_status"] == "cancelled":
+                return QBrush(CANCELLED)
+        if role == UUID_ROLE:
+            return row["uuid"]
+        if role == REVISION_ROLE:
+            return row["revision"]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not self.is_sortable(column):
+            return
+        self._sort_key = COLUMNS[column].key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # Cells ----------------------------------------------------------------------
+
+    def _cell(self, row: dict[str, Any], key: str) -> str:
+        if key in _LABEL_LISTS:
+            return self._ctx.catalog().label(_LABEL_LISTS[key], row[key])
+        if key == "training_status":
+            return _TRAINING_STATUS.get(row[key], row[key] or "")
+        if key == "attendance_mode":
+            return _ATTENDANCE_MODE.get(row[key], row[key] or "")
+        if key == "completed_women" and row.get("completed_sex_not_recorded"):
+            # Never a bare figure of women when some sex is unknown: it says so.
+            unknown = int(row["completed_sex_not_recorded"])
+            return f"{int(row[key]):,} (+{unknown:,} sex not recorded)"
+        if key in _FIGURE_TIPS:
+            return f"{int(row[key]):,}"
+        if key == "status":
+            return "Final" if row["status"] == "final" else "Draft"
+        if key == "updated_at":
+            stamp = parse_timestamp(row["updated_at"])
+            if stamp is None:
+                return ""
+            return stamp.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+        value = row.get(key)
+        return "" if value is None else str(value)
+
+    def uuid_at(self, row: int) -> str | None:
+        """The session UUID of a row."""
+        return self._rows[row]["uuid"] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, uuid: str) -> int | None:
+        """The row showing a session, if it is among the rows fetched."""
+        return next((n for n, row in enumerate(self._rows) if row["uuid"] == uuid), None)
