@@ -134,11 +134,11 @@ def bulk_insert(path: Path, mapping_path: Path, db: Path, parsed_db: Path) -> fl
     from inl_desktop.services.context import AppContext, utc_now
     from inl_desktop.services.importing.mapping import load_mapping
     from inl_desktop.services.importing.run import READY, plan_import, read_table
-    from inl_desktop.services.merge.rows import Audit
-    from inl_desktop.services.merge.run import next_id
-    from inl_desktop.services.merge.seizures import IncomingSeizure, insert_seizures
     from inl_desktop.services.records import new_uuid
+    from inl_desktop.store.bulk import next_id
     from inl_desktop.store.migrate import open_database
+    from inl_desktop.store.record_rows import Audit
+    from inl_desktop.store.seizure_rows import insert_seizures
 
     reading = AppContext(open_database(parsed_db, now=utc_now), user="bench")
     mapping = load_mapping(mapping_path)
@@ -158,7 +158,7 @@ def bulk_insert(path: Path, mapping_path: Path, db: Path, parsed_db: Path) -> fl
             draft.uuid, draft.revision = new_uuid(), 1
             for item in draft.items:
                 item.uuid = new_uuid()
-            writes.append((first + offset, IncomingSeizure(draft, audit, [offset])))
+            writes.append((first + offset, draft, audit))
         insert_seizures(connection, writes, catalog)
     elapsed = time.perf_counter() - started
     ctx.engine.dispose()

@@ -11,7 +11,6 @@ from inl_desktop.domain import periods
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import RecordNotFound, UserError, ValidationFailed
 from inl_desktop.domain.fields import SEIZURE_EVENT, SEIZURE_ITEM
-from inl_desktop.domain.units import kg_equivalent, kg_to_mg
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import (
@@ -30,6 +29,7 @@ from inl_desktop.store.models import (
     SeizureJointAgency,
     SeizureTransitCountry,
 )
+from inl_desktop.store.seizure_rows import item_measures
 
 KIND = "seizure"
 _SCALAR_FIELDS = tuple(
@@ -122,10 +122,9 @@ def _apply(ctx: AppContext, event: SeizureEvent, draft: SeizureDraft) -> None:
         assert item_draft.drug and item_draft.unit and item_draft.quantity is not None
         item.position = position
         item.drug, item.unit, item.quantity = item_draft.drug, item_draft.unit, item_draft.quantity
-        drug, unit = catalog.drugs.get(item.drug), catalog.units.get(item.unit)
-        kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
-        item.kg_equivalent_mg = kg_to_mg(kg)
-        item.quantity_value = float(item.quantity)
+        item.kg_equivalent_mg, item.quantity_value = item_measures(
+            catalog, item.drug, item.unit, item.quantity
+        )
         items.append(item)
     event.items = items
     for item in items:

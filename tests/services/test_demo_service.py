@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from service_builders import count, rows, scalar
 
-from inl_desktop.services import demo as demo_module
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import DemoResult, generate_demo
+from inl_desktop.services.demo.shared import DemoRandom, draw_quantity
 from inl_desktop.services.info import database_info
 from inl_desktop.store.migrate import backup_database, open_database
 from inl_desktop.store.reference import list_files, read_list
@@ -215,7 +215,7 @@ def test_a_demo_seizure_lists_each_drug_once(ctx: AppContext) -> None:
 
 def test_a_round_demo_quantity_is_written_without_an_exponent() -> None:
     # With no spread the lognormal factor is exactly 1: a typical 10 kg gives 10 kg.
-    quantity = demo_module._quantity(demo_module._Rng(SEED), 10.0, 0.0, "KG")
+    quantity = draw_quantity(DemoRandom(SEED), 10.0, 0.0, "KG")
 
     assert quantity == 10
     assert str(quantity) == "10"

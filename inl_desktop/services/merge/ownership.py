@@ -21,8 +21,8 @@ from sqlalchemy import Connection
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import RowProblem
 from inl_desktop.services.merge import persons, seizures, trainings
-from inl_desktop.services.merge.run import batched, marks
 from inl_desktop.services.merge.tombstones import Tombstone
+from inl_desktop.store.bulk import batched, marks
 
 # What a UUID names, and how to find the post of the record it is (part of) at HQ.
 _OWNERS = {

@@ -24,20 +24,12 @@ from inl_desktop.domain.validation import validate_person
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import RowProblem, SheetRow
 from inl_desktop.services.merge.rows import field_problems, read_uuid
-from inl_desktop.services.merge.run import (
-    RECORD_COLUMNS,
-    MergeRun,
-    Outcome,
-    RowInserter,
-    batched,
-    contents,
-    decide,
-    lookup,
-    next_id,
-)
+from inl_desktop.services.merge.run import MergeRun, Outcome, contents, decide, lookup
 from inl_desktop.services.merge.tombstones import KindTable, Tombstone
 from inl_desktop.services.persons import name_key, national_id_key
+from inl_desktop.store.bulk import BulkInserter, batched, next_id
 from inl_desktop.store.models import Person
+from inl_desktop.store.record_rows import RECORD_COLUMNS, Audit, record_columns
 
 KIND = "person"
 FIELDS = tuple(name for name in PERSON.names if name != "status")
@@ -224,6 +216,7 @@ def merge_persons(
         else:
             run.tally.count(Outcome.UNCHANGED)
     new_id = next_id(connection, "persons")
+    audit = Audit(post_code, run.now, run.user, run.now, run.user)
     rows: list[tuple[Any, ...]] = []
     for person in inserts:
         ids[person.uuid] = new_id
@@ -233,15 +226,7 @@ def merge_persons(
         values["full_name"] = full_name
         rows.append(
             (
-                new_id,
-                person.uuid,
-                post_code,
-                draft.revision,
-                run.now,
-                run.user,
-                run.now,
-                run.user,
-                "final",
+                *record_columns(new_id, person.uuid, draft.revision, "final", audit),
                 person.deleted_at,
                 run.user if person.deleted_at else None,
                 *values.values(),
@@ -251,7 +236,7 @@ def merge_persons(
             )
         )
         new_id += 1
-    RowInserter(connection, Person, _COLUMNS).insert(rows)
+    BulkInserter(connection, Person, _COLUMNS).insert(rows)
     _update_persons(run, updates, fields)
     return ids
 

@@ -4,46 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from inl_desktop.domain.errors import FieldError
 from inl_desktop.domain.fields import RECORD_STATUS, RecordDef
 from inl_desktop.exchange.reader import RowProblem, SheetRow
+from inl_desktop.store.record_rows import Audit
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 POST_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,10}$")
 AUTHOR_LENGTH = 100
-
-
-@dataclass(frozen=True)
-class Audit:
-    """Who made a record where, and when it was created and last changed (at the post)."""
-
-    post_code: str
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
-    updated_by: str
-
-
-def record_columns(
-    id_: int, uuid: str | None, revision: int | None, status: str, audit: Audit
-) -> tuple[Any, ...]:
-    """The values every top-level record's row starts with: id, uuid, post code,
-    revision, created and updated (time and author), status."""
-    return (
-        id_,
-        uuid,
-        audit.post_code,
-        revision,
-        audit.created_at,
-        audit.created_by,
-        audit.updated_at,
-        audit.updated_by,
-        status,
-    )
 
 
 def read_uuid(sheet: str, row: SheetRow, key: str, problems: list[RowProblem]) -> str | None:

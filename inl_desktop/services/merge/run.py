@@ -8,33 +8,20 @@ multi-row INSERTs; the change log and the conflicts are written at the end in on
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
 
 from inl_desktop.services.context import AppContext
-from inl_desktop.store.models import Base, ChangeLogEntry, MergeConflict
+from inl_desktop.store.bulk import BulkInserter, batched, marks
+from inl_desktop.store.models import ChangeLogEntry, MergeConflict
 
-BATCH = 500
 ACTION = "merge"
-T = TypeVar("T")
-# The identity and audit columns every top-level record is inserted with.
-RECORD_COLUMNS = (
-    "id",
-    "uuid",
-    "post_code",
-    "revision",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "status",
-)
 
 _LOG_COLUMNS = [
     "record_kind",
@@ -83,17 +70,6 @@ class Stored:
     deleted: bool
 
 
-def batched(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
-    """Consecutive slices of at most ``size`` items."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def marks(count: int) -> str:
-    """``?, ?, ?`` for an IN list of ``count`` values."""
-    return ", ".join("?" * count)
-
-
 def lookup(connection: Connection, table: str, uuids: Sequence[str]) -> dict[str, Stored]:
     """The stored records of ``table`` with those UUIDs (deleted ones included)."""
     found: dict[str, Stored] = {}
@@ -106,12 +82,6 @@ def lookup(connection: Connection, table: str, uuids: Sequence[str]) -> dict[str
         for uuid, id_, revision, deleted in rows:
             found[uuid] = Stored(id_, revision, bool(deleted))
     return found
-
-
-def next_id(connection: Connection, table: str) -> int:
-    """The first free id of a table (ids are given out in the merge's own transaction)."""
-    value = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar()
-    return int(value or 0) + 1
 
 
 def decide(stored: Stored | None, revision: int) -> Outcome | None:
@@ -157,39 +127,6 @@ def contents(
             for name in part_names:
                 content[f"{part_name}[{number}].{name}"] = text_of(getattr(row, name))
     return content
-
-
-class RowInserter:
-    """Insert rows as ``store.bulk.BulkInserter`` does (values converted as the ORM
-    would), but many rows per INSERT statement: on SQLite several times faster than
-    executemany, which steps the statement once per row."""
-
-    MAX_VARIABLES = 32_766  # SQLite's limit on bound values per statement (3.32 and later)
-
-    def __init__(self, connection: Connection, model: type[Base], columns: Sequence[str]) -> None:
-        table = cast(Table, model.__table__)
-        dialect = connection.dialect
-        self._connection = connection
-        self._prefix = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-        self._row = f"({', '.join('?' * len(columns))})"
-        self._per_statement = max(1, self.MAX_VARIABLES // len(columns))
-        processors = [
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
-        ]
-        self._processors = [(i, p) for i, p in enumerate(processors) if p is not None]
-
-    def insert(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert the rows (values in the column order given at construction)."""
-        for chunk in batched(rows, self._per_statement):
-            values: list[Any] = []
-            for row in chunk:
-                converted = list(row)
-                for index, process in self._processors:
-                    if converted[index] is not None:
-                        converted[index] = process(converted[index])
-                values.extend(converted)
-            sql = self._prefix + ", ".join([self._row] * len(chunk))
-            self._connection.exec_driver_sql(sql, tuple(values))
 
 
 @dataclass
@@ -271,7 +208,7 @@ class MergeRun:
 
     def finish(self) -> None:
         """Write the change log and the conflicts not already kept (still undecided)."""
-        RowInserter(self.connection, ChangeLogEntry, _LOG_COLUMNS).insert(self._log)
+        BulkInserter(self.connection, ChangeLogEntry, _LOG_COLUMNS).insert(self._log)
         self._log.clear()
         kept: set[tuple[str, int, str]] = set()
         uuids = sorted({conflict.uuid for conflict in self._conflicts})
@@ -287,7 +224,7 @@ class MergeRun:
             for c in self._conflicts
             if (c.uuid, c.revision, c.incoming) not in kept
         ]
-        RowInserter(
+        BulkInserter(
             self.connection,
             MergeConflict,
             [

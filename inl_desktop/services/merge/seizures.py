@@ -20,44 +20,26 @@ from sqlalchemy import Connection, Table, select
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.fields import SEIZURE_EVENT
-from inl_desktop.domain.units import kg_equivalent, kg_to_mg
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
-from inl_desktop.services.merge.rows import (
-    Audit,
-    field_problems,
-    missing,
-    read_identity,
-    read_uuid,
-    record_columns,
-)
-from inl_desktop.services.merge.run import (
-    RECORD_COLUMNS,
-    MergeRun,
-    Outcome,
-    RowInserter,
-    batched,
-    contents,
-    decide,
-    lookup,
-    marks,
-    next_id,
-)
+from inl_desktop.services.merge.rows import field_problems, missing, read_identity, read_uuid
+from inl_desktop.services.merge.run import MergeRun, Outcome, contents, decide, lookup
 from inl_desktop.services.merge.tombstones import KindTable
 from inl_desktop.services.seizures import normalised
+from inl_desktop.store.bulk import batched, marks, next_id
 from inl_desktop.store.models import (
     SeizureEvent,
     SeizureItem,
     SeizureJointAgency,
     SeizureTransitCountry,
 )
+from inl_desktop.store.record_rows import Audit
+from inl_desktop.store.seizure_rows import EVENT_SCALARS, insert_seizures
 
 KIND = "seizure"
 SHEET = fmt.SEIZURES
 _FIELDS = SEIZURE_EVENT.names
-_LISTS = ("joint_agencies", "transit_countries")
-_SCALARS = tuple(name for name in _FIELDS if name not in (*_LISTS, "status"))
 # Columns every row of one event repeats (compared to the event's first row).
 _EVENT_KEYS = (
     "revision",
@@ -74,23 +56,6 @@ _DERIVED = ("drug_group", "kg_equivalent")  # recomputed at HQ from its own refe
 _CONTENT = (*_FIELDS, "same_as_uuid")
 _ITEM_CONTENT = ("uuid", "drug", "quantity", "unit")
 _RENAMES = {"items": "item_uuid"}
-_EVENT_COLUMNS = [*RECORD_COLUMNS, *_SCALARS, "same_as_uuid"]
-_ITEM_COLUMNS = [
-    "uuid",
-    "event_id",
-    "position",
-    "drug",
-    "quantity",
-    "unit",
-    "kg_equivalent_mg",
-    "quantity_value",
-    "event_start",
-    "agency",
-    "province",
-    "basis",
-    "status",
-    "live",
-]
 
 
 @dataclass
@@ -195,7 +160,7 @@ def _incoming(event: _Gathered) -> IncomingSeizure:
     values = event.first.values
     draft = SeizureDraft(status=status, same_as_uuid=values["same_as_uuid"], uuid=uuid)
     draft.revision = revision
-    for name in _SCALARS:
+    for name in EVENT_SCALARS:
         setattr(draft, name, values[name])
     draft.joint_agencies = values["joint_agencies"]
     draft.transit_countries = values["transit_countries"]
@@ -226,7 +191,7 @@ def load_drafts(connection: Connection, ids: Sequence[int]) -> dict[int, Seizure
                 uuid=values["uuid"],
                 revision=values["revision"],
             )
-            for name in _SCALARS:
+            for name in EVENT_SCALARS:
                 setattr(draft, name, values[name])
             drafts[values["id"]] = draft
         for row in connection.execute(
@@ -314,55 +279,4 @@ def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Ca
             f"DELETE FROM seizure_events WHERE id IN ({marks(len(batch))})",
             tuple(batch),
         )
-    insert_seizures(connection, writes, catalog)
-
-
-def insert_seizures(
-    connection: Connection, writes: Sequence[tuple[int, IncomingSeizure]], catalog: Catalog
-) -> None:
-    """Insert checked events with their parts under the ids given (many rows per
-    statement; the list's copies and the kg-equivalent computed as saving does)."""
-    events: list[tuple[Any, ...]] = []
-    items: list[tuple[Any, ...]] = []
-    joint: list[tuple[Any, ...]] = []
-    transit: list[tuple[Any, ...]] = []
-    drugs, units = catalog.drugs, catalog.units
-    for event_id, event in writes:
-        draft, audit = event.draft, event.audit
-        events.append(
-            (
-                *record_columns(event_id, draft.uuid, draft.revision, draft.status, audit),
-                *(getattr(draft, name) for name in _SCALARS),
-                draft.same_as_uuid,
-            )
-        )
-        for position, item in enumerate(draft.items):
-            assert item.drug is not None and item.unit is not None and item.quantity is not None
-            drug, unit = drugs.get(item.drug), units.get(item.unit)
-            kg = kg_equivalent(item.quantity, unit, drug) if drug and unit else None
-            items.append(
-                (
-                    item.uuid,
-                    event_id,
-                    position,
-                    item.drug,
-                    item.quantity,
-                    item.unit,
-                    kg_to_mg(kg),
-                    float(item.quantity),
-                    draft.period_start,
-                    draft.agency,
-                    draft.province,
-                    draft.basis,
-                    draft.status,
-                    True,
-                )
-            )
-        joint.extend((event_id, n, code) for n, code in enumerate(draft.joint_agencies))
-        transit.extend((event_id, n, code) for n, code in enumerate(draft.transit_countries))
-    RowInserter(connection, SeizureEvent, _EVENT_COLUMNS).insert(events)
-    RowInserter(connection, SeizureItem, _ITEM_COLUMNS).insert(items)
-    RowInserter(connection, SeizureJointAgency, ["event_id", "position", "agency"]).insert(joint)
-    RowInserter(connection, SeizureTransitCountry, ["event_id", "position", "country"]).insert(
-        transit
-    )
+    insert_seizures(connection, [(id_, e.draft, e.audit) for id_, e in writes], catalog)

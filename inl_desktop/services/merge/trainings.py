@@ -29,29 +29,12 @@ from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
 from inl_desktop.services.merge import persons as person_rows
 from inl_desktop.services.merge.persons import IncomingPerson
-from inl_desktop.services.merge.rows import (
-    Audit,
-    field_problems,
-    missing,
-    read_identity,
-    read_uuid,
-    record_columns,
-)
-from inl_desktop.services.merge.run import (
-    RECORD_COLUMNS,
-    MergeRun,
-    Outcome,
-    RowInserter,
-    Stored,
-    batched,
-    contents,
-    decide,
-    lookup,
-    marks,
-    next_id,
-)
+from inl_desktop.services.merge.rows import field_problems, missing, read_identity, read_uuid
+from inl_desktop.services.merge.run import MergeRun, Outcome, Stored, contents, decide, lookup
 from inl_desktop.services.merge.tombstones import KindTable
+from inl_desktop.store.bulk import BulkInserter, batched, marks, next_id
 from inl_desktop.store.models import AttendanceCount, Enrollment, Person, TrainingSession
+from inl_desktop.store.record_rows import RECORD_COLUMNS, Audit, record_columns
 
 KIND = "training"
 _FIELDS = tuple(name for name in TRAINING.names if name != "status")
@@ -421,12 +404,12 @@ def _insert(
             counts.append(
                 (count.uuid, session_id, position, *(getattr(count, n) for n in _COUNT_FIELDS))
             )
-    RowInserter(connection, TrainingSession, [*RECORD_COLUMNS, *_FIELDS]).insert(sessions)
-    RowInserter(
+    BulkInserter(connection, TrainingSession, [*RECORD_COLUMNS, *_FIELDS]).insert(sessions)
+    BulkInserter(
         connection,
         Enrollment,
         ["uuid", "session_id", "person_id", "position", *_ENROLLMENT_FIELDS],
     ).insert(enrollments)
-    RowInserter(
+    BulkInserter(
         connection, AttendanceCount, ["uuid", "session_id", "position", *_COUNT_FIELDS]
     ).insert(counts)
