@@ -1,7 +1,9 @@
 """What a user (or an importer) hands to the services: records as typed values.
 
-Attribute names are the field names of ``domain.fields``. ``uuid`` and
-``revision`` identify the stored record being edited (None for a new one).
+Attribute names are the field names of ``domain.fields``, each typed as its field's
+values (tests/domain/test_drafts.py checks both). Besides fields, ``uuid`` and
+``revision`` identify the stored record being edited (None for a new one), and a
+record's parts (items, enrollments, counts) and links travel with it.
 """
 
 from __future__ import annotations

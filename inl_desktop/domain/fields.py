@@ -1,8 +1,10 @@
 """One definition of every field: name, label, type, required, bounds, choices, unit.
 
-These definitions drive the forms, the validation, the table columns, the export
-columns and the import mapping. The store's models carry one column per field of
-the same name (a test checks that they agree).
+These definitions drive the forms, the validation, the list columns, the export
+columns and the import mapping. The drafts of ``domain.drafts`` carry one attribute
+per field, and the store's models one column per field, of the same name
+(tests/domain/test_drafts.py and tests/store/test_models_fields.py check that they
+agree).
 """
 
 from __future__ import annotations

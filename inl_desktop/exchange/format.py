@@ -54,7 +54,11 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its stable key (the header), kind, and what it is the label of."""
+    """One column: its stable key (the header), kind, and what it is the label of.
+
+    A column of a field names the field and the kind of record it belongs to
+    (``RecordDef.kind``), so the export reads it from that record's table.
+    """
 
     key: str
     kind: Kind
@@ -62,6 +66,20 @@ class Column:
     field: FieldDef | None = None
     label_of: str | None = None
     reference_list: str | None = None
+    record: str | None = None
+
+
+# The kind of a field's value column.
+_VALUE_KINDS = {
+    FieldType.TEXT: Kind.TEXT,
+    FieldType.INTEGER: Kind.INTEGER,
+    FieldType.DECIMAL: Kind.NUMBER,
+    FieldType.MONEY: Kind.NUMBER,
+    FieldType.DATE: Kind.DATE,
+    FieldType.CHOICE: Kind.CODE,
+    FieldType.CODE: Kind.CODE,
+    FieldType.CODES: Kind.CODES,
+}
 
 
 def _field_columns(
@@ -72,45 +90,19 @@ def _field_columns(
     for field in record:
         if field.name in skipped or field.derived:
             continue
-        secret = field.name in private
-        if field.type is FieldType.CODE:
-            columns.append(Column(field.name, Kind.CODE, secret, field, None, field.reference_list))
-            columns.append(
-                Column(
-                    f"{field.name}_label",
-                    Kind.LABEL,
-                    secret,
-                    field,
-                    field.name,
-                    field.reference_list,
-                )
-            )
-        elif field.type is FieldType.CODES:
-            columns.append(
-                Column(field.name, Kind.CODES, secret, field, None, field.reference_list)
-            )
-            columns.append(
-                Column(
-                    f"{field.name}_label",
-                    Kind.LABEL,
-                    secret,
-                    field,
-                    field.name,
-                    field.reference_list,
-                )
-            )
-        elif field.type is FieldType.CHOICE:
-            columns.append(Column(field.name, Kind.CODE, secret, field))
-            columns.append(Column(f"{field.name}_label", Kind.LABEL, secret, field, field.name))
-        elif field.type is FieldType.DATE:
-            columns.append(Column(field.name, Kind.DATE, secret, field))
-        elif field.type is FieldType.INTEGER:
-            columns.append(Column(field.name, Kind.INTEGER, secret, field))
-        elif field.type in (FieldType.DECIMAL, FieldType.MONEY):
-            columns.append(Column(field.name, Kind.NUMBER, secret, field))
-        else:
-            columns.append(Column(field.name, Kind.TEXT, secret, field))
+        columns += _columns_of(field, record.kind, secret=field.name in private)
     return columns
+
+
+def _columns_of(field: FieldDef, record: str, *, secret: bool) -> list[Column]:
+    """A field's value column, and its label column when it holds codes or choices."""
+    lists = field.reference_list
+    value_kind = _VALUE_KINDS[field.type]
+    value = Column(field.name, value_kind, secret, field, None, lists, record)
+    if field.type not in (FieldType.CODE, FieldType.CODES, FieldType.CHOICE):
+        return [value]
+    label = Column(f"{field.name}_label", Kind.LABEL, secret, field, field.name, lists, record)
+    return [value, label]
 
 
 def _record_columns(uuid_key: str) -> list[Column]:

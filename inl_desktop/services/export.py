@@ -19,16 +19,7 @@ from sqlalchemy import Connection, select
 from inl_desktop import __version__
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
-from inl_desktop.domain.fields import (
-    ATTENDANCE_MODE,
-    COMPLETION,
-    DATE_PRECISION,
-    RECORD_STATUS,
-    REPORTING_BASIS,
-    SEX,
-    TRAINING_STATUS,
-    VETTING_STATUS,
-)
+from inl_desktop.domain.fields import FieldType
 from inl_desktop.domain.periods import Period
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.format import Column, Kind
@@ -37,20 +28,10 @@ from inl_desktop.services.context import AppContext
 from inl_desktop.services.person_key import key_id, person_key, person_key_secret
 from inl_desktop.services.post_keys import signing_key
 from inl_desktop.services.user_key import hq_user_keys, user_key_secret
-from inl_desktop.store.models import ExportRecord
+from inl_desktop.store.models import CODES_TABLES, CodesTable, ExportRecord
 from inl_desktop.store.reference import country_program
 
 PROFILES = ("hq", "full")
-_CHOICES = {
-    "basis": dict(REPORTING_BASIS),
-    "date_precision": dict(DATE_PRECISION),
-    "status": dict(RECORD_STATUS),
-    "training_status": dict(TRAINING_STATUS),
-    "attendance_mode": dict(ATTENDANCE_MODE),
-    "sex": dict(SEX),
-    "completion": dict(COMPLETION),
-    "vetting_status": dict(VETTING_STATUS),
-}
 
 
 class BadExportRequest(UserError):
@@ -124,10 +105,10 @@ class _Rows:
         if kind is Kind.LABEL:
             source = column.label_of or ""
             if column.reference_list is None:
-                choices = _CHOICES.get(source, {})
+                choices = dict(column.field.choices) if column.field is not None else {}
                 return lambda row: choices.get(row[source]) if row[source] else None
             codes_list = column.reference_list
-            if column.field is not None and column.field.type.value == "codes":
+            if column.field is not None and column.field.type is FieldType.CODES:
                 return lambda row: (
                     fmt.CODE_SEPARATOR.join(
                         catalog.label(codes_list, c) for c in (row[source] or "").split(",") if c
@@ -173,53 +154,105 @@ def _stream(connection: Connection, sql: str, params: dict[str, Any]) -> Iterato
         yield dict(zip(keys, row, strict=True))
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Where a sheet's columns are read from (its columns are those of ``exchange.format``).
+
+    A field's column comes from the table of its record kind (``tables``: kind -> SQL
+    alias), a multi-code field from its codes table; any other column as ``renamed``
+    says, else from ``main`` under its own name. ``computed`` columns are filled in
+    Python from the ``extra`` SQL read with them.
+    """
+
+    tables: dict[str, str]
+    main: str
+    renamed: dict[str, str] = field(default_factory=dict)
+    computed: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+    def select_list(self, columns: Sequence[Column]) -> str:
+        """The SELECT list that reads ``columns``, each under its column key."""
+        parts = []
+        for column in columns:
+            if column.kind is Kind.LABEL or column.key in self.computed:
+                continue
+            if column.key in self.renamed:
+                sql = self.renamed[column.key]
+            elif column.field is not None and column.record is not None:
+                alias = self.tables[column.record]
+                if column.field.type is FieldType.CODES:
+                    sql = _codes_sql(CODES_TABLES[(column.record, column.key)], alias)
+                else:
+                    sql = f"{alias}.{column.key}"
+            else:
+                sql = f"{self.main}.{column.key}"
+            parts.append(sql if sql.endswith(f".{column.key}") else f"{sql} AS {column.key}")
+        return ", ".join([*parts, *self.extra])
+
+
+def _codes_sql(codes: CodesTable, alias: str) -> str:
+    """A record's codes in order, joined by commas (as the list columns hold them)."""
+    return (
+        f"(SELECT group_concat(codes.{codes.code}, ',') FROM (SELECT {codes.code} "
+        f"FROM {codes.model.__tablename__} WHERE {codes.owner} = {alias}.id "
+        "ORDER BY position) AS codes)"
+    )
+
+
+_SEIZURE_SOURCE = _Source(
+    tables={"seizure": "e", "seizure_item": "i"},
+    main="e",
+    renamed={"event_uuid": "e.uuid", "item_uuid": "i.uuid", "item_position": "i.position"},
+    computed=("drug_group", "kg_equivalent"),
+    extra=("i.kg_equivalent_mg",),
+)
 # CROSS JOIN keeps SQLite to this order: the events in period order, then each one's
 # items by index; never every item sorted at once (memory grows with the rows).
-_SEIZURE_SQL = """
-SELECT e.uuid AS event_uuid, e.revision, e.post_code, e.status, e.created_at, e.created_by,
-       e.updated_at, e.updated_by, e.basis, e.event_date, e.date_precision, e.period_start,
-       e.period_end, e.agency,
-       (SELECT group_concat(j.agency, ',') FROM (SELECT agency FROM seizure_joint_agencies
-            WHERE event_id = e.id ORDER BY position) AS j) AS joint_agencies,
-       e.province, e.district, e.place, e.transport_mode, e.concealment, e.installation,
-       e.producing_country, e.departure_country,
-       (SELECT group_concat(t.country, ',') FROM (SELECT country FROM seizure_transit_countries
-            WHERE event_id = e.id ORDER BY position) AS t) AS transit_countries,
-       e.destination_country, e.route_type, e.arrests_nationals, e.arrests_foreigners,
-       e.source_reference, e.remarks, e.same_as_uuid, i.uuid AS item_uuid,
-       i.position AS item_position, i.drug, i.quantity, i.unit, i.kg_equivalent_mg
+_SEIZURE_SQL = f"""
+SELECT {_SEIZURE_SOURCE.select_list(fmt.SEIZURE_COLUMNS)}
 FROM seizure_events e CROSS JOIN seizure_items i ON i.event_id = e.id
-WHERE e.deleted_at IS NULL AND {where}
+WHERE e.deleted_at IS NULL AND {{where}}
 ORDER BY e.period_start, e.id, i.position
 """
 
-_TRAINING_SQL = """
-SELECT s.uuid AS session_uuid, s.revision, s.post_code, s.status, s.created_at, s.created_by,
-       s.updated_at, s.updated_by, s.title, s.topic, s.provider, s.venue_type, s.location,
-       s.venue_country, s.start_date, s.end_date, s.contact_hours, s.funding_program,
-       s.project_code, s.cost_instruction, s.cost_participant, s.cost_travel,
-       s.training_status, s.attendance_mode, s.remarks
-FROM training_sessions s WHERE s.deleted_at IS NULL AND {where}
+_TRAINING_SOURCE = _Source(tables={"training": "s"}, main="s", renamed={"session_uuid": "s.uuid"})
+_TRAINING_SQL = f"""
+SELECT {_TRAINING_SOURCE.select_list(fmt.TRAINING_COLUMNS)}
+FROM training_sessions s WHERE s.deleted_at IS NULL AND {{where}}
 ORDER BY s.start_date, s.id
 """
 
-_ENROLLMENT_SQL = """
-SELECT n.uuid AS enrollment_uuid, s.uuid AS session_uuid, p.uuid AS person_uuid,
-       p.revision AS person_revision, p.national_id_key, p.person_key AS stored_key,
-       p.full_name, p.sex, p.agency, p.unit,
-       p.rank, p.province, p.national_id, p.phone, p.email, n.audience, n.completion,
-       n.pre_score, n.post_score, n.certificate_number, n.vetting_status,
-       n.invest_case_number, n.vetting_submitted, n.vetting_cleared
+# The person's key is the stored one (a person from an hq workbook) or made from the
+# national ID's key.
+_ENROLLMENT_SOURCE = _Source(
+    tables={"person": "p", "enrollment": "n"},
+    main="n",
+    renamed={
+        "enrollment_uuid": "n.uuid",
+        "session_uuid": "s.uuid",
+        "person_uuid": "p.uuid",
+        "person_revision": "p.revision",
+    },
+    computed=("person_key",),
+    extra=("p.national_id_key", "p.person_key AS stored_key"),
+)
+_ENROLLMENT_SQL = f"""
+SELECT {_ENROLLMENT_SOURCE.select_list(fmt.ENROLLMENT_COLUMNS)}
 FROM enrollments n JOIN training_sessions s ON s.id = n.session_id
 JOIN persons p ON p.id = n.person_id
-WHERE s.deleted_at IS NULL AND {where}
+WHERE s.deleted_at IS NULL AND {{where}}
 ORDER BY s.start_date, s.id, n.position
 """
 
-_COUNT_SQL = """
-SELECT c.uuid AS count_uuid, s.uuid AS session_uuid, c.audience, c.sex, c.enrolled, c.completed
+_COUNT_SOURCE = _Source(
+    tables={"attendance_count": "c"},
+    main="c",
+    renamed={"count_uuid": "c.uuid", "session_uuid": "s.uuid"},
+)
+_COUNT_SQL = f"""
+SELECT {_COUNT_SOURCE.select_list(fmt.COUNT_COLUMNS)}
 FROM attendance_counts c JOIN training_sessions s ON s.id = c.session_id
-WHERE s.deleted_at IS NULL AND {where}
+WHERE s.deleted_at IS NULL AND {{where}}
 ORDER BY s.start_date, s.id, c.position
 """
 
@@ -233,6 +266,34 @@ UNION ALL
 SELECT 'person', uuid, revision, deleted_at, post_code FROM persons p
     WHERE p.deleted_at IS NOT NULL AND {person_where}
 """
+
+
+@dataclass
+class _Sheets:
+    """Makes the data sheets of one export, each read by its query as it is written."""
+
+    connection: Connection
+    catalog: Catalog
+    profile: str
+    used: set[tuple[str, str]]
+
+    def read(
+        self,
+        sheet: str,
+        query: tuple[str, dict[str, Any]],
+        fill: Callable[[dict[str, Any]], None] | None = None,
+    ) -> SheetData:
+        """The sheet's rows from ``query``; ``fill`` sets each row's computed columns."""
+        columns = fmt.columns_for(sheet, self.profile)
+        to_cells = _Rows(columns, self.catalog, self.used)
+
+        def cells() -> Iterator[list[Any]]:
+            for row in _stream(self.connection, *query):
+                if fill is not None:
+                    fill(row)
+                yield to_cells(row)
+
+        return SheetData(sheet, columns, cells())
 
 
 def export_sheets(  # the data sheets of a workbook, rows generated as they are written
@@ -249,73 +310,32 @@ def export_sheets(  # the data sheets of a workbook, rows generated as they are 
     if selection.period is not None:
         person_where, person_params = "1 = 1", {}
 
-    seizure_columns = fmt.columns_for(fmt.SEIZURES, profile)
-    seizure_row = _Rows(seizure_columns, catalog, used)
+    sheets = _Sheets(connection, catalog, profile, used)
 
-    def seizures() -> Iterator[list[Any]]:
-        drugs = catalog.drugs
-        for row in _stream(connection, _SEIZURE_SQL.format(where=seizure_where), seizure_params):
-            mg = row.pop("kg_equivalent_mg")
-            row["kg_equivalent"] = None if mg is None else Decimal(mg) / 1_000_000
-            drug = drugs.get(row["drug"])
-            row["drug_group"] = drug.group if drug else None
-            yield seizure_row(row)
+    def fill_seizure(row: dict[str, Any]) -> None:
+        mg = row.pop("kg_equivalent_mg")
+        row["kg_equivalent"] = None if mg is None else Decimal(mg) / 1_000_000
+        drug = catalog.drugs.get(row["drug"])
+        row["drug_group"] = drug.group if drug else None
 
-    yield SheetData(fmt.SEIZURES, seizure_columns, seizures())
+    def fill_enrollment(row: dict[str, Any]) -> None:
+        # At HQ a person from an hq workbook has no national ID, only the post's key.
+        stored = row.pop("stored_key")
+        row["person_key"] = stored or person_key(secret, row.pop("national_id_key"))
+        row.pop("national_id_key", None)
 
-    training_columns = fmt.columns_for(fmt.TRAININGS, profile)
-    training_row = _Rows(training_columns, catalog, used)
-    yield SheetData(
-        fmt.TRAININGS,
-        training_columns,
-        (
-            training_row(row)
-            for row in _stream(
-                connection, _TRAINING_SQL.format(where=training_where), training_params
-            )
-        ),
-    )
-
-    enrollment_columns = fmt.columns_for(fmt.ENROLLMENTS, profile)
-    enrollment_row = _Rows(enrollment_columns, catalog, used)
-
-    def enrollments() -> Iterator[list[Any]]:
-        sql = _ENROLLMENT_SQL.format(where=training_where)
-        for row in _stream(connection, sql, training_params):
-            # At HQ a person from an hq workbook has no national ID, only the post's key.
-            stored = row.pop("stored_key")
-            row["person_key"] = stored or person_key(secret, row.pop("national_id_key"))
-            row.pop("national_id_key", None)
-            yield enrollment_row(row)
-
-    yield SheetData(fmt.ENROLLMENTS, enrollment_columns, enrollments())
-
-    count_columns = fmt.columns_for(fmt.COUNTS, profile)
-    count_row = _Rows(count_columns, catalog, used)
-    yield SheetData(
-        fmt.COUNTS,
-        count_columns,
-        (
-            count_row(row)
-            for row in _stream(connection, _COUNT_SQL.format(where=training_where), training_params)
-        ),
-    )
-
-    deleted_columns = fmt.columns_for(fmt.DELETED, profile)
-    deleted_row = _Rows(deleted_columns, catalog, used)
+    seizure_query = (_SEIZURE_SQL.format(where=seizure_where), seizure_params)
+    yield sheets.read(fmt.SEIZURES, seizure_query, fill_seizure)
+    training_query = (_TRAINING_SQL.format(where=training_where), training_params)
+    yield sheets.read(fmt.TRAININGS, training_query)
+    enrollment_query = (_ENROLLMENT_SQL.format(where=training_where), training_params)
+    yield sheets.read(fmt.ENROLLMENTS, enrollment_query, fill_enrollment)
+    yield sheets.read(fmt.COUNTS, (_COUNT_SQL.format(where=training_where), training_params))
     deleted_sql = _DELETED_SQL.format(
         seizure_where=seizure_where, training_where=training_where, person_where=person_where
     )
-    yield SheetData(
-        fmt.DELETED,
-        deleted_columns,
-        (
-            deleted_row(row)
-            for row in _stream(
-                connection, deleted_sql, {**seizure_params, **training_params, **person_params}
-            )
-        ),
-    )
+    deleted_params = {**seizure_params, **training_params, **person_params}
+    yield sheets.read(fmt.DELETED, (deleted_sql, deleted_params))
 
     def lists() -> Iterator[list[Any]]:
         for list_name, code in sorted(used):

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from inl_desktop.domain.fields import SEIZURE_EVENT, SEIZURE_ITEM, RecordDef
+
 PAGE_SIZE = 200
 MIN_SEARCH_LENGTH = 3  # the trigram index finds substrings of three characters or more
 SEARCH_COLUMNS = ("place", "remarks", "source_reference")
@@ -60,20 +62,29 @@ ROW_SQL = (
 )
 ROW_KEYS = tuple(part.strip().split(".")[1] for part in ROW_SQL.split(","))
 
+
+def field_column(
+    record: RecordDef, name: str, sort_sql: str, *, visible: bool = True, numeric: bool = False
+) -> ListColumn:
+    """The list column of a field, headed by the field's label."""
+    return ListColumn(name, record[name].label, sort_sql, visible, numeric)
+
+
 COLUMNS: tuple[ListColumn, ...] = (
+    # Not a field: a case's date as precise as recorded, or an aggregate report's period.
     ListColumn("date", "Date", "i.event_start"),
-    ListColumn("basis", "Basis", "i.basis", visible=False),
-    ListColumn("agency", "Seizing agency", "i.agency"),
-    ListColumn("drug", "Drug", "i.drug"),
-    ListColumn("quantity", "Quantity", "i.quantity_value", numeric=True),
-    ListColumn("unit", "Unit", "i.unit"),
-    ListColumn("kg_equivalent", "Kg-equivalent", "i.kg_equivalent_mg", numeric=True),
-    ListColumn("province", "Province", "i.province"),
-    ListColumn("district", "District", "e.district"),
-    ListColumn("place", "Place", "e.place"),
-    ListColumn("transport_mode", "Transport mode", "e.transport_mode", visible=False),
-    ListColumn("source_reference", "Source reference", "e.source_reference"),
-    ListColumn("status", "Record status", "i.status"),
+    field_column(SEIZURE_EVENT, "basis", "i.basis", visible=False),
+    field_column(SEIZURE_EVENT, "agency", "i.agency"),
+    field_column(SEIZURE_ITEM, "drug", "i.drug"),
+    field_column(SEIZURE_ITEM, "quantity", "i.quantity_value", numeric=True),
+    field_column(SEIZURE_ITEM, "unit", "i.unit"),
+    field_column(SEIZURE_ITEM, "kg_equivalent", "i.kg_equivalent_mg", numeric=True),
+    field_column(SEIZURE_EVENT, "province", "i.province"),
+    field_column(SEIZURE_EVENT, "district", "e.district"),
+    field_column(SEIZURE_EVENT, "place", "e.place"),
+    field_column(SEIZURE_EVENT, "transport_mode", "e.transport_mode", visible=False),
+    field_column(SEIZURE_EVENT, "source_reference", "e.source_reference"),
+    field_column(SEIZURE_EVENT, "status", "i.status"),
     ListColumn("updated_at", "Last changed", "e.updated_at", visible=False),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)

@@ -27,9 +27,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from inl_desktop.domain.fields import SEX_NOT_RECORDED
+from inl_desktop.domain.fields import SEX_NOT_RECORDED, TRAINING
 from inl_desktop.store import seizure_list
-from inl_desktop.store.seizure_list import ListColumn, search_query
+from inl_desktop.store.seizure_list import ListColumn, field_column, search_query
 
 PAGE_SIZE = seizure_list.PAGE_SIZE
 
@@ -56,21 +56,21 @@ class TrainingFilter:
 
 # Columns whose sort_sql is empty are counted per page and cannot be sorted by.
 COLUMNS: tuple[ListColumn, ...] = (
-    ListColumn("start_date", "Start", "s.start_date"),
-    ListColumn("end_date", "End", "s.end_date"),
-    ListColumn("title", "Title", "s.title"),
-    ListColumn("topic", "Topic", "s.topic"),
+    field_column(TRAINING, "start_date", "s.start_date"),
+    field_column(TRAINING, "end_date", "s.end_date"),
+    field_column(TRAINING, "title", "s.title"),
+    field_column(TRAINING, "topic", "s.topic"),
     ListColumn("enrolled", "Enrolled", "", numeric=True),
     ListColumn("completed", "Completed", "", numeric=True),
     ListColumn("completed_women", "Completed women", "", numeric=True),
-    ListColumn("training_status", "Session status", "s.training_status"),
-    ListColumn("provider", "Provider", "s.provider"),
-    ListColumn("venue_type", "Venue", "s.venue_type"),
-    ListColumn("location", "Location", "s.location"),
-    ListColumn("attendance_mode", "Attendance", "s.attendance_mode", visible=False),
-    ListColumn("funding_program", "Funding program", "s.funding_program", visible=False),
-    ListColumn("project_code", "Project code", "s.project_code", visible=False),
-    ListColumn("status", "Record status", "s.status"),
+    field_column(TRAINING, "training_status", "s.training_status"),
+    field_column(TRAINING, "provider", "s.provider"),
+    field_column(TRAINING, "venue_type", "s.venue_type"),
+    field_column(TRAINING, "location", "s.location"),
+    field_column(TRAINING, "attendance_mode", "s.attendance_mode", visible=False),
+    field_column(TRAINING, "funding_program", "s.funding_program", visible=False),
+    field_column(TRAINING, "project_code", "s.project_code", visible=False),
+    field_column(TRAINING, "status", "s.status"),
     ListColumn("updated_at", "Last changed", "s.updated_at", visible=False),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
