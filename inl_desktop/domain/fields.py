@@ -165,26 +165,17 @@ def _count(name: str, label: str, *, required: bool = False) -> FieldDef:
 
 
 def _money(name: str, label: str) -> FieldDef:
-    return FieldDef(
-        name,
-        label,
-        FieldType.MONEY,
-        minimum=Decimal(0),
-        maximum=Decimal(1_000_000_000),
-        unit="USD",
-        max_decimals=2,
-    )
+    return _hundredths(name, label, FieldType.MONEY, Decimal(1_000_000_000), "USD")
 
 
 def _score(name: str, label: str) -> FieldDef:
+    return _hundredths(name, label, FieldType.DECIMAL, Decimal(100), "%")
+
+
+def _hundredths(name: str, label: str, type_: FieldType, maximum: Decimal, unit: str) -> FieldDef:
+    """A figure from 0 to ``maximum`` with two decimals at most."""
     return FieldDef(
-        name,
-        label,
-        FieldType.DECIMAL,
-        minimum=Decimal(0),
-        maximum=Decimal(100),
-        unit="%",
-        max_decimals=2,
+        name, label, type_, minimum=Decimal(0), maximum=maximum, unit=unit, max_decimals=2
     )
 
 

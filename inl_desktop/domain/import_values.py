@@ -140,15 +140,24 @@ _WORD_DATE = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)[\s\-/.,]+(\d{2}|\d{4})$")
 _WORD_DATE_US = re.compile(r"^([a-z]+)[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?[\s,\-/.]+(\d{2}|\d{4})$")
 
 
-def date_order_evidence(value: object) -> DateOrder | None:
-    """The order a numeric date text must be in (13/04/2019 can only be day-first);
-    None when the value tells nothing (either order reads, or it is not such a text)."""
+def _leading_numbers(value: object) -> tuple[int, int] | None:
+    """The day and month of a numeric date text in either order (13 and 4 of
+    13/04/2019); None when the value is not such a text."""
     if not isinstance(value, str):
         return None
     match = _NUMERIC_DATE.match(value.strip().translate(_DIGITS))
     if match is None:
         return None
-    first, second = int(match[1]), int(match[2])
+    return int(match[1]), int(match[2])
+
+
+def date_order_evidence(value: object) -> DateOrder | None:
+    """The order a numeric date text must be in (13/04/2019 can only be day-first);
+    None when the value tells nothing (either order reads, or it is not such a text)."""
+    numbers = _leading_numbers(value)
+    if numbers is None:
+        return None
+    first, second = numbers
     if first > 12 and second <= 12:
         return DateOrder.DAY_FIRST
     if second > 12 and first <= 12:
@@ -158,12 +167,10 @@ def date_order_evidence(value: object) -> DateOrder | None:
 
 def is_ambiguous_date(value: object) -> bool:
     """Whether a date text reads both ways (03/04/2019), unless it is the same day."""
-    if not isinstance(value, str):
+    numbers = _leading_numbers(value)
+    if numbers is None:
         return False
-    match = _NUMERIC_DATE.match(value.strip().translate(_DIGITS))
-    if match is None:
-        return False
-    first, second = int(match[1]), int(match[2])
+    first, second = numbers
     return 1 <= first <= 12 and 1 <= second <= 12 and first != second
 
 

@@ -114,13 +114,7 @@ def calendar_year(year: int) -> Period:
 
 def calendar_quarter(year: int, quarter: int) -> Period:
     """Calendar quarter ``quarter`` (1-4) of ``year``."""
-    first = 3 * (quarter - 1) + 1
-    return Period(
-        date(year, first, 1),
-        month_end(year, first + 2),
-        f"{year}Q{quarter}",
-        f"the {_ORDINALS[quarter]} quarter of {year}",
-    )
+    return _quarter(year, 3 * (quarter - 1) + 1, quarter, str(year))
 
 
 def fiscal_year(fy: int) -> Period:
@@ -133,11 +127,16 @@ def fiscal_quarter(fy: int, quarter: int) -> Period:
     month0 = 10 + 3 * (quarter - 1)
     year = fy - 1 if month0 <= 12 else fy
     month = month0 if month0 <= 12 else month0 - 12
+    return _quarter(year, month, quarter, f"FY{fy}")
+
+
+def _quarter(year: int, first_month: int, quarter: int, of: str) -> Period:
+    """The three months from ``first_month``, quarter ``quarter`` of the year ``of``."""
     return Period(
-        date(year, month, 1),
-        month_end(year, month + 2),
-        f"FY{fy}Q{quarter}",
-        f"the {_ORDINALS[quarter]} quarter of FY{fy}",
+        date(year, first_month, 1),
+        month_end(year, first_month + 2),
+        f"{of}Q{quarter}",
+        f"the {_ORDINALS[quarter]} quarter of {of}",
     )
 
 

@@ -12,17 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from inl_desktop.domain.fields import (
-    ATTENDANCE_COUNT,
-    ENROLLMENT,
-    PERSON,
-    SEIZURE_EVENT,
-    SEIZURE_ITEM,
-    TRAINING,
-    FieldDef,
-    FieldType,
-    RecordDef,
-)
+from inl_desktop.domain import fields
+from inl_desktop.domain.fields import FieldDef, FieldType, RecordDef
 
 FORMAT_NAME = "INL Desktop exchange workbook"
 FORMAT_VERSION = 1
@@ -105,6 +96,11 @@ def _columns_of(field: FieldDef, record: str, *, secret: bool) -> list[Column]:
     return [value, label]
 
 
+def text_columns(*keys: str) -> tuple[Column, ...]:
+    """A text column for each key, in order."""
+    return tuple(Column(key, Kind.TEXT) for key in keys)
+
+
 def _record_columns(uuid_key: str) -> list[Column]:
     return [
         Column(uuid_key, Kind.TEXT),
@@ -120,11 +116,10 @@ def _record_columns(uuid_key: str) -> list[Column]:
 
 SEIZURE_COLUMNS: tuple[Column, ...] = (
     *_record_columns("event_uuid"),
-    *_field_columns(SEIZURE_EVENT, skip=("status",)),
-    Column("same_as_uuid", Kind.TEXT),
-    Column("item_uuid", Kind.TEXT),
+    *_field_columns(fields.SEIZURE_EVENT, skip=("status",)),
+    *text_columns("same_as_uuid", "item_uuid"),
     Column("item_position", Kind.INTEGER),
-    *_field_columns(SEIZURE_ITEM),
+    *_field_columns(fields.SEIZURE_ITEM),
     Column("drug_group", Kind.CODE, reference_list="drug_groups"),
     Column("drug_group_label", Kind.LABEL, label_of="drug_group", reference_list="drug_groups"),
     Column("kg_equivalent", Kind.NUMBER),
@@ -132,7 +127,7 @@ SEIZURE_COLUMNS: tuple[Column, ...] = (
 
 TRAINING_COLUMNS: tuple[Column, ...] = (
     *_record_columns("session_uuid"),
-    *_field_columns(TRAINING, skip=("status",)),
+    *_field_columns(fields.TRAINING, skip=("status",)),
 )
 
 # What the hq profile keeps of a person: UUID, pseudonymous key, sex, agency, rank.
@@ -140,19 +135,16 @@ PERSON_PERSONAL = ("full_name", "national_id", "unit", "province", "phone", "ema
 ENROLLMENT_PERSONAL = ("certificate_number", "invest_case_number")
 
 ENROLLMENT_COLUMNS: tuple[Column, ...] = (
-    Column("enrollment_uuid", Kind.TEXT),
-    Column("session_uuid", Kind.TEXT),
-    Column("person_uuid", Kind.TEXT),
+    *text_columns("enrollment_uuid", "session_uuid", "person_uuid"),
     Column("person_revision", Kind.INTEGER),
     Column("person_key", Kind.TEXT),
-    *_field_columns(PERSON, personal=PERSON_PERSONAL, skip=("status",)),
-    *_field_columns(ENROLLMENT, personal=ENROLLMENT_PERSONAL),
+    *_field_columns(fields.PERSON, personal=PERSON_PERSONAL, skip=("status",)),
+    *_field_columns(fields.ENROLLMENT, personal=ENROLLMENT_PERSONAL),
 )
 
 COUNT_COLUMNS: tuple[Column, ...] = (
-    Column("count_uuid", Kind.TEXT),
-    Column("session_uuid", Kind.TEXT),
-    *_field_columns(ATTENDANCE_COUNT),
+    *text_columns("count_uuid", "session_uuid"),
+    *_field_columns(fields.ATTENDANCE_COUNT),
 )
 
 DELETED_COLUMNS: tuple[Column, ...] = (
@@ -163,11 +155,7 @@ DELETED_COLUMNS: tuple[Column, ...] = (
     Column("post_code", Kind.TEXT),
 )
 
-LIST_COLUMNS: tuple[Column, ...] = (
-    Column("list", Kind.TEXT),
-    Column("code", Kind.TEXT),
-    Column("label", Kind.TEXT),
-)
+LIST_COLUMNS: tuple[Column, ...] = text_columns("list", "code", "label")
 
 SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
     SEIZURES: SEIZURE_COLUMNS,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inl_desktop.exchange.format import Column, Kind
+from inl_desktop.exchange.format import Column, Kind, text_columns
 from inl_desktop.exchange.writer import SheetData, write_workbook
 
 SENTENCES = "Sentences"
@@ -18,12 +18,9 @@ FIGURES = "Figures"
 SENTENCE_COLUMNS = (Column("sentence", Kind.INTEGER), Column("text", Kind.TEXT))
 FIGURE_COLUMNS = (
     Column("sentence", Kind.INTEGER),
-    Column("section", Kind.TEXT),
-    Column("figure", Kind.TEXT),
+    *text_columns("section", "figure"),
     Column("value", Kind.NUMBER),
-    Column("unit", Kind.TEXT),
-    Column("basis", Kind.TEXT),
-    Column("shown_as", Kind.TEXT),
+    *text_columns("unit", "basis", "shown_as"),
 )
 
 

@@ -253,7 +253,7 @@ def _merge_file(
             run = MergeRun(ctx, connection, path.name)
             seizures.merge_seizures(run, checked.events, ctx.catalog())
             sheets = checked.sessions
-            person_ids = persons.merge_persons(
+            person_ids = persons.merge_incoming_persons(
                 run, sheets.persons, sheets.person_fields, checked.post_code
             )
             trainings.merge_trainings(run, sheets.sessions, person_ids, sheets.enrollment_fields)

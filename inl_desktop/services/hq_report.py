@@ -36,7 +36,7 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import SEX
 from inl_desktop.domain.periods import fiscal_year_of
 from inl_desktop.domain.units import MG_PER_KG
-from inl_desktop.exchange.format import Column, Kind
+from inl_desktop.exchange.format import Column, Kind, text_columns
 from inl_desktop.exchange.writer import SheetData, write_workbook
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import Selection, export_sheets
@@ -45,11 +45,7 @@ from inl_desktop.store.reference import country_program
 
 SUMMARY = "Summary"
 SUMMARY_COLUMNS = (
-    Column("section", Kind.TEXT),
-    Column("code", Kind.TEXT),
-    Column("label", Kind.TEXT),
-    Column("sex", Kind.TEXT),
-    Column("measure", Kind.TEXT),
+    *text_columns("section", "code", "label", "sex", "measure"),
     Column("value", Kind.NUMBER),
 )
 KG = {

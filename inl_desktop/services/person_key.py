@@ -29,10 +29,16 @@ class BadPersonKey(UserError):
 
 def person_key_secret(ctx: AppContext) -> bytes:
     """The program's secret; a random one is made (and kept) if none was set."""
+    return kept_secret(ctx, SETTING)
+
+
+def kept_secret(ctx: AppContext, setting_key: str) -> bytes:
+    """The secret kept in the setting ``setting_key``; a random one is made (and kept)
+    the first time it is asked for."""
     with ctx.sessions.begin() as session:
-        setting = session.get(AppSetting, SETTING)
+        setting = session.get(AppSetting, setting_key)
         if setting is None:
-            setting = AppSetting(key=SETTING, value=secrets.token_hex(32))
+            setting = AppSetting(key=setting_key, value=secrets.token_hex(32))
             session.add(setting)
         return setting.value.encode()
 

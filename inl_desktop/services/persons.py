@@ -12,18 +12,9 @@ from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.errors import UserError, ValidationFailed
 from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON
 from inl_desktop.domain.validation import validate_person
+from inl_desktop.services import records
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.records import (
-    Saved,
-    check_revision,
-    display,
-    find_record,
-    log_changes,
-    mark_deleted,
-    snapshot,
-    stamp_change,
-    stamp_new,
-)
+from inl_desktop.services.records import Saved
 from inl_desktop.store.models import Enrollment, Person, TrainingSession
 
 KIND = "person"
@@ -51,6 +42,10 @@ def draft_of(person: Person) -> PersonDraft:
     return draft
 
 
+def _snapshot(person: Person) -> dict[str, str]:
+    return records.snapshot(PERSON, draft_of(person))
+
+
 def save_person(ctx: AppContext, draft: PersonDraft) -> Saved:
     """Create or update a person; validated, logged, one commit."""
     errors = validate_person(draft, ctx.catalog())
@@ -64,41 +59,26 @@ def write_person(session: Session, ctx: AppContext, draft: PersonDraft) -> Saved
     """Create or update a validated person inside the caller's transaction."""
     if draft.uuid is None:
         person = Person()
-        stamp_new(person, ctx, draft.status)
-        before: dict[str, str] = {}
-        action = "create"
-        session.add(person)
     else:
-        person = find_record(session, Person, draft.uuid, "person")
-        if person.deleted_at is not None:
-            raise UserError("This person was deleted; restore them before editing")
-        check_revision(person, draft.revision, "person")
-        before = snapshot(PERSON, draft_of(person))
-        stamp_change(person, ctx)
-        action = "update"
+        person = records.find_record(session, Person, draft.uuid, "person")
+    before = records.start_save(
+        session, ctx, person, draft, "person", lambda: _snapshot(person), "them"
+    )
     for name in _FIELDS:
         setattr(person, name, getattr(draft, name))
     person.status = draft.status
     person.national_id_key = national_id_key(draft.national_id)
     person.name_key = name_key(draft.full_name or "")
     session.flush()
-    log_changes(
-        session,
-        ctx,
-        kind=KIND,
-        record_uuid=person.uuid,
-        revision=person.revision,
-        action=action,
-        before=before,
-        after=snapshot(PERSON, draft_of(person)),
-    )
+    action = "create" if draft.uuid is None else "update"
+    records.log_changes(session, ctx, KIND, person, action, before, _snapshot(person))
     return Saved(person.uuid, person.revision)
 
 
 def load_person(ctx: AppContext, uuid: str) -> PersonDraft:
     """The stored person as a draft to edit."""
     with ctx.sessions() as session:
-        return draft_of(find_record(session, Person, uuid, "person"))
+        return draft_of(records.find_record(session, Person, uuid, "person"))
 
 
 def set_person_deleted(
@@ -106,10 +86,8 @@ def set_person_deleted(
 ) -> Saved:
     """Soft-delete (or restore) a person."""
     with ctx.sessions.begin() as session:
-        person = find_record(session, Person, uuid, "person")
-        check_revision(person, revision, "person")
-        mark_deleted(session, ctx, person, KIND, deleted)
-        return Saved(person.uuid, person.revision)
+        person = records.find_record(session, Person, uuid, "person")
+        return records.mark_deleted(session, ctx, person, KIND, deleted, revision, "person")
 
 
 def find_same_person(ctx: AppContext, draft: PersonDraft) -> list[PersonDraft]:
@@ -179,8 +157,8 @@ def merge_persons(
         kept = _load_for_merge(session, keep_uuid)
         merged = _load_for_merge(session, merged_uuid)
         if values is not None:
-            check_revision(kept, values.revision, "person")
-        before = snapshot(PERSON, draft_of(kept))
+            records.check_revision(kept, values.revision, "person")
+        before = _snapshot(kept)
         kept_by_session = {e.session_id: e for e in kept.enrollments}
         moved: list[Enrollment] = []
         dropped: list[_Dropped] = []
@@ -201,43 +179,27 @@ def merge_persons(
         for enrollment in moved + [case.kept for case in dropped if case.kept.person is merged]:
             enrollment.person = kept
 
-        stamp_change(kept, ctx)
+        records.stamp_change(kept, ctx)
         if values is not None:
             for name in _FIELDS:
                 setattr(kept, name, getattr(values, name))
             kept.status = values.status
             kept.national_id_key = national_id_key(values.national_id)
             kept.name_key = name_key(values.full_name or "")
-        stamp_change(merged, ctx)
+        records.stamp_change(merged, ctx)
         merged.deleted_at = ctx.now()
         merged.deleted_by = ctx.user
         session.flush()
 
-        after = snapshot(PERSON, draft_of(kept))
+        after = _snapshot(kept)
         after["merged_from"] = merged.uuid
         after["enrollments_moved"] = str(len(moved) + len(dropped))
         for n, case in enumerate(dropped, start=1):
             after[f"duplicate_enrollment[{n}]"] = _dropped_text(case)
-        log_changes(
-            session,
-            ctx,
-            kind=KIND,
-            record_uuid=kept.uuid,
-            revision=kept.revision,
-            action="merge",
-            before=before,
-            after=after,
-        )
-        log_changes(
-            session,
-            ctx,
-            kind=KIND,
-            record_uuid=merged.uuid,
-            revision=merged.revision,
-            action="delete",
-            before={"deleted": "", "merged_into": ""},
-            after={"deleted": "yes", "merged_into": kept.uuid},
-        )
+        records.log_changes(session, ctx, KIND, kept, "merge", before, after)
+        was_there = {"deleted": "", "merged_into": ""}
+        merged_away = {"deleted": "yes", "merged_into": kept.uuid}
+        records.log_changes(session, ctx, KIND, merged, "delete", was_there, merged_away)
         return Saved(kept.uuid, kept.revision)
 
 
@@ -282,7 +244,7 @@ def _log_session_changes(
         before, after = entry(case.session)
         row = row_of(case.dropped)
         for field in ENROLLMENT:
-            value = display(getattr(case.dropped, field.name))
+            value = records.display(getattr(case.dropped, field.name))
             if value:
                 before[f"enrollments[{row}].{field.name}"] = value
         before[f"enrollments[{row}].person"] = case.dropped.person.uuid
@@ -290,15 +252,6 @@ def _log_session_changes(
             key = f"enrollments[{row_of(case.kept)}].person"
             before[key], after[key] = merged.uuid, kept.uuid
     for training, before, after in changes.values():
-        stamp_change(training, ctx)
+        records.stamp_change(training, ctx)
         session.flush()
-        log_changes(
-            session,
-            ctx,
-            kind=TRAINING_KIND,
-            record_uuid=training.uuid,
-            revision=training.revision,
-            action="update",
-            before=before,
-            after=after,
-        )
+        records.log_changes(session, ctx, TRAINING_KIND, training, "update", before, after)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inl_desktop.domain.errors import RecordNotFound, StaleRevision
+from inl_desktop.domain.drafts import PersonDraft, SeizureDraft, TrainingDraft
+from inl_desktop.domain.errors import RecordNotFound, StaleRevision, UserError
 from inl_desktop.domain.fields import RecordDef
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.models import ChangeLogEntry, RecordColumns
@@ -27,18 +28,30 @@ class Saved:
 
 
 T = TypeVar("T", bound=RecordColumns)
+D = TypeVar("D", PersonDraft, SeizureDraft, TrainingDraft)
 
 
 class Tracked(Protocol):
-    """A top-level record (the columns of RecordColumns)."""
+    """A record's identity: its UUID and revision (a stored record or a Saved)."""
 
-    uuid: str
-    revision: int
+    @property
+    def uuid(self) -> str: ...
+
+    @property
+    def revision(self) -> int: ...
 
 
 def new_uuid() -> str:
     """A new random UUID as text (the record's key everywhere, HQ included)."""
     return str(uuid_module.uuid4())
+
+
+def draft_from_row(draft_type: type[D], values: Mapping[Any, Any], fields: Iterable[str]) -> D:
+    """A top-level record's draft from its stored row: identity, status, ``fields``."""
+    draft = draft_type(status=values["status"], uuid=values["uuid"], revision=values["revision"])
+    for name in fields:
+        setattr(draft, name, values[name])
+    return draft
 
 
 def display(value: object) -> str:
@@ -81,6 +94,52 @@ def check_revision(record: Tracked, expected: int | None, label: str) -> None:
         )
 
 
+def check_editable(
+    record: RecordColumns, expected: int | None, label: str, pronoun: str = "it"
+) -> None:
+    """Refuse an edit of a deleted record, or one made on an older revision."""
+    if record.deleted_at is not None:
+        raise UserError(f"This {label} was deleted; restore {pronoun} before editing")
+    check_revision(record, expected, label)
+
+
+class Identity(Protocol):
+    """What a draft says of the record it saves."""
+
+    @property
+    def uuid(self) -> str | None: ...
+
+    @property
+    def revision(self) -> int | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def start_save(
+    session: Session,
+    ctx: AppContext,
+    record: RecordColumns,
+    draft: Identity,
+    label: str,
+    before: Callable[[], dict[str, str]],
+    pronoun: str = "it",
+) -> dict[str, str]:
+    """Stamp and add a new record (the draft has no UUID yet), or check and stamp the
+    edit of a stored one; return its logged values before the save (none if new).
+
+    ``before`` is read once the edit is allowed and before its revision is raised.
+    """
+    if draft.uuid is None:
+        stamp_new(record, ctx, draft.status)
+        session.add(record)
+        return {}
+    check_editable(record, draft.revision, label, pronoun)
+    values = before()
+    stamp_change(record, ctx)
+    return values
+
+
 def find_record(session: Session, model: type[T], uuid: str, label: str) -> T:
     """The record with that UUID (deleted ones included) or RecordNotFound."""
     record = session.scalar(select(model).where(model.uuid == uuid))
@@ -89,54 +148,49 @@ def find_record(session: Session, model: type[T], uuid: str, label: str) -> T:
     return record
 
 
+def changed_fields(
+    before: Mapping[str, str], after: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """The fields whose text differs (a missing one is empty), with the old and the new
+    text: ``before``'s fields in their order, then those only ``after`` has."""
+    fields = list(before) + [name for name in after if name not in before]
+    pairs = ((field, before.get(field, ""), after.get(field, "")) for field in fields)
+    return [(field, old, new) for field, old, new in pairs if old != new]
+
+
 def log_changes(
     session: Session,
     ctx: AppContext,
-    *,
     kind: str,
-    record_uuid: str,
-    revision: int,
+    record: Tracked,
     action: str,
     before: Mapping[str, str],
     after: Mapping[str, str],
 ) -> int:
-    """Append one change-log entry per field whose value differs; return how many."""
+    """Append one change-log entry per field whose value differs; return how many.
+
+    An action that changes no field still gets one entry (with no field), so the
+    record's history shows every revision.
+    """
+    changes: list[tuple[str | None, str | None, str | None]] = [
+        (field, old or None, new or None) for field, old, new in changed_fields(before, after)
+    ] or [(None, None, None)]
     now = ctx.now()
-    written = 0
-    for field in list(before) + [name for name in after if name not in before]:
-        old, new = before.get(field, ""), after.get(field, "")
-        if old == new:
-            continue
+    for field, old, new in changes:
         session.add(
             ChangeLogEntry(
                 record_kind=kind,
-                record_uuid=record_uuid,
-                revision=revision,
+                record_uuid=record.uuid,
+                revision=record.revision,
                 action=action,
                 field=field,
-                old_value=old or None,
-                new_value=new or None,
+                old_value=old,
+                new_value=new,
                 changed_at=now,
                 changed_by=ctx.user,
             )
         )
-        written += 1
-    if written == 0:
-        session.add(
-            ChangeLogEntry(
-                record_kind=kind,
-                record_uuid=record_uuid,
-                revision=revision,
-                action=action,
-                field=None,
-                old_value=None,
-                new_value=None,
-                changed_at=now,
-                changed_by=ctx.user,
-            )
-        )
-        written = 1
-    return written
+    return len(changes)
 
 
 def history(ctx: AppContext, record_uuid: str) -> list[ChangeLogEntry]:
@@ -169,11 +223,19 @@ def snapshot(
 
 
 def mark_deleted(
-    session: Session, ctx: AppContext, record: RecordColumns, kind: str, deleted: bool
-) -> None:
-    """Soft-delete or restore a record, raising its revision and logging it."""
+    session: Session,
+    ctx: AppContext,
+    record: RecordColumns,
+    kind: str,
+    deleted: bool,
+    revision: int | None,
+    label: str,
+) -> Saved:
+    """Soft-delete or restore a record, raising its revision and logging it; refused
+    when ``revision`` is not the stored one (a ``label`` changed elsewhere)."""
+    check_revision(record, revision, label)
     if (record.deleted_at is not None) == deleted:
-        return
+        return Saved(record.uuid, record.revision)
     stamp_change(record, ctx)
     record.deleted_at = ctx.now() if deleted else None
     record.deleted_by = ctx.user if deleted else None
@@ -181,10 +243,10 @@ def mark_deleted(
     log_changes(
         session,
         ctx,
-        kind=kind,
-        record_uuid=record.uuid,
-        revision=record.revision,
-        action="delete" if deleted else "restore",
-        before={"deleted": "" if deleted else "yes"},
-        after={"deleted": "yes" if deleted else ""},
+        kind,
+        record,
+        "delete" if deleted else "restore",
+        {"deleted": "" if deleted else "yes"},
+        {"deleted": "yes" if deleted else ""},
     )
+    return Saved(record.uuid, record.revision)

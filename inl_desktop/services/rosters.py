@@ -20,7 +20,7 @@ from inl_desktop.domain.roster import national_id_key, roster_people_errors, sam
 from inl_desktop.domain.validation import validate_training
 from inl_desktop.services import persons as person_service
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.records import Saved, log_changes, snapshot, stamp_new
+from inl_desktop.services.records import Saved, draft_from_row, log_changes, snapshot, stamp_new
 from inl_desktop.services.trainings import load_row, read_draft, write_training
 from inl_desktop.store.models import Person
 from inl_desktop.store.people_list import search_people
@@ -59,13 +59,6 @@ class PersonMatch:
     note: str | None = None
 
 
-def _person_draft(person: Person) -> PersonDraft:
-    draft = PersonDraft(status=person.status, uuid=person.uuid, revision=person.revision)
-    for name in _PERSON_FIELDS:
-        setattr(draft, name, getattr(person, name))
-    return draft
-
-
 def load_session(ctx: AppContext, uuid: str) -> LoadedSession:
     """The stored session ``uuid`` and its participants (RecordNotFound if none)."""
     with ctx.sessions() as session:
@@ -88,11 +81,8 @@ def search_directory(
         found = search_people(connection, text, limit)
     results = []
     for values in found:
-        person = PersonDraft(
-            uuid=values["uuid"], revision=values["revision"], status=values["status"]
-        )
-        for name in ("full_name", "sex", "agency", "unit", "rank", "province", "national_id"):
-            setattr(person, name, values[name])
+        shown = ("full_name", "sex", "agency", "unit", "rank", "province", "national_id")
+        person = draft_from_row(PersonDraft, values, shown)
         results.append(DirectoryPerson(person, int(values["trainings"] or 0)))
     return results
 
@@ -163,16 +153,8 @@ def _add_person(session: Session, ctx: AppContext, draft: PersonDraft) -> None:
     person.national_id_key = person_service.national_id_key(draft.national_id)
     person.name_key = person_service.name_key(draft.full_name or "")
     session.add(person)
-    log_changes(
-        session,
-        ctx,
-        kind=person_service.KIND,
-        record_uuid=person.uuid,
-        revision=person.revision,
-        action="create",
-        before={},
-        after=snapshot(PERSON, _person_draft(person)),
-    )
+    after = snapshot(PERSON, person_service.draft_of(person))
+    log_changes(session, ctx, person_service.KIND, person, "create", {}, after)
 
 
 def save_session_with_roster(

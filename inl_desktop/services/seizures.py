@@ -9,19 +9,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.domain.errors import RecordNotFound, UserError, ValidationFailed
+from inl_desktop.domain.errors import RecordNotFound, ValidationFailed
 from inl_desktop.domain.fields import SEIZURE_EVENT, SEIZURE_ITEM
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import (
     Saved,
-    check_revision,
     log_changes,
     mark_deleted,
     new_uuid,
     snapshot,
-    stamp_change,
-    stamp_new,
+    start_save,
 )
 from inl_desktop.store.models import (
     SeizureEvent,
@@ -142,32 +140,14 @@ def save_seizure(ctx: AppContext, draft: SeizureDraft) -> Saved:
     normalised(draft)
     _check(ctx, draft)
     with ctx.sessions.begin() as session:
-        if draft.uuid is None:
-            event = SeizureEvent()
-            stamp_new(event, ctx, draft.status)
-            before: dict[str, str] = {}
-            action = "create"
-            session.add(event)
-        else:
-            event = _load(session, draft.uuid)
-            if event.deleted_at is not None:
-                raise UserError("This seizure was deleted; restore it before editing")
-            check_revision(event, draft.revision, "seizure")
-            before = _snapshot(draft_of(event))
-            stamp_change(event, ctx)
-            action = "update"
+        event = SeizureEvent() if draft.uuid is None else _load(session, draft.uuid)
+        before = start_save(
+            session, ctx, event, draft, "seizure", lambda: _snapshot(draft_of(event))
+        )
         _apply(ctx, event, draft)
         session.flush()
-        log_changes(
-            session,
-            ctx,
-            kind=KIND,
-            record_uuid=event.uuid,
-            revision=event.revision,
-            action=action,
-            before=before,
-            after=_snapshot(draft_of(event)),
-        )
+        action = "create" if draft.uuid is None else "update"
+        log_changes(session, ctx, KIND, event, action, before, _snapshot(draft_of(event)))
         return Saved(event.uuid, event.revision)
 
 
@@ -198,8 +178,7 @@ def set_seizure_deleted(
     """Soft-delete (or restore) a seizure; it leaves (or returns to) lists and totals."""
     with ctx.sessions.begin() as session:
         event = _load(session, uuid)
-        check_revision(event, revision, "seizure")
-        mark_deleted(session, ctx, event, KIND, deleted)
+        saved = mark_deleted(session, ctx, event, KIND, deleted, revision, "seizure")
         for item in event.items:
             item.copy_event_columns(event)
-        return Saved(event.uuid, event.revision)
+        return saved

@@ -15,19 +15,18 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from inl_desktop.domain.drafts import AttendanceCountDraft, EnrollmentDraft, TrainingDraft
-from inl_desktop.domain.errors import FieldError, RecordNotFound, UserError, ValidationFailed
+from inl_desktop.domain.errors import FieldError, ValidationFailed
 from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING
 from inl_desktop.domain.validation import validate_training
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import (
     Saved,
-    check_revision,
+    find_record,
     log_changes,
     mark_deleted,
     new_uuid,
     snapshot,
-    stamp_change,
-    stamp_new,
+    start_save,
 )
 from inl_desktop.store.models import AttendanceCount, Enrollment, Person, TrainingSession
 
@@ -45,10 +44,7 @@ StoredRows = Sequence[StoredRow]
 
 def load_row(session: Session, uuid: str) -> TrainingSession:
     """The stored session row (deleted ones included) or RecordNotFound."""
-    row = session.scalar(select(TrainingSession).where(TrainingSession.uuid == uuid))
-    if row is None:
-        raise RecordNotFound(f"No training session with ID {uuid}")
-    return row
+    return find_record(session, TrainingSession, uuid, "training session")
 
 
 def _stored_parts(session: Session, session_id: int) -> tuple[StoredRows, StoredRows]:
@@ -267,38 +263,21 @@ def write_training(session: Session, ctx: AppContext, draft: TrainingDraft) -> S
     stale revision or a deleted session raises a UserError and the caller's
     transaction rolls back.
     """
-    stored: tuple[StoredRows, StoredRows] = ((), ())
-    if draft.uuid is None:
-        row = TrainingSession()
-        stamp_new(row, ctx, draft.status)
-        before: dict[str, str] = {}
-        action = "create"
-        session.add(row)
-    else:
-        row = load_row(session, draft.uuid)
-        if row.deleted_at is not None:
-            raise UserError("This training session was deleted; restore it before editing")
-        check_revision(row, draft.revision, "training session")
-        stored = _stored_parts(session, row.id)
-        before = _snapshot(_draft(row, *stored))
-        stamp_change(row, ctx)
-        action = "update"
+    row = TrainingSession() if draft.uuid is None else load_row(session, draft.uuid)
+    stored: tuple[StoredRows, StoredRows] = (
+        ((), ()) if draft.uuid is None else _stored_parts(session, row.id)
+    )
+    before = start_save(
+        session, ctx, row, draft, "training session", lambda: _snapshot(_draft(row, *stored))
+    )
     for name in _FIELDS:
         setattr(row, name, getattr(draft, name))
     row.status = draft.status
     session.flush()
     _write_enrollments(session, row.id, draft, stored[0])
     _write_counts(session, row.id, draft, stored[1])
-    log_changes(
-        session,
-        ctx,
-        kind=KIND,
-        record_uuid=row.uuid,
-        revision=row.revision,
-        action=action,
-        before=before,
-        after=_snapshot(draft),
-    )
+    action = "create" if draft.uuid is None else "update"
+    log_changes(session, ctx, KIND, row, action, before, _snapshot(draft))
     return Saved(row.uuid, row.revision)
 
 
@@ -308,6 +287,4 @@ def set_training_deleted(
     """Soft-delete (or restore) a session; its roster and counts go (or come back) with it."""
     with ctx.sessions.begin() as session:
         row = load_row(session, uuid)
-        check_revision(row, revision, "training session")
-        mark_deleted(session, ctx, row, KIND, deleted)
-        return Saved(row.uuid, row.revision)
+        return mark_deleted(session, ctx, row, KIND, deleted, revision, "training session")

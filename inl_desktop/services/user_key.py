@@ -17,13 +17,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from inl_desktop.exchange.writer import SheetData
 from inl_desktop.services.context import AppContext
-from inl_desktop.store.models import AppSetting
+from inl_desktop.services.person_key import kept_secret
 
 SETTING = "user_key_secret"
 PREFIX = "user-"
@@ -33,12 +32,7 @@ _KEY = re.compile(r"^user-[0-9a-f]{10}$")
 
 def user_key_secret(ctx: AppContext) -> bytes:
     """The post's secret for user keys; a random one is made (and kept) if none is."""
-    with ctx.sessions.begin() as session:
-        setting = session.get(AppSetting, SETTING)
-        if setting is None:
-            setting = AppSetting(key=SETTING, value=secrets.token_hex(32))
-            session.add(setting)
-        return setting.value.encode()
+    return kept_secret(ctx, SETTING)
 
 
 def user_key(secret: bytes, login: str) -> str:

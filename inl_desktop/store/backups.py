@@ -9,8 +9,6 @@ one, and the newest of each of the last 4 weeks that have one.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -19,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from inl_desktop.store.engine import BUSY_TIMEOUT_MS
-from inl_desktop.store.migrate import BackupFailed, backup_database, backups_dir, storage_failure
+from inl_desktop.store.migrate import backup_database, backups_dir, write_backup
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -136,44 +134,39 @@ def write_snapshot(
     total)`` is called after each step (in pages); an exception it raises abandons
     the copy, removes the partial file and propagates.
     """
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    return write_backup(
+        target, lambda partial: _copy_snapshot(source, partial, progress, step_pages)
+    )
+
+
+def _copy_snapshot(
+    source: Path, target: Path, progress: Callable[[int, int], None] | None, step_pages: int
+) -> None:
+    src = sqlite3.connect(
+        source.resolve().as_uri() + "?mode=ro",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(
-            source.resolve().as_uri() + "?mode=ro",
-            uri=True,
-            isolation_level=None,
-            check_same_thread=False,
-        )
+        src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
+        dst = sqlite3.connect(target)
         try:
-            src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            src.execute("BEGIN")
-            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(
-                    dst,
-                    pages=step_pages,
-                    progress=None
-                    if progress is None
-                    else lambda _status, remaining, total: progress(total - remaining, total),
-                )
-                dst.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dst.close()
-            src.execute("COMMIT")
+            src.backup(
+                dst,
+                pages=step_pages,
+                progress=None
+                if progress is None
+                else lambda _status, remaining, total: progress(total - remaining, total),
+            )
+            dst.execute("PRAGMA journal_mode = DELETE")
         finally:
-            src.close()
-        with partial.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except (OSError, sqlite3.Error) as error:
-        reason = storage_failure(error)
-        raise BackupFailed(f"The backup {target} could not be written: {reason}") from None
+            dst.close()
+        src.execute("COMMIT")
     finally:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-    return target
+        src.close()
 
 
 def make_snapshot_backup(

@@ -146,30 +146,44 @@ def _translate_storage_error(context: ExceptionContext) -> None:
     if not isinstance(error, sqlite3.DatabaseError):
         return
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    if code == sqlite3.SQLITE_FULL:
-        raise DatabaseFull(
-            "The disk is full: this change was not saved. Free some space and try again; "
-            "everything saved before is safe"
-        ) from error
-    if code == sqlite3.SQLITE_READONLY:
-        raise DatabaseReadOnly(
-            "The database is open read-only: this change was not saved. "
-            "Close the other INL Desktop window that has it open and start again to make changes"
-        ) from error
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        raise DatabaseBusy(
-            "Another program kept the database busy: this change was not saved. Try again"
-        ) from error
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        raise DatabaseDamaged(
-            "The database file is damaged. Close INL Desktop and start it again to restore "
-            "the latest good backup, or run 'inl-desktop check'"
-        ) from error
-    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
-        raise StorageFailed(
-            f"The database file could not be read or written ({error}); this change was "
-            "not saved. Check that the disk or USB stick is still there"
-        ) from error
+    for codes, failure, message in _STORAGE_FAILURES:
+        if code in codes:
+            raise failure(message.format(error=error)) from error
+
+
+# SQLite's primary result codes of the expected failures, the exception each becomes
+# and its message ({error}: SQLite's own words).
+_STORAGE_FAILURES: tuple[tuple[tuple[int, ...], type[StorageFailed], str], ...] = (
+    (
+        (sqlite3.SQLITE_FULL,),
+        DatabaseFull,
+        "The disk is full: this change was not saved. Free some space and try again; "
+        "everything saved before is safe",
+    ),
+    (
+        (sqlite3.SQLITE_READONLY,),
+        DatabaseReadOnly,
+        "The database is open read-only: this change was not saved. "
+        "Close the other INL Desktop window that has it open and start again to make changes",
+    ),
+    (
+        (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED),
+        DatabaseBusy,
+        "Another program kept the database busy: this change was not saved. Try again",
+    ),
+    (
+        (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB),
+        DatabaseDamaged,
+        "The database file is damaged. Close INL Desktop and start it again to restore "
+        "the latest good backup, or run 'inl-desktop check'",
+    ),
+    (
+        (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN),
+        StorageFailed,
+        "The database file could not be read or written ({error}); this change was "
+        "not saved. Check that the disk or USB stick is still there",
+    ),
+)
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -93,10 +93,20 @@ def backup_database(source: Path, target: Path) -> Path:
     temporary name and moved into place once complete, so a backup interrupted by a
     crash or a full disk never sits under the final name.
     """
+    return write_backup(target, lambda partial: copy_pages(source, partial, "DELETE"))
+
+
+def write_backup(target: Path, copy: Callable[[Path], None]) -> Path:
+    """Have ``copy`` write a backup to a temporary file beside ``target``, then move it
+    into place once complete and on disk; BackupFailed if the disk or SQLite refuse.
+
+    Whatever happens, no partial file is left behind; an exception ``copy`` raises
+    for another reason propagates.
+    """
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        copy_pages(source, partial, "DELETE")
+        copy(partial)
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, target)

@@ -14,19 +14,9 @@ from sqlalchemy.orm import Session
 from inl_desktop.domain.drafts import PersonDraft, SeizureDraft, TrainingDraft
 from inl_desktop.exchange.import_errors import write_rejected_rows
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.importing import outcomes
 from inl_desktop.services.importing.mapping import ImportMapping
-from inl_desktop.services.importing.outcomes import (
-    DUPLICATE,
-    IMPORTED_BEFORE,
-    NOT_SELECTED,
-    READY,
-    REJECTED,
-    SKIPPED,
-    ImportPlan,
-    ImportResult,
-    PlannedRow,
-    RosterRow,
-)
+from inl_desktop.services.importing.outcomes import ImportPlan, ImportResult, PlannedRow, RosterRow
 from inl_desktop.services.importing.remembered import remember_mapping_values
 from inl_desktop.services.importing.sessions import ADDED_UP, add_amounts, add_counts, session_draft
 from inl_desktop.services.importing.targets import ImportKind
@@ -50,8 +40,8 @@ def commit_import(
 ) -> ImportResult:
     """Write the plan's ready rows in one transaction (the new reference values the
     mapping asks for first), and the rejected rows to ``errors_file``."""
-    ready = [row for row in plan.rows if row.outcome == READY]
-    rejected = [row for row in plan.rows if row.outcome == REJECTED]
+    ready = [row for row in plan.rows if row.outcome == outcomes.READY]
+    rejected = [row for row in plan.rows if row.outcome == outcomes.REJECTED]
     written = None
     if errors_file is not None and rejected:
         written = write_rejected_rows(
@@ -61,7 +51,7 @@ def commit_import(
             [(row.number, p.column) for row in rejected for p in row.problems],
         )
     uuids = _write_ready(ctx, plan, ready) if ready else []
-    skipped = plan.count(SKIPPED) + (plan.count(READY) - len(uuids))
+    skipped = plan.count(outcomes.SKIPPED) + (plan.count(outcomes.READY) - len(uuids))
     sessions = len(set(uuids)) if plan.mapping.kind is ImportKind.TRAININGS else None
     return ImportResult(
         len(uuids),
@@ -69,8 +59,8 @@ def commit_import(
         len(rejected),
         written,
         uuids,
-        duplicates=plan.count(DUPLICATE),
-        not_selected=plan.count(NOT_SELECTED),
+        duplicates=plan.count(outcomes.DUPLICATE),
+        not_selected=plan.count(outcomes.NOT_SELECTED),
         sessions=sessions,
     )
 
@@ -85,7 +75,7 @@ def _write_ready(ctx: AppContext, plan: ImportPlan, ready: Sequence[PlannedRow])
         connection = session.connection()
         fresh = _not_yet_imported(session, [row.fingerprint for row in ready])
         ready = [row for row in ready if row.fingerprint in fresh]
-        before = [row for row in plan.rows if row.reason == IMPORTED_BEFORE]
+        before = [row for row in plan.rows if row.reason == outcomes.IMPORTED_BEFORE]
         uuids = _write(ctx, session, kind, ready, before)
         remember_mapping_values(session, ctx, kind, plan.chosen_values)
         now = ctx.now()

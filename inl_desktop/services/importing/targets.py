@@ -7,15 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from inl_desktop.domain.fields import (
-    ENROLLMENT,
-    PERSON,
-    SEIZURE_EVENT,
-    SEIZURE_ITEM,
-    TRAINING,
-    FieldDef,
-    FieldType,
-)
+from inl_desktop.domain import fields
+from inl_desktop.domain.fields import FieldDef, FieldType
 
 
 class ImportKind(StrEnum):
@@ -144,15 +137,15 @@ def _target(field: FieldDef, name: str | None = None) -> Target:
 
 _SEIZURE_SKIPPED = {"basis", "date_precision", "status"}
 _SEIZURES = (
-    *(_target(f) for f in SEIZURE_EVENT if f.name not in _SEIZURE_SKIPPED),
+    *(_target(f) for f in fields.SEIZURE_EVENT if f.name not in _SEIZURE_SKIPPED),
     Target(
         "period",
         "Period of an aggregate total (2019, FY2020, 2019Q1, 2019-03)",
         Reads.PERIOD,
         synonyms=_SYNONYMS["period"],
     ),
-    *(_target(f) for f in SEIZURE_ITEM if not f.derived),
-    _target(SEIZURE_EVENT["status"]),
+    *(_target(f) for f in fields.SEIZURE_ITEM if not f.derived),
+    _target(fields.SEIZURE_EVENT["status"]),
 )
 
 _COUNT_TARGETS = (
@@ -194,9 +187,9 @@ _COUNT_TARGETS = (
 # A roster (one row per participant, the session's columns repeated) fills these too.
 ROSTER_FIELDS = ("full_name", "sex", "agency", "unit", "rank", "national_id", "phone", "email")
 # The enrollment's own fields a roster may carry (the audience is the counts' target).
-ENROLLMENT_FIELDS = tuple(f.name for f in ENROLLMENT if f.name != "audience")
+ENROLLMENT_FIELDS = tuple(f.name for f in fields.ENROLLMENT if f.name != "audience")
 _TRAININGS = (
-    *(_target(f) for f in TRAINING if f.name not in ("attendance_mode",)),
+    *(_target(f) for f in fields.TRAINING if f.name not in ("attendance_mode",)),
     Target(
         "session_key",
         "Session key (rows with the same key are one session)",
@@ -204,10 +197,13 @@ _TRAININGS = (
         synonyms=_SYNONYMS["session_key"],
     ),
     *_COUNT_TARGETS,
-    *(_target(PERSON[name], "unit_person" if name == "unit" else None) for name in ROSTER_FIELDS),
-    *(_target(ENROLLMENT[name]) for name in ENROLLMENT_FIELDS),
+    *(
+        _target(fields.PERSON[name], "unit_person" if name == "unit" else None)
+        for name in ROSTER_FIELDS
+    ),
+    *(_target(fields.ENROLLMENT[name]) for name in ENROLLMENT_FIELDS),
 )
-_PERSONS = tuple(_target(f, "unit_person" if f.name == "unit" else None) for f in PERSON)
+_PERSONS = tuple(_target(f, "unit_person" if f.name == "unit" else None) for f in fields.PERSON)
 
 TARGETS: dict[ImportKind, tuple[Target, ...]] = {
     ImportKind.SEIZURES: _SEIZURES,

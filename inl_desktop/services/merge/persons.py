@@ -24,9 +24,10 @@ from inl_desktop.domain.validation import validate_person
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import RowProblem, SheetRow
 from inl_desktop.services.merge.rows import field_problems, read_uuid
-from inl_desktop.services.merge.run import MergeRun, Outcome, contents, decide, lookup
+from inl_desktop.services.merge.run import MergeRun, Outcome, contents, decide, lookup, not_older
 from inl_desktop.services.merge.tombstones import KindTable, Tombstone
 from inl_desktop.services.persons import name_key, national_id_key
+from inl_desktop.services.records import draft_from_row
 from inl_desktop.store.bulk import BulkInserter, batched, next_id
 from inl_desktop.store.models import Person
 from inl_desktop.store.record_rows import RECORD_COLUMNS, Audit, record_columns
@@ -148,11 +149,7 @@ def _load_persons(
     for batch in batched(list(ids)):
         for row in connection.execute(select(table).where(table.c.id.in_(batch))):
             values = row._mapping
-            draft = PersonDraft(
-                status=values["status"], uuid=values["uuid"], revision=values["revision"]
-            )
-            for name in FIELDS:
-                setattr(draft, name, values[name])
+            draft = draft_from_row(PersonDraft, values, FIELDS)
             found[values["id"]] = (draft, values["person_key"])
     return found
 
@@ -165,7 +162,7 @@ def load_person_contents(connection: Connection, ids: Sequence[int]) -> dict[int
     }
 
 
-def merge_persons(
+def merge_incoming_persons(
     run: MergeRun, persons: Sequence[IncomingPerson], fields: Sequence[str], post_code: str
 ) -> dict[str, int]:
     """Merge the persons by UUID and revision; return the id of every person given.
@@ -176,11 +173,7 @@ def merge_persons(
     """
     connection = run.connection
     stored = lookup(connection, "persons", [person.uuid for person in persons])
-    known = [
-        stored[p.uuid].id
-        for p in persons
-        if p.uuid in stored and (p.draft.revision or 0) >= stored[p.uuid].revision
-    ]
+    known = not_older(stored, [(p.uuid, p.draft.revision or 0) for p in persons])
     drafts = _load_persons(connection, known)
     ids = {uuid: record.id for uuid, record in stored.items()}
     inserts: list[IncomingPerson] = []
@@ -193,12 +186,9 @@ def merge_persons(
         incoming = _person_content(person.draft, person.person_key, fields, deleted)
         if outcome is Outcome.ADDED:
             inserts.append(person)
-            run.added(KIND, person.uuid, revision)
+        if run.settled(KIND, person.uuid, revision, outcome):
             continue
         assert record is not None
-        if outcome is Outcome.UNCHANGED:
-            run.tally.count(Outcome.UNCHANGED)
-            continue
         draft, key = drafts[record.id]
         before = _person_content(draft, key, fields, record.deleted)
         # A person deleted at the post since HQ's copy counts as deleted.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.records import changed_fields, display
 from inl_desktop.store.bulk import BulkInserter, batched, marks
 from inl_desktop.store.models import ChangeLogEntry, MergeConflict
 
@@ -84,6 +85,16 @@ def lookup(connection: Connection, table: str, uuids: Sequence[str]) -> dict[str
     return found
 
 
+def not_older(stored: Mapping[str, Stored], incoming: Iterable[tuple[str, int]]) -> list[int]:
+    """The ids of the stored records whose contents the merge reads: those an incoming
+    revision (``(uuid, revision)``) replaces or has to be compared with."""
+    return [
+        stored[uuid].id
+        for uuid, revision in incoming
+        if uuid in stored and revision >= stored[uuid].revision
+    ]
+
+
 def decide(stored: Stored | None, revision: int) -> Outcome | None:
     """By revision alone: added, updated (replaced), unchanged, or None for the same
     revision (then the contents decide between unchanged and conflict)."""
@@ -97,18 +108,14 @@ def decide(stored: Stored | None, revision: int) -> Outcome | None:
 
 
 def text_of(value: object) -> str:
-    """A value as compared, logged and shown in a conflict (equal values, equal text)."""
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return ", ".join(str(part) for part in value)
+    """A value as compared, logged and shown in a conflict (equal values, equal text):
+    as the change log writes it, but a decimal without trailing zeros (2.50 is 2.5)
+    and a timestamp with a space."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return display(value)
 
 
 def contents(
@@ -163,6 +170,17 @@ class MergeRun:
     ) -> None:
         self._log.append((kind, uuid, revision, ACTION, name, old, new, self.now, self.user))
 
+    def settled(self, kind: str, uuid: str, revision: int, outcome: Outcome | None) -> bool:
+        """Count (and log) a record its revision alone settles, added or older than the
+        stored one; False when it replaces the stored record or its contents decide."""
+        if outcome is Outcome.ADDED:
+            self.added(kind, uuid, revision)
+            return True
+        if outcome is Outcome.UNCHANGED:
+            self.tally.count(Outcome.UNCHANGED)
+            return True
+        return False
+
     def added(self, kind: str, uuid: str, revision: int) -> None:
         """Count and log a record added from the workbook."""
         self.tally.count(Outcome.ADDED)
@@ -180,10 +198,8 @@ class MergeRun:
         """Count (as ``outcome``) and log a record replaced by a newer revision: one
         entry per changed field."""
         self.tally.count(outcome)
-        for name in list(before) + [name for name in after if name not in before]:
-            old, new = before.get(name, ""), after.get(name, "")
-            if old != new:
-                self._entry(kind, uuid, revision, name, old or None, new or None)
+        for name, old, new in changed_fields(before, after):
+            self._entry(kind, uuid, revision, name, old or None, new or None)
         self._entry(kind, uuid, revision, "merged_from", None, self.source)
 
     def deleted(self, kind: str, uuid: str, revision: int) -> None:

@@ -24,7 +24,7 @@ from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
 from inl_desktop.services.merge.rows import field_problems, missing, read_identity, read_uuid
-from inl_desktop.services.merge.run import MergeRun, Outcome, contents, decide, lookup
+from inl_desktop.services.merge.run import MergeRun, Outcome, contents, decide, lookup, not_older
 from inl_desktop.services.merge.tombstones import KindTable
 from inl_desktop.services.seizures import normalised
 from inl_desktop.store.bulk import batched, marks, next_id
@@ -238,12 +238,7 @@ def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Ca
     """Merge the events by UUID and revision (see ``merge.decide``)."""
     connection = run.connection
     stored = lookup(connection, "seizure_events", [event.uuid for event in events])
-    known = [
-        stored[event.uuid].id
-        for event in events
-        if event.uuid in stored and event.revision >= stored[event.uuid].revision
-    ]
-    drafts = load_drafts(connection, known)
+    drafts = load_drafts(connection, not_older(stored, [(e.uuid, e.revision) for e in events]))
     replaced: list[int] = []
     writes: list[tuple[int, IncomingSeizure]] = []
     new_id = next_id(connection, "seizure_events")
@@ -253,12 +248,9 @@ def merge_seizures(run: MergeRun, events: Sequence[IncomingSeizure], catalog: Ca
         if outcome is Outcome.ADDED:
             writes.append((new_id, event))
             new_id += 1
-            run.added(KIND, event.uuid, event.revision)
+        if run.settled(KIND, event.uuid, event.revision, outcome):
             continue
         assert record is not None
-        if outcome is Outcome.UNCHANGED:
-            run.tally.count(Outcome.UNCHANGED)
-            continue
         kept = drafts[record.id]
         if outcome is Outcome.UPDATED:
             replaced.append(record.id)

@@ -13,7 +13,7 @@ merged before the sessions.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -30,8 +30,17 @@ from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, SheetRow
 from inl_desktop.services.merge import persons as person_rows
 from inl_desktop.services.merge.persons import IncomingPerson
 from inl_desktop.services.merge.rows import field_problems, missing, read_identity, read_uuid
-from inl_desktop.services.merge.run import MergeRun, Outcome, Stored, contents, decide, lookup
+from inl_desktop.services.merge.run import (
+    MergeRun,
+    Outcome,
+    Stored,
+    contents,
+    decide,
+    lookup,
+    not_older,
+)
 from inl_desktop.services.merge.tombstones import KindTable
+from inl_desktop.services.records import draft_from_row
 from inl_desktop.store.bulk import BulkInserter, batched, marks, next_id
 from inl_desktop.store.models import AttendanceCount, Enrollment, Person, TrainingSession
 from inl_desktop.store.record_rows import RECORD_COLUMNS, Audit, record_columns
@@ -110,13 +119,8 @@ def read_trainings(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Tra
     person_fields = tuple(name for name in person_rows.FIELDS if name in enrollment_columns)
     enrollment_fields = tuple(name for name in _ENROLLMENT_FIELDS if name in enrollment_columns)
     persons: person_rows.Seen = {}
-    for row in book.rows(fmt.ENROLLMENTS):
-        rows[fmt.ENROLLMENTS] += 1
-        session = _part_of(fmt.ENROLLMENTS, row, sessions, problems)
-        if session is None:
-            continue
-        row_problems = list(row.problems)
-        uuid = read_uuid(fmt.ENROLLMENTS, row, "enrollment_uuid", row_problems)
+    enrollments = _part_rows(book, fmt.ENROLLMENTS, "enrollment_uuid", sessions, rows, problems)
+    for row, session, uuid, row_problems in enrollments:
         # A person refused above has its problems on this row already.
         person_rows.read_person(row, person_fields, persons, catalog, row_problems)
         enrollment = EnrollmentDraft(
@@ -127,13 +131,8 @@ def read_trainings(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Tra
         session.enrollments.append((row.number, enrollment))
         session.problems.extend(row_problems)
 
-    for row in book.rows(fmt.COUNTS):
-        rows[fmt.COUNTS] += 1
-        session = _part_of(fmt.COUNTS, row, sessions, problems)
-        if session is None:
-            continue
-        row_problems = list(row.problems)
-        uuid = read_uuid(fmt.COUNTS, row, "count_uuid", row_problems)
+    counts = _part_rows(book, fmt.COUNTS, "count_uuid", sessions, rows, problems)
+    for row, session, uuid, row_problems in counts:
         count = AttendanceCountDraft(uuid=uuid, **{n: row.values[n] for n in _COUNT_FIELDS})
         session.counts.append((row.number, count))
         session.problems.extend(row_problems)
@@ -152,6 +151,26 @@ def read_trainings(book: ExchangeWorkbook, catalog: Catalog, today: date) -> Tra
     people = [person for uuid, (person, _) in persons.items() if uuid in merged_persons]
     problems.sort(key=lambda problem: (fmt.SHEET_ORDER.index(problem.sheet), problem.row))
     return TrainingSheets(people, incoming, problems, rows, person_fields, enrollment_fields)
+
+
+def _part_rows(
+    book: ExchangeWorkbook,
+    sheet: str,
+    uuid_key: str,
+    sessions: dict[str, _Session],
+    rows: dict[str, int],
+    problems: list[RowProblem],
+) -> Iterator[tuple[SheetRow, _Session, str | None, list[RowProblem]]]:
+    """The rows of a part sheet (counted in ``rows``) with their session, their UUID
+    and the row's problems so far; a row whose session is not there is left out."""
+    for row in book.rows(sheet):
+        rows[sheet] += 1
+        session = _part_of(sheet, row, sessions, problems)
+        if session is None:
+            continue
+        row_problems = list(row.problems)
+        uuid = read_uuid(sheet, row, uuid_key, row_problems)
+        yield row, session, uuid, row_problems
 
 
 def _part_of(
@@ -256,12 +275,7 @@ def load_drafts(connection: Connection, ids: Sequence[int]) -> dict[int, Trainin
     for batch in batched(list(ids)):
         for row in connection.execute(select(sessions).where(sessions.c.id.in_(batch))):
             values = row._mapping
-            draft = TrainingDraft(
-                status=values["status"], uuid=values["uuid"], revision=values["revision"]
-            )
-            for name in _FIELDS:
-                setattr(draft, name, values[name])
-            drafts[values["id"]] = draft
+            drafts[values["id"]] = draft_from_row(TrainingDraft, values, _FIELDS)
         query = (
             select(enrollments, persons.c.uuid.label("person_uuid"))
             .join(persons, persons.c.id == enrollments.c.person_id)
@@ -309,11 +323,7 @@ def merge_trainings(
     """Merge the sessions by UUID and revision, each with its roster and counts."""
     connection = run.connection
     stored = lookup(connection, "training_sessions", [s.uuid for s in sessions])
-    known = [
-        stored[s.uuid].id
-        for s in sessions
-        if s.uuid in stored and (s.draft.revision or 0) >= stored[s.uuid].revision
-    ]
+    known = not_older(stored, [(s.uuid, s.draft.revision or 0) for s in sessions])
     drafts = load_drafts(connection, known)
     replaced: list[int] = []
     writes: list[tuple[int, IncomingTraining]] = []
@@ -325,12 +335,9 @@ def merge_trainings(
         if outcome is Outcome.ADDED:
             writes.append((new_id, session))
             new_id += 1
-            run.added(KIND, session.uuid, revision)
+        if run.settled(KIND, session.uuid, revision, outcome):
             continue
         assert record is not None
-        if outcome is Outcome.UNCHANGED:
-            run.tally.count(Outcome.UNCHANGED)
-            continue
         kept = drafts[record.id]
         if outcome is Outcome.UPDATED:
             before, after = (

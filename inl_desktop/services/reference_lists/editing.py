@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from inl_desktop.domain.errors import FieldError, RecordNotFound, UserError, ValidationFailed
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.records import log_changes
+from inl_desktop.services.records import Saved, log_changes
 from inl_desktop.services.reference_lists.checks import (
     check_aliases,
     check_code,
@@ -98,16 +98,7 @@ def _log(
             ChangeLogEntry.record_kind == LOG_KIND, ChangeLogEntry.record_uuid == record_uuid
         )
     )
-    log_changes(
-        session,
-        ctx,
-        kind=LOG_KIND,
-        record_uuid=record_uuid,
-        revision=(last or 0) + 1,
-        action=action,
-        before=before,
-        after=after,
-    )
+    log_changes(session, ctx, LOG_KIND, Saved(record_uuid, (last or 0) + 1), action, before, after)
 
 
 def add_item(

@@ -4,16 +4,7 @@ the spellings imports learned, and the posts' signing keys registered at headqua
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inl_desktop.store.models.base import Base
@@ -24,12 +15,12 @@ class PostIdentity(Base):
     """The post this database belongs to (one row)."""
 
     __tablename__ = "post_identity"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    code: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(100))
-    country: Mapped[str] = mapped_column(String(2))
+    code: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    country: Mapped[str] = mapped_column(sa.String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -38,8 +29,8 @@ class AppSetting(Base):
 
     __tablename__ = "app_settings"
 
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text)
 
 
 class ReferenceItem(Base):
@@ -52,17 +43,17 @@ class ReferenceItem(Base):
     """
 
     __tablename__ = "reference_items"
-    __table_args__ = (UniqueConstraint("list_name", "code"),)
+    __table_args__ = (sa.UniqueConstraint("list_name", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_name: Mapped[str] = mapped_column(String(40), index=True)
-    code: Mapped[str] = mapped_column(String(40))
-    label: Mapped[str] = mapped_column(String(200))
-    parent_code: Mapped[str | None] = mapped_column(String(40))
-    attributes: Mapped[str] = mapped_column(Text, default="{}")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
+    list_name: Mapped[str] = mapped_column(sa.String(40), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(200))
+    parent_code: Mapped[str | None] = mapped_column(sa.String(40))
+    attributes: Mapped[str] = mapped_column(sa.Text, default="{}")
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    retired: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    aliases: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
 
 class ImportSpelling(Base):
@@ -74,15 +65,15 @@ class ImportSpelling(Base):
     """
 
     __tablename__ = "import_spellings"
-    __table_args__ = (UniqueConstraint("list_name", "spelling"),)
+    __table_args__ = (sa.UniqueConstraint("list_name", "spelling"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_name: Mapped[str] = mapped_column(String(40))
-    spelling: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(String(200))
-    code: Mapped[str] = mapped_column(String(40))
+    list_name: Mapped[str] = mapped_column(sa.String(40))
+    spelling: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.String(200))
+    code: Mapped[str] = mapped_column(sa.String(40))
     remembered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    remembered_by: Mapped[str] = mapped_column(String(100))
+    remembered_by: Mapped[str] = mapped_column(sa.String(100))
 
 
 class PostKey(Base):
@@ -94,19 +85,19 @@ class PostKey(Base):
 
     __tablename__ = "post_keys"
     __table_args__ = (
-        Index(
+        sa.Index(
             "ix_post_keys_current",
             "post_code",
             unique=True,
-            sqlite_where=text("replaced_at IS NULL"),
+            sqlite_where=sa.text("replaced_at IS NULL"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_code: Mapped[str] = mapped_column(String(16))
-    public_key: Mapped[str] = mapped_column(String(64))
-    fingerprint: Mapped[str] = mapped_column(String(40))
+    post_code: Mapped[str] = mapped_column(sa.String(16))
+    public_key: Mapped[str] = mapped_column(sa.String(64))
+    fingerprint: Mapped[str] = mapped_column(sa.String(40))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    added_by: Mapped[str] = mapped_column(String(100))
+    added_by: Mapped[str] = mapped_column(sa.String(100))
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    replaced_by: Mapped[str | None] = mapped_column(String(100))
+    replaced_by: Mapped[str | None] = mapped_column(sa.String(100))

@@ -3,19 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inl_desktop.store.models.base import Base, RecordColumns, code_column, deleted_index
@@ -32,42 +20,42 @@ class SeizureEvent(RecordColumns, Base):
 
     __tablename__ = "seizure_events"
     __table_args__ = (
-        CheckConstraint("basis IN ('case', 'aggregate')", name="basis"),
-        CheckConstraint("status IN ('draft', 'final')", name="status"),
-        CheckConstraint("period_end >= period_start", name="period_order"),
-        Index("ix_seizure_events_period", "period_start", "period_end"),
+        sa.CheckConstraint("basis IN ('case', 'aggregate')", name="basis"),
+        sa.CheckConstraint("status IN ('draft', 'final')", name="status"),
+        sa.CheckConstraint("period_end >= period_start", name="period_order"),
+        sa.Index("ix_seizure_events_period", "period_start", "period_end"),
         deleted_index("seizure_events"),
         # Sorting the seizure list by an event column walks one of these.
-        Index("ix_seizure_events_district", "district"),
-        Index("ix_seizure_events_place", "place"),
-        Index("ix_seizure_events_source_reference", "source_reference"),
-        Index("ix_seizure_events_transport_mode", "transport_mode"),
-        Index("ix_seizure_events_updated_at", "updated_at"),
+        sa.Index("ix_seizure_events_district", "district"),
+        sa.Index("ix_seizure_events_place", "place"),
+        sa.Index("ix_seizure_events_source_reference", "source_reference"),
+        sa.Index("ix_seizure_events_transport_mode", "transport_mode"),
+        sa.Index("ix_seizure_events_updated_at", "updated_at"),
         # The duplicate check looks for aggregate reports covering a date; a report reads
         # every aggregate report of its period from this alone.
-        Index(
+        sa.Index(
             "ix_seizure_events_aggregates",
             *("period_start", "period_end", "agency", "post_code", "deleted_at"),
             "same_as_uuid",
-            sqlite_where=text("basis = 'aggregate'"),
+            sqlite_where=sa.text("basis = 'aggregate'"),
         ),
         # Linked duplicates are few; reports leave them out.
-        Index(
+        sa.Index(
             "ix_seizure_events_same_as",
             "same_as_uuid",
-            sqlite_where=text("same_as_uuid IS NOT NULL"),
+            sqlite_where=sa.text("same_as_uuid IS NOT NULL"),
         ),
     )
 
-    basis: Mapped[str] = mapped_column(String(10), default="case")
-    event_date: Mapped[date | None] = mapped_column(Date)
-    date_precision: Mapped[str | None] = mapped_column(String(5))
-    period_start: Mapped[date | None] = mapped_column(Date)
-    period_end: Mapped[date | None] = mapped_column(Date)
-    agency: Mapped[str | None] = mapped_column(String(40), index=True)
+    basis: Mapped[str] = mapped_column(sa.String(10), default="case")
+    event_date: Mapped[date | None] = mapped_column(sa.Date)
+    date_precision: Mapped[str | None] = mapped_column(sa.String(5))
+    period_start: Mapped[date | None] = mapped_column(sa.Date)
+    period_end: Mapped[date | None] = mapped_column(sa.Date)
+    agency: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     province: Mapped[str | None] = code_column()
     district: Mapped[str | None] = code_column()
-    place: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(sa.String(200))
     transport_mode: Mapped[str | None] = code_column()
     concealment: Mapped[str | None] = code_column()
     installation: Mapped[str | None] = code_column()
@@ -75,11 +63,11 @@ class SeizureEvent(RecordColumns, Base):
     departure_country: Mapped[str | None] = code_column(2)
     destination_country: Mapped[str | None] = code_column(2)
     route_type: Mapped[str | None] = code_column()
-    arrests_nationals: Mapped[int | None] = mapped_column(Integer)
-    arrests_foreigners: Mapped[int | None] = mapped_column(Integer)
-    source_reference: Mapped[str | None] = mapped_column(String(200))
-    remarks: Mapped[str | None] = mapped_column(Text)
-    same_as_uuid: Mapped[str | None] = mapped_column(String(36))
+    arrests_nationals: Mapped[int | None] = mapped_column(sa.Integer)
+    arrests_foreigners: Mapped[int | None] = mapped_column(sa.Integer)
+    source_reference: Mapped[str | None] = mapped_column(sa.String(200))
+    remarks: Mapped[str | None] = mapped_column(sa.Text)
+    same_as_uuid: Mapped[str | None] = mapped_column(sa.String(36))
 
     items: Mapped[list["SeizureItem"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="SeizureItem.position"
@@ -112,50 +100,50 @@ class SeizureItem(Base):
     __tablename__ = "seizure_items"
     __table_args__ = (
         # The seizure list reads this table alone; each index serves a sort or a filter.
-        Index("ix_seizure_items_list_date", "live", "event_start", "id"),
-        Index("ix_seizure_items_list_quantity", "live", "quantity_value", "id"),
-        Index("ix_seizure_items_list_kg", "live", "kg_equivalent_mg", "id"),
-        Index("ix_seizure_items_list_agency", "live", "agency", "event_start"),
-        Index("ix_seizure_items_list_drug", "live", "drug", "event_start"),
-        Index("ix_seizure_items_list_province", "live", "province", "event_start"),
-        Index("ix_seizure_items_list_unit", "live", "unit", "event_start"),
+        sa.Index("ix_seizure_items_list_date", "live", "event_start", "id"),
+        sa.Index("ix_seizure_items_list_quantity", "live", "quantity_value", "id"),
+        sa.Index("ix_seizure_items_list_kg", "live", "kg_equivalent_mg", "id"),
+        sa.Index("ix_seizure_items_list_agency", "live", "agency", "event_start"),
+        sa.Index("ix_seizure_items_list_drug", "live", "drug", "event_start"),
+        sa.Index("ix_seizure_items_list_province", "live", "province", "event_start"),
+        sa.Index("ix_seizure_items_list_unit", "live", "unit", "event_start"),
         # Reports and the dashboard sum kg-equivalents over a period by agency and drug,
         # by drug and month, and by province, from these alone (see services.accomplishments).
-        Index(
+        sa.Index(
             "ix_seizure_items_report_agency",
             *("live", "agency", "drug", "event_start", "basis", "kg_equivalent_mg"),
         ),
-        Index(
+        sa.Index(
             "ix_seizure_items_report_drug",
             *("live", "drug", "event_start", "basis", "kg_equivalent_mg"),
         ),
-        Index(
+        sa.Index(
             "ix_seizure_items_report_province",
             *("live", "province", "event_start", "basis", "kg_equivalent_mg"),
         ),
         # An event's items, and an aggregate report's sums by drug without reading rows.
-        Index("ix_seizure_items_event_drug", "event_id", "drug", "kg_equivalent_mg"),
+        sa.Index("ix_seizure_items_event_drug", "event_id", "drug", "kg_equivalent_mg"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("seizure_events.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    drug: Mapped[str] = mapped_column(String(40))
+    uuid: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("seizure_events.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    drug: Mapped[str] = mapped_column(sa.String(40))
     quantity: Mapped[Decimal] = mapped_column(DecimalText)
-    unit: Mapped[str] = mapped_column(String(40))
-    kg_equivalent_mg: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(sa.String(40))
+    kg_equivalent_mg: Mapped[int | None] = mapped_column(sa.Integer)
     # A float copy of ``quantity`` to sort by; the exact value stays in ``quantity``.
-    quantity_value: Mapped[float | None] = mapped_column(Float)
+    quantity_value: Mapped[float | None] = mapped_column(sa.Float)
     # Copies of the event's columns that the seizure list filters and sorts on, kept in
     # step by the services (see services.seizures), so the list never joins at a million
     # rows. ``live`` is false while the event is soft-deleted.
-    event_start: Mapped[date | None] = mapped_column(Date)
-    agency: Mapped[str | None] = mapped_column(String(40))
-    province: Mapped[str | None] = mapped_column(String(40))
-    basis: Mapped[str | None] = mapped_column(String(10))
-    status: Mapped[str | None] = mapped_column(String(8))
-    live: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
+    event_start: Mapped[date | None] = mapped_column(sa.Date)
+    agency: Mapped[str | None] = mapped_column(sa.String(40))
+    province: Mapped[str | None] = mapped_column(sa.String(40))
+    basis: Mapped[str | None] = mapped_column(sa.String(10))
+    status: Mapped[str | None] = mapped_column(sa.String(8))
+    live: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.text("1"))
 
     event: Mapped["SeizureEvent"] = relationship(back_populates="items")
 
@@ -173,14 +161,14 @@ class SeizureJointAgency(Base):
     """An agency that reported a seizure jointly with the seizing agency."""
 
     __tablename__ = "seizure_joint_agencies"
-    __table_args__ = (UniqueConstraint("event_id", "agency"),)
+    __table_args__ = (sa.UniqueConstraint("event_id", "agency"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
-        ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    agency: Mapped[str] = mapped_column(String(40), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    agency: Mapped[str] = mapped_column(sa.String(40), index=True)
 
 
 class SeizureTransitCountry(Base):
@@ -190,7 +178,7 @@ class SeizureTransitCountry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
-        ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("seizure_events.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    country: Mapped[str] = mapped_column(String(2))
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    country: Mapped[str] = mapped_column(sa.String(2))
