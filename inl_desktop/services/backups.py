@@ -255,3 +255,17 @@ def check_and_back_up(
     except BackupFailed as error:
         return HousekeepingResult(finding, problem=str(error))
     return HousekeepingResult(finding, backup=made)
+
+
+def backups_folder(db_path: Path) -> Path:
+    """The folder beside the database that holds its backups."""
+    from inl_desktop.store.migrate import backups_dir
+
+    return backups_dir(db_path)
+
+
+def backups_kept() -> tuple[int, int]:
+    """How long backups are kept: (days with one a day, weeks with one a week)."""
+    from inl_desktop.store.backups import KEEP_DAILY, KEEP_WEEKLY
+
+    return KEEP_DAILY, KEEP_WEEKLY

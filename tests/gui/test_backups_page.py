@@ -15,6 +15,7 @@ from inl_desktop.services.backups import back_up_now
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.seizures import save_seizure
 from inl_desktop.store.backups import list_backups
+from tests.gui.prompts import ScriptedPrompts
 from tests.services.service_builders import heroin_and_tablets, scalar
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -23,8 +24,15 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture
-def window(qtbot: QtBot, app: QApplication, ctx: AppContext, db_path: Path) -> Iterator[MainWindow]:
-    shown = MainWindow(ctx, db_path)
+def prompts() -> ScriptedPrompts:
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, db_path: Path, prompts: ScriptedPrompts
+) -> Iterator[MainWindow]:
+    shown = MainWindow(ctx, db_path, prompts=prompts)
     qtbot.addWidget(shown)
     shown.show()
     qtbot.waitExposed(shown)
@@ -63,7 +71,7 @@ def test_restore_selected_brings_the_backup_back_and_the_window_shows_it(
     window: MainWindow,
     ctx: AppContext,
     db_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: ScriptedPrompts,
 ) -> None:
     back_up_now(db_path, ctx.now())
     save_seizure(ctx, heroin_and_tablets())
@@ -71,16 +79,15 @@ def test_restore_selected_brings_the_backup_back_and_the_window_shows_it(
     assert window.counts_label.text().startswith("2 drug items in 1 seizures")
     page = open_backups(window)
     qtbot.waitUntil(lambda: page.table.rowCount() == 1)
-    asked: list[str] = []
-    monkeypatch.setattr(
-        page, "_confirm_restore", lambda source, schema: asked.append(source.name) or True
-    )
+    prompts.queue("confirm", True)
 
     page.table.selectRow(0)
     with qtbot.waitSignal(page.database_restored):
         page.restore_button.click()
 
-    assert asked and asked[0].startswith("post-manual-")
+    [(kind, title, question)] = prompts.asked
+    assert (kind, title) == ("confirm", "Restore a backup")
+    assert question.startswith("Replace the database with post-manual-")
     assert scalar(ctx, "SELECT count(*) FROM seizure_events") == 0
     assert window.counts_label.text().startswith("0 drug items in 0 seizures")
     reasons = [backup.reason for backup in list_backups(db_path)]
@@ -89,7 +96,12 @@ def test_restore_selected_brings_the_backup_back_and_the_window_shows_it(
 
 
 def test_a_backup_on_a_full_disk_says_so_and_keeps_the_list(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    app: QApplication,
+    ctx: AppContext,
+    db_path: Path,
+    prompts: ScriptedPrompts,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import errno
     import os
@@ -97,13 +109,17 @@ def test_a_backup_on_a_full_disk_says_so_and_keeps_the_list(
     def no_space(_descriptor: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    page = open_backups(window)
-    warnings: list[str] = []
-    monkeypatch.setattr(page, "_show_failure", warnings.append)
+    page = BackupsPage(ctx, db_path, prompts=prompts)
+    qtbot.addWidget(page)
+    page.show()
     monkeypatch.setattr(os, "fsync", no_space)
 
     page.back_up_button.click()
 
-    qtbot.waitUntil(lambda: bool(warnings))
-    assert "the disk is full" in warnings[0]
+    qtbot.waitUntil(lambda: bool(prompts.asked))
+    [(kind, title, warning)] = prompts.asked
+    assert (kind, title) == ("warn", "Backups")
+    assert "the disk is full" in warning
+    assert "the disk is full" in page.status_label.text()
     assert page.back_up_button.isEnabled()
+    page.wait()

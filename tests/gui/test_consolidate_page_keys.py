@@ -18,7 +18,6 @@ from inl_desktop.gui.exchange.consolidate_page import ConsolidatePage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
 from inl_desktop.services.post_keys import (
-    OtherKeyHeld,
     accept_unsigned,
     public_key_file,
     public_key_text,
@@ -27,6 +26,7 @@ from inl_desktop.services.post_keys import (
 from inl_desktop.services.seizures import save_seizure
 from inl_desktop.services.setup import set_up_post
 from inl_desktop.store.migrate import backup_database, open_database
+from tests.gui.prompts import ScriptedPrompts
 from tests.services.service_builders import heroin_and_tablets
 
 
@@ -40,8 +40,15 @@ def hq(ctx: AppContext, template_db: Path, tmp_path: Path) -> Iterator[AppContex
 
 
 @pytest.fixture
-def page(qtbot: QtBot, app: QApplication, hq: AppContext) -> ConsolidatePage:
-    widget = ConsolidatePage(hq)
+def prompts() -> ScriptedPrompts:
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def page(
+    qtbot: QtBot, app: QApplication, hq: AppContext, prompts: ScriptedPrompts
+) -> ConsolidatePage:
+    widget = ConsolidatePage(hq, prompts=prompts)
     qtbot.addWidget(widget)
     return widget
 
@@ -58,10 +65,9 @@ def test_add_post_key_registers_the_chosen_file(
     ctx: AppContext,
     hq: AppContext,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: ScriptedPrompts,
 ) -> None:
-    chosen = key_file(tmp_path, public_key_text(ctx))
-    monkeypatch.setattr(page, "_choose_key_file", lambda: chosen)
+    prompts.queue("open_file", key_file(tmp_path, public_key_text(ctx)))
     fingerprint = public_key_file(ctx).fingerprint
     assert "none registered yet" in page.keys_label.text()
 
@@ -80,28 +86,27 @@ def test_another_key_for_a_post_is_registered_only_when_the_user_confirms(
     ctx: AppContext,
     hq: AppContext,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: ScriptedPrompts,
 ) -> None:
     held = public_key_file(ctx).fingerprint
     page.add_post_key(key_file(tmp_path, public_key_text(ctx)))
     other = signing.public_key_of(signing.new_private_key())
     chosen = key_file(tmp_path, signing.public_key_text("PK-ISB", other), "new.pub")
-    monkeypatch.setattr(page, "_choose_key_file", lambda: chosen)
-    answers = [False, True]
-    asked: list[str] = []
-
-    def confirm(question: OtherKeyHeld) -> bool:
-        asked.append(f"{question.held} -> {question.offered}")
-        return answers.pop(0)
-
-    monkeypatch.setattr(page, "_confirm_replace", confirm)
+    prompts.queue("open_file", chosen, chosen)
+    prompts.queue("confirm", False, True)
 
     qtbot.mouseClick(page.add_key_button, Qt.MouseButton.LeftButton)
     kept = [k.fingerprint for k in registered_keys(hq) if k.replaced_at is None]
     declined = page.status_label.text()
     qtbot.mouseClick(page.add_key_button, Qt.MouseButton.LeftButton)
 
-    assert asked == [f"{held} -> {signing.fingerprint(other)}"] * 2
+    questions = [text for kind, _title, text in prompts.asked if kind == "confirm"]
+    assert len(questions) == 2
+    assert all(
+        f"HQ holds key {held} for PK-ISB" in text
+        and f"with key {signing.fingerprint(other)}?" in text
+        for text in questions
+    )
     assert kept == [held]
     assert declined.startswith(f"Key {signing.fingerprint(other)} not registered")
     assert [k.fingerprint for k in registered_keys(hq) if k.replaced_at is None] == [

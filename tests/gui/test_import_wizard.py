@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from inl_desktop.exchange.import_errors import ERRORS_SHEET
 from inl_desktop.exchange.sources import read_source
-from inl_desktop.gui.importing.import_columns import UNKNOWN_BRUSH
 from inl_desktop.gui.importing.import_preview import PROBLEM_BRUSH, PlanModel
 from inl_desktop.gui.importing.import_source import HEADER_BRUSH
+from inl_desktop.gui.importing.import_values import UNKNOWN_BRUSH
 from inl_desktop.gui.importing.import_wizard import ImportWizard
 from inl_desktop.gui.main_window import PEOPLE_AREA, MainWindow
 from inl_desktop.services.context import AppContext

@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.gui.common.widgets import CodeComboBox
-from inl_desktop.gui.importing.import_preview import OUTCOME_BRUSHES, PlanModel, result_summary
+from inl_desktop.gui.importing.import_commit import result_summary
+from inl_desktop.gui.importing.import_preview import OUTCOME_BRUSHES, PlanModel
 from inl_desktop.gui.importing.import_wizard import ImportWizard
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import load_mapping

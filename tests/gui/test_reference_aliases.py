@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from inl_desktop.gui.common.reference_page import ReferenceItemDialog, ReferenceListsPage
+from inl_desktop.gui.common.reference_item_dialog import ReferenceItemDialog
+from inl_desktop.gui.common.reference_page import ReferenceListsPage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.spellings import suggest_code
 from inl_desktop.store.models import ChangeLogEntry, ReferenceItem

@@ -20,16 +20,20 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.gui.common.reference_page import ReferenceItemDialog, ReferenceListsPage
+from inl_desktop.gui.common.reference_item_dialog import ReferenceItemDialog
+from inl_desktop.gui.common.reference_page import ReferenceListsPage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.reference_lists import add_item, editable_lists
 from inl_desktop.services.seizures import save_seizure
 from inl_desktop.store.models import ReferenceItem
+from tests.gui.prompts import ScriptedPrompts
 
 
-def open_page(qtbot: QtBot, ctx: AppContext) -> ReferenceListsPage:
-    """The page, shown (after the test's own records are saved)."""
-    shown = ReferenceListsPage(ctx)
+def open_page(
+    qtbot: QtBot, ctx: AppContext, prompts: ScriptedPrompts | None = None
+) -> ReferenceListsPage:
+    """The page, shown (after the test's own records are saved), asking ``prompts``."""
+    shown = ReferenceListsPage(ctx, prompts=prompts or ScriptedPrompts())
     qtbot.addWidget(shown)
     shown.resize(1100, 650)
     shown.show()
@@ -41,24 +45,6 @@ def open_page(qtbot: QtBot, ctx: AppContext) -> ReferenceListsPage:
 def page(qtbot: QtBot, app: QApplication, ctx: AppContext) -> ReferenceListsPage:
     """The page, shown, on the PK-ISB database."""
     return open_page(qtbot, ctx)
-
-
-class Answers:
-    """Stands in for the page's message boxes: records them, answers the questions."""
-
-    def __init__(self, page: ReferenceListsPage, monkeypatch: pytest.MonkeyPatch, yes: bool):
-        self.asked: list[str] = []
-        self.informed: list[str] = []
-        self.yes = yes
-        monkeypatch.setattr(page, "_ask", self._ask)
-        monkeypatch.setattr(page, "_inform", self._inform)
-
-    def _ask(self, title: str, text: str) -> bool:
-        self.asked.append(text)
-        return self.yes
-
-    def _inform(self, title: str, text: str) -> None:
-        self.informed.append(text)
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
@@ -271,31 +257,31 @@ def test_the_filter_narrows_the_rows_as_you_type(qtbot: QtBot, page: ReferenceLi
 
 
 def test_deleting_a_code_in_use_shows_why_and_offers_retiring(
-    qtbot: QtBot, app: QApplication, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, app: QApplication, ctx: AppContext
 ) -> None:
     seizure_by(ctx, "ANF")
-    page = open_page(qtbot, ctx)
+    prompts = ScriptedPrompts(yes_no=[False])
+    page = open_page(qtbot, ctx, prompts)
     choose(qtbot, page, "Agencies")
     select_code(qtbot, page, "ANF")
-    answers = Answers(page, monkeypatch, yes=False)
 
     click(qtbot, page.delete_button)
 
-    assert len(answers.asked) == 1
-    assert "1 seizure" in answers.asked[0] and "Retire" in answers.asked[0]
+    [(kind, _title, question)] = prompts.asked
+    assert kind == "yes_no"
+    assert "1 seizure" in question and "Retire" in question
     item = stored(ctx, "agencies", "ANF")
     assert item is not None and not item.retired
     assert "ANF" in shown_column(page, 0)
 
 
 def test_accepting_the_offer_retires_the_code_in_use(
-    qtbot: QtBot, app: QApplication, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, app: QApplication, ctx: AppContext
 ) -> None:
     seizure_by(ctx, "ANF")
-    page = open_page(qtbot, ctx)
+    page = open_page(qtbot, ctx, ScriptedPrompts(yes_no=[True]))
     choose(qtbot, page, "Agencies")
     select_code(qtbot, page, "ANF")
-    Answers(page, monkeypatch, yes=True)
 
     with qtbot.waitSignal(page.lists_changed):
         click(qtbot, page.delete_button)
@@ -306,35 +292,36 @@ def test_accepting_the_offer_retires_the_code_in_use(
 
 
 def test_deleting_a_retired_code_in_use_only_informs(
-    qtbot: QtBot, app: QApplication, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, app: QApplication, ctx: AppContext
 ) -> None:
     seizure_by(ctx, "ANF")
-    page = open_page(qtbot, ctx)
+    prompts = ScriptedPrompts()
+    page = open_page(qtbot, ctx, prompts)
     choose(qtbot, page, "Agencies")
     select_code(qtbot, page, "ANF")
     click(qtbot, page.retire_button)
-    answers = Answers(page, monkeypatch, yes=True)
 
     click(qtbot, page.delete_button)
 
-    assert answers.asked == []
-    assert len(answers.informed) == 1 and "already retired" in answers.informed[0]
+    [(kind, _title, text)] = prompts.asked
+    assert kind == "inform" and "already retired" in text
     assert stored(ctx, "agencies", "ANF") is not None
 
 
 def test_an_unused_code_is_deleted_after_confirming(
-    qtbot: QtBot, app: QApplication, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, app: QApplication, ctx: AppContext
 ) -> None:
     add_item(ctx, "agencies", "TYPO", "Added by mistake")
-    page = open_page(qtbot, ctx)
+    prompts = ScriptedPrompts(yes_no=[True])
+    page = open_page(qtbot, ctx, prompts)
     choose(qtbot, page, "Agencies")
     select_code(qtbot, page, "TYPO")
-    answers = Answers(page, monkeypatch, yes=True)
 
     with qtbot.waitSignal(page.lists_changed):
         click(qtbot, page.delete_button)
 
-    assert len(answers.asked) == 1 and "cannot be undone" in answers.asked[0]
+    [(kind, _title, question)] = prompts.asked
+    assert kind == "yes_no" and "cannot be undone" in question
     assert stored(ctx, "agencies", "TYPO") is None
     assert "TYPO" not in shown_column(page, 0)
 

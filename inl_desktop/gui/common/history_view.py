@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import SEIZURE_EVENT, SEIZURE_ITEM, FieldDef, FieldType, RecordDef
-from inl_desktop.store.models import ChangeLogEntry
 
 COLUMNS = ("When", "Who", "Action", "Field", "Old value", "New value")
 ACTIONS = {"create": "Created", "update": "Changed", "delete": "Deleted", "restore": "Restored"}
@@ -29,6 +30,23 @@ _PART_KEY = re.compile(r"(?P<part>\w+)\[(?P<row>\d+)\]\.(?P<field>\w+)")
 PartTitles = Mapping[str, tuple[str, RecordDef]]
 # A logged part field that names another record (its UUID is the value).
 REFERENCE_FIELDS = {"person": "Person"}
+
+
+class LoggedChange(Protocol):
+    """What the view shows of a logged change (``services.history.LogEntry`` has it)."""
+
+    @property
+    def action(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def old_value(self) -> str | None: ...
+    @property
+    def new_value(self) -> str | None: ...
+    @property
+    def changed_at(self) -> datetime: ...
+    @property
+    def changed_by(self) -> str: ...
 
 
 def field_title(
@@ -110,7 +128,7 @@ class HistoryView(QTableWidget):
 
     def show_entries(
         self,
-        entries: Sequence[ChangeLogEntry],
+        entries: Sequence[LoggedChange],
         catalog: Catalog,
         record: RecordDef = SEIZURE_EVENT,
         part: RecordDef = SEIZURE_ITEM,

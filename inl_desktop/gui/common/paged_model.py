@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sqlalchemy import Connection
 
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.pages import read_page
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -74,8 +75,7 @@ class PagedTableModel(QAbstractTableModel):
         self.query_changed.emit()
 
     def _fetch(self, offset: int) -> list[dict[str, Any]]:
-        with self._ctx.engine.connect() as connection:
-            return self.fetch_page(connection, offset)
+        return read_page(self._ctx, self.fetch_page, offset)
 
     # Qt overrides ---------------------------------------------------------------
 

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.forms import load_form
+from inl_desktop.gui.common.widgets import find_child
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.countries import country_programs
 from inl_desktop.services.setup import set_up_post
-from inl_desktop.store.reference import available_countries, country_program
 
 
 class PostSetupDialog(QDialog):
@@ -30,16 +31,17 @@ class PostSetupDialog(QDialog):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(form)
         self.setWindowTitle(form.windowTitle())
-        self.country_combo: QComboBox = form.findChild(QComboBox, "countryCombo")
-        self.post_combo: QComboBox = form.findChild(QComboBox, "postCombo")
-        self.name_edit: QLineEdit = form.findChild(QLineEdit, "nameEdit")
-        self.error_label: QLabel = form.findChild(QLabel, "errorLabel")
+        self.country_combo = find_child(form, QComboBox, "countryCombo")
+        self.post_combo = find_child(form, QComboBox, "postCombo")
+        self.name_edit = find_child(form, QLineEdit, "nameEdit")
+        self.error_label = find_child(form, QLabel, "errorLabel")
         self.error_label.setStyleSheet("color: #b00020;")
-        buttons: QDialogButtonBox = form.findChild(QDialogButtonBox, "buttons")
+        buttons = find_child(form, QDialogButtonBox, "buttons")
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
-        for code in available_countries():
-            self.country_combo.addItem(f"{country_program(code).name} ({code})", code)
+        self._programs = country_programs()
+        for code, program in self._programs.items():
+            self.country_combo.addItem(f"{program.name} ({code})", code)
         self.country_combo.currentIndexChanged.connect(self._on_country_combo_changed)
         self.post_combo.currentIndexChanged.connect(self._on_post_combo_changed)
         self.post_combo.editTextChanged.connect(self._on_post_combo_changed)
@@ -49,7 +51,7 @@ class PostSetupDialog(QDialog):
         code = self.country_combo.currentData()
         self.post_combo.clear()
         if code:
-            for post in country_program(code).posts:
+            for post in self._programs[code].posts:
                 self.post_combo.addItem(post.code, post.name)
         self._on_post_combo_changed()
 

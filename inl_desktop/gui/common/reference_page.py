@@ -17,17 +17,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -35,35 +29,32 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.catalog import Catalog
-from inl_desktop.domain.errors import UserError, ValidationFailed
+from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.forms import load_form
-from inl_desktop.gui.common.widgets import CodeComboBox
+from inl_desktop.gui.common.prompts import Prompts
+from inl_desktop.gui.common.reference_item_dialog import (
+    ALIAS_JOINER,
+    ReferenceItemDialog,
+    attribute_title,
+)
+from inl_desktop.gui.common.widgets import find_child
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.reference_lists import (
     AttributeSpec,
     CodeInUse,
     ListSpec,
     ReferenceEntry,
-    add_item,
     delete_item,
     editable_lists,
     list_items,
     list_spec,
     set_retired,
-    update_item,
 )
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RETIRED_COLOUR = QColor("#767676")
-ERROR_STYLE = "color: #b00020;"
 LABEL_COLUMN = 1
 MAX_COLUMN_WIDTH = 160
-ALIAS_JOINER = " | "
-ALIASES_TIP = (
-    "Other names of this code in the posts' files, separated by | or ;\n"
-    "(KPK | NWFP). An import recognises them whatever their case, punctuation\n"
-    "or word order."
-)
 
 
 @dataclass(frozen=True)
@@ -152,7 +143,8 @@ def columns_for(spec: ListSpec, entries: list[ReferenceEntry], catalog: Catalog)
         columns.append(Column(attribute.header, _attribute_cell(attribute, catalog), numeric))
     extra = sorted({n for e in entries for n in e.attributes if spec.attribute(n) is None})
     for name in extra:
-        columns.append(Column(_title(name), lambda e, name=name: e.attributes.get(name, "")))
+        undeclared = AttributeSpec(name, attribute_title(name))
+        columns.append(Column(undeclared.label, _attribute_cell(undeclared, catalog)))
     columns.append(Column("Aliases", lambda e: ALIAS_JOINER.join(e.aliases)))
     columns.append(Column("In use", lambda e: e.in_use, numeric=True))
     columns.append(Column("Retired", lambda e: "Yes" if e.retired else ""))
@@ -175,187 +167,32 @@ def _attribute_cell(
     return cell
 
 
-def _title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def _with_mnemonic(text: str, taken: set[str]) -> str:
-    """``text`` with "&" before its first letter no other label of the form uses."""
-    for position, char in enumerate(text):
-        if char.isalpha() and char.lower() not in taken:
-            taken.add(char.lower())
-            return text[:position] + "&" + text[position:]
-    return text
-
-
-class ReferenceItemDialog(QDialog):
-    """Add a code to a list or edit one; saves on OK, shows what is wrong otherwise."""
-
-    saved = Signal(str)
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        spec: ListSpec,
-        entry: ReferenceEntry | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._ctx, self._spec, self._entry = ctx, spec, entry
-        catalog = ctx.catalog()
-        self.setWindowTitle(
-            f"Add {spec.item_noun}" if entry is None else f"Edit {spec.item_noun} {entry.code}"
-        )
-        self.setMinimumWidth(440)
-        layout = QVBoxLayout(self)
-        self._form = QFormLayout()
-        layout.addLayout(self._form)
-        self._mnemonics: set[str] = set()
-        self._inputs: dict[str, QWidget] = {}
-
-        self.code_edit = QLineEdit(entry.code if entry else "")
-        self.code_edit.setMaxLength(40)
-        if entry is not None:
-            self.code_edit.setReadOnly(True)
-            self.code_edit.setToolTip("A code cannot change: records store it")
-        self._add_row("code", "Code", self.code_edit)
-        self.label_edit = QLineEdit(entry.label if entry else "")
-        self._add_row("label", "Label", self.label_edit)
-        self.parent_combo: CodeComboBox | None = None
-        if spec.parent_list is not None:
-            self.parent_combo = CodeComboBox()
-            self.parent_combo.set_reference_list(
-                catalog, spec.parent_list, keep=entry.parent if entry else None
-            )
-            self.parent_combo.set_code(entry.parent if entry else None)
-            self._add_row("parent", spec.parent_label, self.parent_combo)
-        stored = entry.attributes if entry else {}
-        self._attribute_inputs: dict[str, Callable[[], str]] = {}
-        for attribute in spec.attributes:
-            self._add_attribute(attribute, stored.get(attribute.name, ""), catalog)
-        for name in sorted(n for n in stored if spec.attribute(n) is None):
-            self._add_attribute(AttributeSpec(name, _title(name)), stored[name], catalog)
-        self.aliases_edit = QLineEdit(ALIAS_JOINER.join(entry.aliases) if entry else "")
-        self.aliases_edit.setPlaceholderText("Other names, separated by | or ;")
-        self.aliases_edit.setToolTip(ALIASES_TIP)
-        self._add_row("aliases", "Aliases", self.aliases_edit)
-
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setAccessibleName("Problems")
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        (self.label_edit if entry else self.code_edit).setFocus()
-
-    def _add_row(self, field: str, text: str, widget: QWidget) -> None:
-        label = QLabel(_with_mnemonic(text, self._mnemonics))
-        label.setBuddy(widget)
-        widget.setAccessibleName(text)
-        self._form.addRow(label, widget)
-        self._inputs[field] = widget
-
-    def _add_attribute(self, attribute: AttributeSpec, value: str, catalog: Catalog) -> None:
-        widget: QWidget
-        if attribute.kind == "flag":
-            box = QCheckBox()
-            box.setChecked(value == "1")
-            widget, read = box, (lambda: "1" if box.isChecked() else "0")
-        elif attribute.kind == "choice":
-            combo = QComboBox()
-            if not attribute.required or value not in dict(attribute.choices):
-                combo.addItem("", "")
-            for code, text in attribute.choices:
-                combo.addItem(text, code)
-            combo.setCurrentIndex(max(combo.findData(value), 0))
-            widget, read = combo, (lambda: str(combo.currentData() or ""))
-        elif attribute.kind == "code" and attribute.reference_list:
-            codes = CodeComboBox()
-            codes.set_reference_list(catalog, attribute.reference_list, keep=value or None)
-            codes.set_code(value or None)
-            widget, read = codes, (lambda: codes.code() or codes.typed_text())
-        else:
-            edit = QLineEdit(value)
-            widget, read = edit, edit.text
-        self._add_row(attribute.name, attribute.label, widget)
-        self._attribute_inputs[attribute.name] = read
-
-    def input_for(self, field: str) -> QWidget | None:
-        """The input of a field ("code", "label", "parent" or an attribute name)."""
-        return self._inputs.get(field)
-
-    def _on_buttons_accepted(self) -> None:
-        parent = None
-        if self.parent_combo is not None:
-            parent = self.parent_combo.code() or self.parent_combo.typed_text() or None
-        attributes = {name: read() for name, read in self._attribute_inputs.items()}
-        try:
-            if self._entry is None:
-                saved = add_item(
-                    self._ctx,
-                    self._spec.name,
-                    self.code_edit.text(),
-                    self.label_edit.text(),
-                    parent,
-                    attributes,
-                    self.aliases_edit.text(),
-                )
-            else:
-                saved = update_item(
-                    self._ctx,
-                    self._spec.name,
-                    self._entry.code,
-                    self.label_edit.text(),
-                    parent,
-                    attributes,
-                    self.aliases_edit.text(),
-                )
-        except ValidationFailed as failure:
-            self._show_problems([str(e) for e in failure.errors])
-            first = self._inputs.get(failure.errors[0].field) if failure.errors else None
-            if first is not None:
-                first.setFocus()
-            return
-        except UserError as error:
-            self._show_problems([str(error)])
-            return
-        self.saved.emit(saved.code)
-        self.accept()
-
-    def _show_problems(self, messages: list[str]) -> None:
-        self.error_label.setText("\n".join(messages))
-        self.error_label.show()
-
-
 class ReferenceListsPage(QWidget):
     """Choose a reference list, then add, edit, retire, restore or delete its codes."""
 
     lists_changed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._prompts = prompts or Prompts()
         self._spec: ListSpec | None = None
         self.item_dialog: ReferenceItemDialog | None = None
         self._hidden_since_load = False
         form = load_form("reference_page", self)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
-        self.list_chooser: QListWidget = form.findChild(QListWidget, "listChooser")
-        self.list_heading: QLabel = form.findChild(QLabel, "listHeading")
-        self.filter_edit: QLineEdit = form.findChild(QLineEdit, "filterEdit")
-        self.count_label: QLabel = form.findChild(QLabel, "countLabel")
-        self.table: QTableView = form.findChild(QTableView, "table")
-        self.add_button: QPushButton = form.findChild(QPushButton, "addButton")
-        self.edit_button: QPushButton = form.findChild(QPushButton, "editButton")
-        self.retire_button: QPushButton = form.findChild(QPushButton, "retireButton")
-        self.delete_button: QPushButton = form.findChild(QPushButton, "deleteButton")
+        self.list_chooser = find_child(form, QListWidget, "listChooser")
+        self.list_heading = find_child(form, QLabel, "listHeading")
+        self.filter_edit = find_child(form, QLineEdit, "filterEdit")
+        self.count_label = find_child(form, QLabel, "countLabel")
+        self.table = find_child(form, QTableView, "table")
+        self.add_button = find_child(form, QPushButton, "addButton")
+        self.edit_button = find_child(form, QPushButton, "editButton")
+        self.retire_button = find_child(form, QPushButton, "retireButton")
+        self.delete_button = find_child(form, QPushButton, "deleteButton")
         heading_font = self.list_heading.font()
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.3)
         heading_font.setBold(True)
@@ -524,7 +361,7 @@ class ReferenceListsPage(QWidget):
         try:
             set_retired(self._ctx, self._spec.name, entry.code, not entry.retired)
         except UserError as error:
-            self._inform("Cannot change the code", str(error))
+            self._prompts.inform(self, "Cannot change the code", str(error))
         self._changed(entry.code)
 
     def _on_delete_button_clicked(self) -> None:
@@ -532,32 +369,27 @@ class ReferenceListsPage(QWidget):
         if entry is None or self._spec is None:
             return
         spec = self._spec
-        if entry.in_use == 0 and not self._ask(
+        if entry.in_use == 0 and not self._prompts.yes_no(
+            self,
             f"Delete {spec.item_noun}",
             f"Delete {entry.code} ({entry.label}) from {spec.title.lower()}? "
             "This cannot be undone.",
+            default_yes=True,
         ):
             return
         try:
             delete_item(self._ctx, spec.name, entry.code)
         except CodeInUse as refused:
             if entry.retired:
-                self._inform("Code in use", str(refused))
-            elif self._ask("Code in use", f"{refused}\n\nRetire {entry.code} now?"):
+                self._prompts.inform(self, "Code in use", str(refused))
+            elif self._prompts.yes_no(
+                self, "Code in use", f"{refused}\n\nRetire {entry.code} now?", default_yes=True
+            ):
                 set_retired(self._ctx, spec.name, entry.code, True)
                 self._changed(entry.code)
             else:
                 self.reload(entry.code)  # the use count may have changed meanwhile
             return
         except UserError as error:
-            self._inform("Cannot delete the code", str(error))
+            self._prompts.inform(self, "Cannot delete the code", str(error))
         self._changed(None)
-
-    # Message boxes, kept apart so tests can answer them.
-
-    def _inform(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
-
-    def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes

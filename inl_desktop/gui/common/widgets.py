@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QEvent,
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QCompleter,
     QLabel,
@@ -27,6 +29,38 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.catalog import Catalog
+
+ChildT = TypeVar("ChildT", bound=QObject)
+
+
+def find_child(parent: QObject, kind: type[ChildT], name: str) -> ChildT:
+    """The child ``name`` of a form built from a .ui file; a missing one is a bug in the form."""
+    child = parent.findChild(kind, name)
+    if child is None:
+        raise LookupError(f"{type(parent).__name__} has no {kind.__name__} named {name!r}")
+    return child
+
+
+def with_suffix(path: Path, suffix: str) -> str:
+    """``path`` as text, ending in ``suffix`` (".xlsx") whatever case the user typed it in."""
+    text = str(path)
+    return text if text.lower().endswith(suffix) else text + suffix
+
+
+def popup_of(completer: QCompleter) -> QAbstractItemView:
+    """The completion list of ``completer`` (Qt makes one when first asked)."""
+    popup = completer.popup()
+    if popup is None:
+        raise LookupError("the completer has no list")
+    return popup
+
+
+def line_edit_of(combo: QComboBox) -> QLineEdit:
+    """The line edit of an editable combo box (a fixed one has none: a bug to call)."""
+    edit = combo.lineEdit()
+    if edit is None:
+        raise LookupError("the combo box is not editable")
+    return edit
 
 
 def buddy_label(text: str, widget: QWidget, parent: QWidget) -> QLabel:
@@ -110,7 +144,7 @@ class _CompletionKeys(QObject):
         super().__init__(completer)
         self._completer = completer
         self._choose = choose
-        completer.popup().installEventFilter(self)
+        popup_of(completer).installEventFilter(self)
         field = completer.widget()
         if field is not None:
             field.installEventFilter(self)
@@ -120,14 +154,14 @@ class _CompletionKeys(QObject):
             event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
             and isinstance(event, QKeyEvent)
             and leaves_field(event)
-            and self._completer.popup().isVisible()
+            and popup_of(self._completer).isVisible()
         ):
             self.accept_completion()
         return False
 
     def accept_completion(self) -> None:
         """Take the highlighted (or only) completion and close the list."""
-        popup = self._completer.popup()
+        popup = popup_of(self._completer)
         index = popup.currentIndex()
         if not index.isValid() and self._completer.completionCount() == 1:
             index = self._completer.completionModel().index(0, 0)
@@ -161,7 +195,7 @@ class CodeComboBox(QComboBox):
         self.setCompleter(completer)
         _CompletionKeys(completer, self._on_completer_chosen)
         self.currentIndexChanged.connect(self._on_self_current_index_changed)
-        self.lineEdit().editingFinished.connect(self._on_line_edit_editing_finished)
+        line_edit_of(self).editingFinished.connect(self._on_line_edit_editing_finished)
 
     def set_choices(self, choices: list[tuple[str, str]]) -> None:
         """Replace the items with (code, label) pairs; keeps the current code if offered."""
@@ -307,8 +341,9 @@ class CodeListEdit(QLineEdit):
         self.setText(completer.pathFromIndex(index))
 
     def _on_self_editing_finished(self) -> None:
-        if self.completer().popup().isVisible():
-            self.completer().popup().hide()
+        popup = popup_of(self.completer())
+        if popup.isVisible():
+            popup.hide()
         parts = [self._lookup.get(part.casefold(), part) for part in self._parts()]
         normal = ", ".join(dict.fromkeys(parts))
         if normal != self.text():

@@ -7,12 +7,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.workers import Cancelled, Task
 from inl_desktop.services.consolidate import (
     COUNT_KEYS,
@@ -47,9 +46,12 @@ HEADERS = ("Workbook", "Post", *(key.capitalize() for key in COUNT_KEYS), "Probl
 class ConsolidatePage(QWidget):
     """Choose workbooks (or a folder of them), merge them, show what each did."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._prompts = prompts or Prompts()
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Merge the workbooks posts sent into this database. A workbook goes in completely "
@@ -108,6 +110,24 @@ class ConsolidatePage(QWidget):
         self.results.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.results, 2)
 
+        self._add_conflict_panes(layout)
+
+        self.task = Task(self)
+        self.task.progressed.connect(self._on_task_progressed)
+        self.task.succeeded.connect(self._on_task_succeeded)
+        self.task.failed.connect(self._on_task_failed)
+        self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
+        self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
+        self.clear_button.clicked.connect(self.files.clear)
+        self.add_key_button.clicked.connect(self._on_add_key_button_clicked)
+        self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
+        self.cancel_button.clicked.connect(self.task.cancel)
+        self.keep_button.clicked.connect(self._on_keep_button_clicked)
+        self.refresh_conflicts()
+        self.refresh_keys()
+
+    def _add_conflict_panes(self, layout: QVBoxLayout) -> None:
+        """The open conflicts, the differences of the one chosen, and Keep HQ copy."""
         layout.addWidget(
             QLabel(
                 "Conflicts kept for a decision (the same revision arrived "
@@ -146,20 +166,6 @@ class ConsolidatePage(QWidget):
         self._open_conflicts: list[OpenConflict] = []
         self.conflicts.currentCellChanged.connect(self._on_conflicts_current_cell_changed)
 
-        self.task = Task(self)
-        self.task.progressed.connect(self._on_task_progressed)
-        self.task.succeeded.connect(self._on_task_succeeded)
-        self.task.failed.connect(self._on_task_failed)
-        self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
-        self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
-        self.clear_button.clicked.connect(self.files.clear)
-        self.add_key_button.clicked.connect(self._on_add_key_button_clicked)
-        self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
-        self.cancel_button.clicked.connect(self.task.cancel)
-        self.keep_button.clicked.connect(self._on_keep_button_clicked)
-        self.refresh_conflicts()
-        self.refresh_keys()
-
     def refresh_keys(self) -> None:
         """Show the posts whose keys are registered, and the transition setting."""
         current = [key for key in registered_keys(self._ctx) if key.replaced_at is None]
@@ -192,26 +198,19 @@ class ConsolidatePage(QWidget):
         self.refresh_keys()
         return True
 
-    def _choose_key_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "A post's public key file", "", "Post key files (*.pub);;All files (*)"
-        )
-        return Path(name) if name else None
-
     def _confirm_replace(self, held: OtherKeyHeld) -> bool:
-        answer = QMessageBox.question(
+        return self._prompts.confirm(
             self,
             "Replace a post's key",
             f"HQ holds key {held.held} for {held.post_code} ({held.held_since}). Replace it "
             f"with key {held.offered}?\n\nWorkbooks signed with the old key will be refused "
             "from now on. Replace a key only when the post says it has a new one.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def _on_add_key_button_clicked(self) -> None:
-        path = self._choose_key_file()
+        path = self._prompts.open_file(
+            self, "A post's public key file", "", "Post key files (*.pub);;All files (*)"
+        )
         if path is not None:
             self.add_post_key(path)
 
@@ -297,15 +296,16 @@ class ConsolidatePage(QWidget):
         self.progress.setVisible(False)
 
     def _on_add_files_button_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Workbooks to consolidate", "", "Excel workbooks (*.xlsx)"
+        self.add_files(
+            self._prompts.open_files(
+                self, "Workbooks to consolidate", "", "Excel workbooks (*.xlsx)"
+            )
         )
-        self.add_files([Path(name) for name in names])
 
     def _on_add_folder_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of workbooks")
-        if folder:
-            self.add_files(sorted(Path(folder).glob("*.xlsx")))
+        folder = self._prompts.folder(self, "Folder of workbooks", "")
+        if folder is not None:
+            self.add_files(sorted(folder.glob("*.xlsx")))
 
     def _on_consolidate_button_clicked(self) -> None:
         self.start()

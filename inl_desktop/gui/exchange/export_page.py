@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.errors import UserError
-from inl_desktop.gui.common.widgets import buddy_label
+from inl_desktop.gui.common.prompts import Prompts
+from inl_desktop.gui.common.widgets import buddy_label, with_suffix
 from inl_desktop.gui.common.workers import Cancelled, Task
 from inl_desktop.gui.seizures.seizure_filters import period_presets
 from inl_desktop.services.context import AppContext
@@ -43,9 +43,12 @@ from inl_desktop.services.export import (
 class ExportPage(QWidget):
     """Choose period, profile and file; export with a progress bar and Cancel."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._prompts = prompts or Prompts()
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Write the workbook headquarters consolidates. The hq profile carries no names, "
@@ -65,18 +68,7 @@ class ExportPage(QWidget):
         self.period_combo.setToolTip("2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or FROM..TO")
         form.addRow(buddy_label("&Period:", self.period_combo, self), self.period_combo)
 
-        profiles = QWidget(self)
-        row = QHBoxLayout(profiles)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.hq_radio = QRadioButton("h&q: no personal data", profiles)
-        self.full_radio = QRadioButton("f&ull: with names and national IDs", profiles)
-        self.hq_radio.setChecked(True)
-        self.profile_group = QButtonGroup(self)
-        for button in (self.hq_radio, self.full_radio):
-            self.profile_group.addButton(button)
-            row.addWidget(button)
-        row.addStretch(1)
-        form.addRow(QLabel("Profile:", self), profiles)
+        form.addRow(QLabel("Profile:", self), self._profile_choice())
 
         self.since_check = QCheckBox("Only what &changed since the last export to this file", self)
         self.since_check.setAccessibleName("Only changes since the last export")
@@ -111,6 +103,34 @@ class ExportPage(QWidget):
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.result_label)
 
+        self._add_history(layout)
+
+        self.task = Task(self)
+        self.task.progressed.connect(self._on_task_progressed)
+        self.task.succeeded.connect(self._on_task_succeeded)
+        self.task.failed.connect(self._on_task_failed)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.cancel_button.clicked.connect(self.task.cancel)
+        self.browse_button.clicked.connect(self._on_browse_button_clicked)
+        self.refresh_history()
+
+    def _profile_choice(self) -> QWidget:
+        """The hq and full profiles, as two radio buttons in a row."""
+        profiles = QWidget(self)
+        row = QHBoxLayout(profiles)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.hq_radio = QRadioButton("h&q: no personal data", profiles)
+        self.full_radio = QRadioButton("f&ull: with names and national IDs", profiles)
+        self.hq_radio.setChecked(True)
+        self.profile_group = QButtonGroup(self)
+        for button in (self.hq_radio, self.full_radio):
+            self.profile_group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        return profiles
+
+    def _add_history(self, layout: QVBoxLayout) -> None:
+        """The table of earlier exports, under the page."""
         layout.addWidget(QLabel("Earlier exports:", self))
         self.history = QTableWidget(0, 5, self)
         self.history.setAccessibleName("Earlier exports")
@@ -121,15 +141,6 @@ class ExportPage(QWidget):
         )
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.history, 1)
-
-        self.task = Task(self)
-        self.task.progressed.connect(self._on_task_progressed)
-        self.task.succeeded.connect(self._on_task_succeeded)
-        self.task.failed.connect(self._on_task_failed)
-        self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.cancel_button.clicked.connect(self.task.cancel)
-        self.browse_button.clicked.connect(self._on_browse_button_clicked)
-        self.refresh_history()
 
     def request(self) -> ExportRequest:
         """The export the widgets describe; BadPeriod for an unreadable period."""
@@ -190,11 +201,11 @@ class ExportPage(QWidget):
         self.start_export()
 
     def _on_browse_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = self._prompts.save_file(
             self, "Save the exchange workbook", self.file_edit.text(), "Excel workbook (*.xlsx)"
         )
-        if path:
-            self.file_edit.setText(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+        if path is not None:
+            self.file_edit.setText(with_suffix(path, ".xlsx"))
 
     def _on_task_progressed(self, done: int, what: str) -> None:
         self.result_label.setText(f"Exporting… {done:,} rows written ({what})")

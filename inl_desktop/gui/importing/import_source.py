@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,7 +27,8 @@ from inl_desktop.domain.errors import UserError
 from inl_desktop.exchange.import_errors import ERRORS_SHEET
 from inl_desktop.exchange.ragged import RaggedRows, ragged_rows
 from inl_desktop.exchange.sources import Cell, SourceTable, column_name, read_source, sheet_names
-from inl_desktop.gui.common.widgets import buddy_label
+from inl_desktop.gui.common.prompts import Prompts
+from inl_desktop.gui.common.widgets import buddy_label, line_edit_of
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.mapping import ImportMapping, load_mapping
 from inl_desktop.services.importing.run import ImportPlan
@@ -133,9 +133,12 @@ def rows_as_read(
 class SourcePage(QWizardPage):
     """Choose the file and what its rows are; check that it is read the right way."""
 
-    def __init__(self, state: ImportState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: ImportState, parent: QWidget | None = None, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
         self._state = state
+        self._prompts = prompts or Prompts()
         self._read_key: tuple[object, ...] | None = None
         self.setTitle("File")
         self.setSubTitle(
@@ -169,27 +172,7 @@ class SourcePage(QWizardPage):
         profile_row.addWidget(self.clear_profile_button)
         form.addRow(QLabel("Saved mapping:", self), profile_row)
 
-        reading = QHBoxLayout()
-        self.sheet_combo = QComboBox(self)
-        self.sheet_combo.setMinimumContentsLength(14)
-        self.header_spin = QSpinBox(self)
-        self.header_spin.setSpecialValueText("none")
-        self.encoding_combo = QComboBox(self)
-        self.encoding_combo.setEditable(True)
-        self.encoding_combo.addItems(ENCODINGS)
-        self.delimiter_combo = QComboBox(self)
-        for delimiter, label in DELIMITERS:
-            self.delimiter_combo.addItem(label, delimiter)
-        for text, widget in (
-            ("&Sheet:", self.sheet_combo),
-            ("&Header row:", self.header_spin),
-            ("&Encoding:", self.encoding_combo),
-            ("&Delimiter:", self.delimiter_combo),
-        ):
-            reading.addWidget(buddy_label(text, widget, self))
-            reading.addWidget(widget)
-            reading.addSpacing(12)
-        reading.addStretch(1)
+        reading = self._reading_row()
         form.addRow(QLabel("Read as:", self), reading)
         layout.addLayout(form)
 
@@ -221,8 +204,33 @@ class SourcePage(QWizardPage):
         self.sheet_combo.currentIndexChanged.connect(self._on_sheet_combo_current_index_changed)
         self.header_spin.valueChanged.connect(self._on_header_spin_value_changed)
         self.encoding_combo.activated.connect(self._on_reading_changed)
-        self.encoding_combo.lineEdit().editingFinished.connect(self._on_reading_changed)
+        line_edit_of(self.encoding_combo).editingFinished.connect(self._on_reading_changed)
         self.delimiter_combo.activated.connect(self._on_reading_changed)
+
+    def _reading_row(self) -> QHBoxLayout:
+        """How the file is read: its sheet, header row, encoding and delimiter."""
+        reading = QHBoxLayout()
+        self.sheet_combo = QComboBox(self)
+        self.sheet_combo.setMinimumContentsLength(14)
+        self.header_spin = QSpinBox(self)
+        self.header_spin.setSpecialValueText("none")
+        self.encoding_combo = QComboBox(self)
+        self.encoding_combo.setEditable(True)
+        self.encoding_combo.addItems(ENCODINGS)
+        self.delimiter_combo = QComboBox(self)
+        for delimiter, label in DELIMITERS:
+            self.delimiter_combo.addItem(label, delimiter)
+        for text, widget in (
+            ("&Sheet:", self.sheet_combo),
+            ("&Header row:", self.header_spin),
+            ("&Encoding:", self.encoding_combo),
+            ("&Delimiter:", self.delimiter_combo),
+        ):
+            reading.addWidget(buddy_label(text, widget, self))
+            reading.addWidget(widget)
+            reading.addSpacing(12)
+        reading.addStretch(1)
+        return reading
 
     def kind(self) -> ImportKind:
         """The kind of record chosen."""
@@ -362,8 +370,9 @@ class SourcePage(QWizardPage):
         for column in range(table.width):
             if self.preview.columnWidth(column) > 260:
                 self.preview.setColumnWidth(column, 260)
-        if table.header_row:
-            self.preview.scrollToItem(self.preview.item(table.header_row - 1, 0))
+        header_item = self.preview.item(table.header_row - 1, 0) if table.header_row else None
+        if header_item is not None:
+            self.preview.scrollToItem(header_item)
         self._show_ragged()
 
     def _show_ragged(self) -> None:
@@ -384,14 +393,14 @@ class SourcePage(QWizardPage):
         return Path(text).expanduser() if text else None
 
     def _on_browse_button_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = self._prompts.open_file(
             self,
             "Choose the spreadsheet to import",
             self.file_edit.text(),
             "Spreadsheets (*.xlsx *.csv *.tsv *.txt)",
         )
-        if path:
-            self.open_file(Path(path))
+        if path is not None:
+            self.open_file(path)
 
     def _on_file_edit_editing_finished(self) -> None:
         path = self._path()
@@ -407,11 +416,11 @@ class SourcePage(QWizardPage):
             )
 
     def _on_profile_button_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = self._prompts.open_file(
             self, "Load a saved mapping", str(self._path() or ""), "Mappings (*.json)"
         )
-        if path:
-            self.load_profile(Path(path))
+        if path is not None:
+            self.load_profile(path)
 
     def _on_clear_profile_button_clicked(self) -> None:
         self._state.profile = self._state.profile_path = None

@@ -9,9 +9,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
-from inl_desktop.gui.importing.import_columns import ColumnsPage, ValuesPage
-from inl_desktop.gui.importing.import_preview import ImportPage, PreviewPage
+from inl_desktop.gui.common.prompts import Prompts
+from inl_desktop.gui.importing.import_columns import ColumnsPage
+from inl_desktop.gui.importing.import_commit import ImportPage
+from inl_desktop.gui.importing.import_preview import PreviewPage
 from inl_desktop.gui.importing.import_source import ImportState, SourcePage
+from inl_desktop.gui.importing.import_values import ValuesPage
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.targets import ImportKind
 
@@ -31,17 +34,19 @@ class ImportWizard(QWizard):
         *,
         kind: ImportKind = ImportKind.SEIZURES,
         path: Path | None = None,
+        prompts: Prompts | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import a spreadsheet")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoDefaultButton, True)
         self.state = ImportState(ctx, kind)
-        self.source_page = SourcePage(self.state, self)
+        prompts = prompts or Prompts()
+        self.source_page = SourcePage(self.state, self, prompts)
         self.columns_page = ColumnsPage(self.state, self)
         self.values_page = ValuesPage(self.state, self)
         self.preview_page = PreviewPage(self.state, self)
-        self.import_page = ImportPage(self.state, self)
+        self.import_page = ImportPage(self.state, self, prompts)
         for page in (
             self.source_page,
             self.columns_page,

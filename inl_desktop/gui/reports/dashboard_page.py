@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSet,
     QChart,
@@ -28,9 +29,7 @@ from inl_desktop.domain.periods import fiscal_year_of
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.gui.seizures.seizure_filters import GROUP_PREFIX, SeizureFilterBar
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.dashboard import DashboardFigures, dashboard_figures
-from inl_desktop.store.seizure_list import SeizureFilter
-from inl_desktop.store.training_list import TrainingFilter
+from inl_desktop.services.dashboard_read import DashboardFigures, SeizureFilter, read_dashboard
 
 SEXES = (("F", "Women"), ("M", "Men"))
 # Shown only when some trainee's sex is not recorded; never folded into women or men.
@@ -132,14 +131,12 @@ class DashboardPage(QWidget):
         self.reload()
 
     def _start(self, filter_: SeizureFilter) -> None:
-        engine = self._ctx.engine
-        catalog = self._ctx.catalog()
-        trainings = TrainingFilter(start=filter_.start, end=filter_.end)
+        ctx = self._ctx
+        catalog = ctx.catalog()
         self.status_label.setText("Adding up…")
 
         def read() -> DashboardFigures:
-            with engine.connect() as connection:
-                return dashboard_figures(connection, filter_, trainings, catalog)
+            return read_dashboard(ctx, filter_, catalog)
 
         self._reader.start(read)
 
@@ -233,8 +230,13 @@ class DashboardPage(QWidget):
         view.chart().legend().setVisible(False)
 
     def _draw(
-        self, view: QChartView, series, sets, categories: list[str], horizontal: bool
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        view: QChartView,
+        series: QAbstractBarSeries,
+        sets: list[QBarSet],
+        categories: list[str],
+        horizontal: bool,
+    ) -> None:
         chart = view.chart()
         chart.removeAllSeries()
         for axis in chart.axes():

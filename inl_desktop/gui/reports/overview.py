@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from inl_desktop.gui.common.forms import load_form
+from inl_desktop.gui.common.widgets import find_child
 
 COUNT_LABELS = {
     "seizure_events": "Seizure events",
@@ -26,13 +27,14 @@ class OverviewPage(QWidget):
         form = load_form("overview", self)
         layout = QVBoxLayout(self)
         layout.addWidget(form)
-        self.post_heading: QLabel = form.findChild(QLabel, "postHeading")
+        self.post_heading = find_child(form, QLabel, "postHeading")
         font = self.post_heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.post_heading.setFont(font)
-        self.database_label: QLabel = form.findChild(QLabel, "databaseLabel")
-        counts_form: QFormLayout = form.findChild(QGroupBox, "countsBox").layout()
+        self.database_label = find_child(form, QLabel, "databaseLabel")
+        counts_form = find_child(form, QGroupBox, "countsBox").layout()
+        assert isinstance(counts_form, QFormLayout)
         self.count_labels: dict[str, QLabel] = {}
         for key, text in COUNT_LABELS.items():
             value = QLabel("0")

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain import periods
 from inl_desktop.domain.errors import UserError
-from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label
+from inl_desktop.gui.common.prompts import Prompts
+from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label, line_edit_of
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.gui.reports.report_document import report_html, write_report_pdf
 from inl_desktop.gui.seizures.seizure_filters import INVALID_STYLE
@@ -33,8 +34,8 @@ from inl_desktop.services.accomplishments import (
     save_report_xlsx,
 )
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.countries import country_programs
 from inl_desktop.services.report_seizures import ReportScope
-from inl_desktop.store.reference import available_countries, country_program
 
 PERIOD_TIP = (
     "2019, FY2020, FY2020Q1, 2019Q3, 2019-03, 2019M1-10 (the first 10 months of 2019) "
@@ -59,9 +60,12 @@ class ReportPage(QWidget):
 
     report_shown = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._prompts = prompts or Prompts()
         self._report: Report | None = None
         today = ctx.today()
         catalog = ctx.catalog()
@@ -76,11 +80,11 @@ class ReportPage(QWidget):
         ):
             self.period_combo.addItem(label, text)
         self.country_combo = CodeComboBox(self, blank_text="All countries")
-        countries = available_countries()
-        self.country_combo.set_choices([(c, country_program(c).name) for c in countries])
+        programs = country_programs()
+        self.country_combo.set_choices([(code, program.name) for code, program in programs.items()])
         self.post_combo = CodeComboBox(self, blank_text="All posts")
         self.post_combo.set_choices(
-            [(p.code, p.name) for c in countries for p in country_program(c).posts]
+            [(post.code, post.name) for program in programs.values() for post in program.posts]
         )
         self.agency_combo = CodeComboBox(self, blank_text="All agencies")
         self.agency_combo.set_reference_list(catalog, "agencies")
@@ -119,7 +123,7 @@ class ReportPage(QWidget):
         self._reader.result_ready.connect(self._on_reader_result_ready)
         self._reader.failed.connect(self._on_reader_failed)
         self.period_combo.currentIndexChanged.connect(self._on_any_changed)
-        self.period_combo.lineEdit().editingFinished.connect(self._on_any_changed)
+        line_edit_of(self.period_combo).editingFinished.connect(self._on_any_changed)
         for combo in (self.country_combo, self.post_combo, self.agency_combo):
             combo.code_changed.connect(self._on_any_changed)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
@@ -132,7 +136,7 @@ class ReportPage(QWidget):
         """The report shown."""
         return self._report
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         # Counted when first shown, not when the window is built.
         if not self._started:
             self._started = True
@@ -189,6 +193,8 @@ class ReportPage(QWidget):
             self._save(lambda report: save_report_xlsx(self._ctx, report, target))
 
     def _save(self, write: Callable[[Report], Path]) -> None:
+        if self._report is None:
+            return
         try:
             path = write(self._report)
         except (UserError, OSError) as error:
@@ -221,15 +227,15 @@ class ReportPage(QWidget):
         return f"accomplishments-{label.replace('..', '-to-')}{suffix}"
 
     def _on_pdf_button_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        path = self._prompts.save_file(
             self, "Save the report as PDF", self._suggested_name(".pdf"), "PDF (*.pdf)"
         )
-        if name:
-            self.save_pdf(Path(name))
+        if path is not None:
+            self.save_pdf(path)
 
     def _on_xlsx_button_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        path = self._prompts.save_file(
             self, "Save the figures as xlsx", self._suggested_name(".xlsx"), "Excel (*.xlsx)"
         )
-        if name:
-            self.save_xlsx(Path(name))
+        if path is not None:
+            self.save_xlsx(path)

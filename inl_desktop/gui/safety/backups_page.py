@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,18 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.workers import LatestOnly, Task
 from inl_desktop.services.backups import (
     BackupSummary,
     RestoreResult,
     back_up_now,
     backup_summaries,
+    backups_folder,
+    backups_kept,
     restorable_schema,
     restore_in_place,
 )
 from inl_desktop.services.context import AppContext
-from inl_desktop.store.backups import KEEP_DAILY, KEEP_WEEKLY
-from inl_desktop.store.migrate import backups_dir
 
 COLUMNS = (
     ("Made", None),
@@ -64,17 +64,20 @@ class BackupsPage(QWidget):
         parent: QWidget | None = None,
         *,
         read_only: bool = False,
+        prompts: Prompts | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._db_path = db_path
+        self._prompts = prompts or Prompts()
         self._summaries: list[BackupSummary] = []
-        heading = QLabel(f"<b>Backups of {db_path.name}</b> in {backups_dir(db_path)}", self)
+        heading = QLabel(f"<b>Backups of {db_path.name}</b> in {backups_folder(db_path)}", self)
         heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        days, weeks = backups_kept()
         explanation = QLabel(
             "A backup is made at the first start of each day and before every upgrade, "
             "restore and consolidation. Kept: everything from the last day, one a day for "
-            f"{KEEP_DAILY} days and one a week for {KEEP_WEEKLY} weeks.",
+            f"{days} days and one a week for {weeks} weeks.",
             self,
         )
         explanation.setWordWrap(True)
@@ -131,9 +134,9 @@ class BackupsPage(QWidget):
         self.listing.wait()
         self.task.wait()
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self.reload()
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)
 
     def _on_listing_result_ready(self, summaries: list[BackupSummary]) -> None:
         self._summaries = summaries
@@ -214,11 +217,11 @@ class BackupsPage(QWidget):
             self.restore(summary.backup.path)
 
     def _on_restore_file_button_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Restore from a backup", str(backups_dir(self._db_path)), "SQLite (*.sqlite)"
+        path = self._prompts.open_file(
+            self, "Restore from a backup", str(backups_folder(self._db_path)), "SQLite (*.sqlite)"
         )
-        if name:
-            self.restore(Path(name))
+        if path is not None:
+            self.restore(path)
 
     def _on_task_succeeded(self, target: object) -> None:
         assert isinstance(target, Path)
@@ -235,16 +238,13 @@ class BackupsPage(QWidget):
 
     def _show_failure(self, message: str) -> None:
         self.status_label.setText(message)
-        QMessageBox.warning(self, "Backups", message)
+        self._prompts.warn(self, "Backups", message)
 
     def _confirm_restore(self, source: Path, schema: str) -> bool:
-        answer = QMessageBox.question(
+        return self._prompts.confirm(
             self,
             "Restore a backup",
             f"Replace the database with {source.name} (schema {schema})?\n\n"
             "The current database is backed up first, so this can be undone by restoring "
             "that backup.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
         )
-        return answer == QMessageBox.StandardButton.Yes
