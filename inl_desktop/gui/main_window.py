@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,17 +14,34 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QWidget,
 )
 
 from inl_desktop import __version__
+from inl_desktop.gui.common.areas import (
+    AREA_TITLES,
+    BACKUPS_AREA,
+    CONSOLIDATE_AREA,
+    DASHBOARD_AREA,
+    EXPORT_AREA,
+    OVERVIEW_AREA,
+    PEOPLE_AREA,
+    REFERENCE_AREA,
+    REPORT_AREA,
+    SEIZURES_AREA,
+    TRAININGS_AREA,
+    Area,
+    FirstPaint,
+    build_area,
+    first_tab_stop,
+)
+from inl_desktop.gui.common.prompts import Prompts
+from inl_desktop.gui.common.undo_offer import UndoOffer
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.countries import country_programs
 from inl_desktop.services.info import database_info
-from inl_desktop.store.reference import country_program
 
 if TYPE_CHECKING:
     from inl_desktop.gui.common.reference_page import ReferenceListsPage
@@ -40,40 +57,6 @@ if TYPE_CHECKING:
     from inl_desktop.gui.startup import StartupQuestions
     from inl_desktop.gui.trainings.training_page import TrainingPage
     from inl_desktop.services.backups import HousekeepingResult
-
-UNDO_TIMEOUT_MS = 30_000
-OVERVIEW_AREA, SEIZURES_AREA, TRAININGS_AREA, PEOPLE_AREA, EXPORT_AREA = 0, 1, 2, 3, 4
-CONSOLIDATE_AREA, REFERENCE_AREA, DASHBOARD_AREA, REPORT_AREA, BACKUPS_AREA = 5, 6, 7, 8, 9
-AREA_TITLES = (
-    "Overview",
-    "Seizures",
-    "Trainings",
-    "People",
-    "Export for HQ",
-    "Consolidate (HQ)",
-    "Reference lists",
-    "Dashboard",
-    "Report",
-    "Backups",
-)
-
-
-def first_tab_stop(page: QWidget) -> QWidget | None:
-    """The first widget inside ``page`` that Tab reaches (None when there is none).
-
-    Found among the page's children in the order they were made, which is their
-    tab order on these pages, not by walking Qt's focus chain: every
-    ``nextInFocusChain()`` from Python would make the widget it returns a Python
-    child of the one before (see gui.record_form.tab_stops).
-    """
-    for widget in page.findChildren(QWidget):
-        if (
-            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-            and widget.isVisibleTo(page)
-            and widget.isEnabled()
-        ):
-            return widget
-    return None
 
 
 class MainWindow(QMainWindow):
@@ -93,14 +76,16 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         read_only: bool = False,
+        prompts: Prompts | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._db_path = db_path
         self._read_only = read_only
-        self._undo: Callable[[], None] | None = None
+        # The one Prompts every area, form and dialog of the window asks through.
+        self.prompts = prompts or Prompts()
         self._built: dict[int, QWidget] = {}
-        self._paint_watch: _FirstPaint | None = None
+        self._paint_watch: FirstPaint | None = None
         self.housekeeping: Housekeeping | None = None
         self.questions: StartupQuestions | None = None
         self._show_title()
@@ -111,13 +96,29 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(QWidget(self))
         # The area the window opens on is built before the navigation, so that it comes
         # first in the focus chain: the keyboard starts in it, not in the navigation.
-        start_area = int(QSettings().value("main_window/area", SEIZURES_AREA))
+        start_area = _saved_area(QSettings(), SEIZURES_AREA)
         if 0 <= start_area < len(AREA_TITLES):
-            self._area(start_area)
-        self.navigation = QListWidget(self)
-        self.navigation.setAccessibleName("Areas")
+            self.area(start_area)
+        self.navigation = self._build_navigation()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([self.navigation.minimumWidth(), 10_000])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_status_bar()
+        self._build_menus()
+        self.resize(1200, 720)
+        self._restore_layout()
+        self.refresh()
+
+    def _build_navigation(self) -> QListWidget:
+        """The list of areas, each also reached by Ctrl+1 to Ctrl+9."""
+        navigation = QListWidget(self)
+        navigation.setAccessibleName("Areas")
         for number, title in enumerate(AREA_TITLES, start=1):
-            item = QListWidgetItem(title, self.navigation)
+            item = QListWidgetItem(title, navigation)
             if number > 9:
                 continue
             item.setToolTip(f"{title} (Ctrl+{number})")
@@ -126,100 +127,40 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, row=number - 1: self.show_area(row))
             self.addAction(action)
         widest = max(
-            self.navigation.fontMetrics().horizontalAdvance(self.navigation.item(row).text())
-            for row in range(self.navigation.count())
+            navigation.fontMetrics().horizontalAdvance(navigation.item(row).text())
+            for row in range(navigation.count())
         )
-        self.navigation.setMinimumWidth(widest + 32)
-        self.navigation.setMaximumWidth(widest + 48)
-        self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.navigation)
-        self.splitter.addWidget(self.pages)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([widest + 32, 10_000])
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        navigation.setMinimumWidth(widest + 32)
+        navigation.setMaximumWidth(widest + 48)
+        navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        return navigation
 
+    def _build_status_bar(self) -> None:
+        """The record counts, and the Undo button (and Ctrl+Z) offered after a delete."""
         self.counts_label = QLabel(self)
         self.counts_label.setAccessibleName("Record counts")
-        # No mnemonic: the area or form on show keeps every letter for its own fields.
-        self.undo_button = QPushButton("Undo (Ctrl+Z)", self)
-        self.undo_button.setAccessibleName("Undo")
-        self.undo_button.setVisible(False)
-        self.undo_action = QAction("Undo", self)
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        # Enabled only while an undo is offered, so Ctrl+Z reaches the widgets otherwise.
-        self.undo_action.setEnabled(False)
-        self.addAction(self.undo_action)
-        self.statusBar().addPermanentWidget(self.undo_button)
+        self._undo_offer = UndoOffer(self)
+        self.undo_button = self._undo_offer.button
         self.statusBar().addPermanentWidget(self.counts_label)
-        self._build_menus()
-
-        self.undo_button.clicked.connect(self._on_undo_button_clicked)
-        self.undo_action.triggered.connect(self._on_undo_action_triggered)
-        self.statusBar().messageChanged.connect(self._on_status_bar_message_changed)
-
-        self.resize(1200, 720)
-        self._restore_layout()
-        self.refresh()
 
     # The areas, each built on first use.
-
-    @property
-    def overview(self) -> OverviewPage:
-        """The Overview area."""
-        return self._area(OVERVIEW_AREA)  # type: ignore[return-value]
-
-    @property
-    def seizures(self) -> SeizurePage:
-        """The Seizures area."""
-        return self._area(SEIZURES_AREA)  # type: ignore[return-value]
-
-    @property
-    def trainings(self) -> TrainingPage:
-        """The Trainings area."""
-        return self._area(TRAININGS_AREA)  # type: ignore[return-value]
-
-    @property
-    def people(self) -> PeoplePage:
-        """The People area."""
-        return self._area(PEOPLE_AREA)  # type: ignore[return-value]
-
-    @property
-    def export(self) -> ExportPage:
-        """The Export for HQ area."""
-        return self._area(EXPORT_AREA)  # type: ignore[return-value]
-
-    @property
-    def consolidation(self) -> ConsolidatePage:
-        """The Consolidate (HQ) area."""
-        return self._area(CONSOLIDATE_AREA)  # type: ignore[return-value]
-
-    @property
-    def reference_lists(self) -> ReferenceListsPage:
-        """The Reference lists area."""
-        return self._area(REFERENCE_AREA)  # type: ignore[return-value]
-
-    @property
-    def dashboard(self) -> DashboardPage:
-        """The Dashboard area."""
-        return self._area(DASHBOARD_AREA)  # type: ignore[return-value]
-
-    @property
-    def report(self) -> ReportPage:
-        """The Report area."""
-        return self._area(REPORT_AREA)  # type: ignore[return-value]
-
-    @property
-    def backups(self) -> BackupsPage:
-        """The Backups area."""
-        return self._area(BACKUPS_AREA)  # type: ignore[return-value]
+    overview: Area[OverviewPage] = Area(OVERVIEW_AREA, "The Overview area.")
+    seizures: Area[SeizurePage] = Area(SEIZURES_AREA, "The Seizures area.")
+    trainings: Area[TrainingPage] = Area(TRAININGS_AREA, "The Trainings area.")
+    people: Area[PeoplePage] = Area(PEOPLE_AREA, "The People area.")
+    export: Area[ExportPage] = Area(EXPORT_AREA, "The Export for HQ area.")
+    consolidation: Area[ConsolidatePage] = Area(CONSOLIDATE_AREA, "The Consolidate (HQ) area.")
+    reference_lists: Area[ReferenceListsPage] = Area(REFERENCE_AREA, "The Reference lists area.")
+    dashboard: Area[DashboardPage] = Area(DASHBOARD_AREA, "The Dashboard area.")
+    report: Area[ReportPage] = Area(REPORT_AREA, "The Report area.")
+    backups: Area[BackupsPage] = Area(BACKUPS_AREA, "The Backups area.")
 
     def built(self, row: int) -> Any:
         """The area ``row`` if it has been built, else None (nothing is built)."""
         return self._built.get(row)
 
-    def _area(self, row: int) -> QWidget:
+    def area(self, row: int) -> QWidget:
+        """The area ``row``, built (and its module imported) if it was not yet."""
         page = self._built.get(row)
         if page is None:
             # Building an area while the window is up can take the keyboard focus into
@@ -227,6 +168,7 @@ class MainWindow(QMainWindow):
             had_focus = QApplication.focusWidget()
             page = self._build_area(row)
             placeholder = self.pages.widget(row)
+            assert placeholder is not None  # every area has a page or a placeholder
             current = self.pages.currentIndex()
             self.pages.insertWidget(row, page)
             self.pages.removeWidget(placeholder)
@@ -239,68 +181,35 @@ class MainWindow(QMainWindow):
         return page
 
     def _build_area(self, row: int) -> QWidget:
-        # Each area's module is imported here, when the area is first needed.
-        ctx = self._ctx
-        page: Any
+        page = build_area(
+            row, self._ctx, self, self.prompts, self._db_path, read_only=self._read_only
+        )
         if row == OVERVIEW_AREA:
-            from inl_desktop.gui.reports.overview import OverviewPage
-
-            page = OverviewPage(self)
             self._show_overview_facts(page)
         elif row == SEIZURES_AREA:
-            from inl_desktop.gui.seizures.seizure_page import SeizurePage
-
-            page = SeizurePage(ctx, self)
             page.records_changed.connect(self._on_seizures_records_changed)
             page.seizure_deleted.connect(self._on_seizures_seizure_deleted)
         elif row == TRAININGS_AREA:
-            from inl_desktop.gui.trainings.training_page import TrainingPage
-
-            page = TrainingPage(ctx, self)
             page.records_changed.connect(self._on_trainings_records_changed)
             page.training_deleted.connect(self._on_trainings_training_deleted)
         elif row == PEOPLE_AREA:
-            from inl_desktop.gui.people.people_page import PeoplePage
-
-            page = PeoplePage(ctx, self)
             page.records_changed.connect(self._on_people_records_changed)
             page.person_deleted.connect(self._on_people_person_deleted)
-        elif row == EXPORT_AREA:
-            from inl_desktop.gui.exchange.export_page import ExportPage
-
-            page = ExportPage(ctx, self)
         elif row == CONSOLIDATE_AREA:
-            from inl_desktop.gui.exchange.consolidate_page import ConsolidatePage
-
-            page = ConsolidatePage(ctx, self)
             page.task.succeeded.connect(self._on_consolidation_succeeded)
         elif row == REFERENCE_AREA:
-            from inl_desktop.gui.common.reference_page import ReferenceListsPage
-
-            page = ReferenceListsPage(ctx, self)
             page.lists_changed.connect(self._on_reference_lists_changed)
         elif row == DASHBOARD_AREA:
-            from inl_desktop.gui.reports.dashboard_page import DashboardPage
-
-            page = DashboardPage(ctx, self)
             page.seizures_requested.connect(self._on_dashboard_seizures_requested)
             page.trainings_requested.connect(self._on_dashboard_trainings_requested)
-        elif row == REPORT_AREA:
-            from inl_desktop.gui.reports.report_page import ReportPage
-
-            page = ReportPage(ctx, self)
         elif row == BACKUPS_AREA:
-            from inl_desktop.gui.safety.backups_page import BackupsPage
-
-            page = BackupsPage(ctx, self._db_path, self, read_only=self._read_only)
             page.database_restored.connect(self._on_backups_database_restored)
-        else:
-            raise ValueError(f"no area {row}")
-        return page
+        page_widget: QWidget = page
+        return page_widget
 
     def _on_navigation_current_row_changed(self, row: int) -> None:
         if row >= 0:
-            self._area(row)
+            self.area(row)
         self.pages.setCurrentIndex(row)
 
     def _on_seizures_records_changed(self) -> None:
@@ -362,7 +271,7 @@ class MainWindow(QMainWindow):
         try:
             restored = restore_in_place(self._ctx, self._db_path, backup.path)
         except UserError as error:
-            QMessageBox.critical(self, "The backup was not restored", str(error))
+            self.prompts.fail(self, "The backup was not restored", str(error))
             return
         self.reload_everything()
         self.statusBar().showMessage(
@@ -374,10 +283,10 @@ class MainWindow(QMainWindow):
     def watch_first_paint(self) -> None:
         """Emit ``first_painted`` once, when the area on show (its list, if it has one)
         is first painted: the moment the user can start work."""
-        page = self.pages.currentWidget()
+        page = self._shown_page()
         table = getattr(page, "table", None)
         target = table.viewport() if table is not None else page
-        self._paint_watch = _FirstPaint(self)
+        self._paint_watch = FirstPaint(self)
         self._paint_watch.painted.connect(self.first_painted)
         target.installEventFilter(self._paint_watch)
 
@@ -385,7 +294,12 @@ class MainWindow(QMainWindow):
         """Switch to an area (overview, seizures, trainings, people, export, consolidate,
         reference lists, dashboard, report, backups: 0 to 9) with the keyboard in it."""
         self.navigation.setCurrentRow(row)
-        self._focus_area(self.pages.currentWidget())
+        self._focus_area(self._shown_page())
+
+    def _shown_page(self) -> QWidget:
+        page = self.pages.currentWidget()
+        assert page is not None  # the stack holds a page (or placeholder) per area
+        return page
 
     def _focus_area(self, page: QWidget) -> None:
         """Put the keyboard inside the area just shown, so that its shortcuts (Ctrl+N,
@@ -435,20 +349,14 @@ class MainWindow(QMainWindow):
 
     def _show_overview_facts(self, overview: OverviewPage) -> None:
         post = self._ctx.post()
-        country = country_program(post.country).name
+        country = country_programs()[post.country.upper()].name
         heading = f"{post.name} ({post.code}), {country}"
         overview.show_facts(heading, self._db_path, self._counts)
 
     def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
         """Show ``message`` in the status bar with an Undo button (and Ctrl+Z) for a
         while."""
-        self._set_undo(undo)
-        self.statusBar().showMessage(message, UNDO_TIMEOUT_MS)
-
-    def _set_undo(self, undo: Callable[[], None] | None) -> None:
-        self._undo = undo
-        self.undo_button.setVisible(undo is not None)
-        self.undo_action.setEnabled(undo is not None)
+        self._undo_offer.offer(message, undo)
 
     def _on_seizures_seizure_deleted(self, uuid: str, description: str) -> None:
         self.offer_undo(f"Deleted seizure {description}", lambda: self.seizures.restore(uuid))
@@ -461,11 +369,11 @@ class MainWindow(QMainWindow):
     def _on_people_person_deleted(self, uuid: str, name: str) -> None:
         self.offer_undo(f"Deleted {name} from the directory", lambda: self.people.restore(uuid))
 
-    def _on_dashboard_seizures_requested(self, selection: dict[str, object]) -> None:
+    def _on_dashboard_seizures_requested(self, selection: dict[str, Any]) -> None:
         self.seizures.filter_bar.select(**selection)
         self.show_area(SEIZURES_AREA)
 
-    def _on_dashboard_trainings_requested(self, selection: dict[str, object]) -> None:
+    def _on_dashboard_trainings_requested(self, selection: dict[str, Any]) -> None:
         self.trainings.filter_bar.select(**selection)
         self.show_area(TRAININGS_AREA)
 
@@ -495,24 +403,6 @@ class MainWindow(QMainWindow):
         if people := self.built(PEOPLE_AREA):
             people.reload()
 
-    def _on_undo_button_clicked(self) -> None:
-        self._undo_last()
-
-    def _on_undo_action_triggered(self) -> None:
-        self._undo_last()
-
-    def _undo_last(self) -> None:
-        undo = self._undo
-        self._set_undo(None)
-        self.statusBar().clearMessage()
-        if undo is not None:
-            undo()
-            self.statusBar().showMessage("Restored.", 5_000)
-
-    def _on_status_bar_message_changed(self, message: str) -> None:
-        if not message and self._undo is not None:
-            self._set_undo(None)
-
     def _on_new_action_triggered(self) -> None:
         self.show_area(1)
         self.seizures.new_seizure()
@@ -523,7 +413,7 @@ class MainWindow(QMainWindow):
 
         kinds = {TRAININGS_AREA: ImportKind.TRAININGS, PEOPLE_AREA: ImportKind.PERSONS}
         kind = kinds.get(self.navigation.currentRow(), ImportKind.SEIZURES)
-        wizard = ImportWizard(self._ctx, self, kind=kind)
+        wizard = ImportWizard(self._ctx, self, kind=kind, prompts=self.prompts)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.records_imported.connect(self._on_import_wizard_records_imported)
         wizard.open()
@@ -535,7 +425,7 @@ class MainWindow(QMainWindow):
             dashboard.reload()
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
+        self.prompts.about(
             self,
             "About INL Desktop",
             f"INL Desktop {__version__}\n\nRecords INL trainings and drug seizures offline "
@@ -553,7 +443,7 @@ class MainWindow(QMainWindow):
         splitter = settings.value("main_window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        self.navigation.setCurrentRow(int(settings.value("main_window/area", 1)))
+        self.navigation.setCurrentRow(_saved_area(settings, SEIZURES_AREA))
 
     def wait_for_work(self) -> None:
         """Block until the background reads and tasks of every built area are done."""
@@ -604,13 +494,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-class _FirstPaint(QObject):
-    """Tells once that the widget it watches was painted, then stops watching."""
-
-    painted = Signal()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            self.painted.emit()
-        return False
+def _saved_area(settings: QSettings, default: int) -> int:
+    """The area the window showed when it was last closed."""
+    return int(str(settings.value("main_window/area", default)))

@@ -22,6 +22,7 @@ from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import load_person, save_person
 from inl_desktop.services.trainings import load_training, save_training
 from inl_desktop.store.people_list import COLUMN_KEYS, PAGE_SIZE
+from tests.gui.prompts import ScriptedPrompts
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints", extend=True
@@ -65,8 +66,16 @@ def people(ctx: AppContext) -> dict[str, str]:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, app: QApplication, ctx: AppContext) -> Iterator[PeoplePage]:
-    shown = PeoplePage(ctx)
+def prompts() -> ScriptedPrompts:
+    """The page's questions, answered as each test queues."""
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def page(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, prompts: ScriptedPrompts
+) -> Iterator[PeoplePage]:
+    shown = PeoplePage(ctx, prompts=prompts)
     qtbot.addWidget(shown)
     shown.resize(1200, 720)
     shown.show()
@@ -265,12 +274,10 @@ def type_person(qtbot: QtBot, dialog: PersonDialog, name: str, national_id: str)
 
 
 def test_an_invalid_cnic_is_marked_as_it_is_typed_and_not_saved(
-    qtbot: QtBot, ctx: AppContext, page: PeoplePage
+    qtbot: QtBot, ctx: AppContext, page: PeoplePage, prompts: ScriptedPrompts
 ) -> None:
     dialog = page.new_person()
     assert dialog is not None
-    messages: list[list[str]] = []
-    dialog._show_problems = messages.append  # type: ignore[method-assign]
     type_person(qtbot, dialog, "Sana Malik", "61101-12345")
     dialog.inputs["national_id"].editingFinished.emit()
 
@@ -278,7 +285,7 @@ def test_an_invalid_cnic_is_marked_as_it_is_typed_and_not_saved(
     assert national_id.property("invalid") is True
     assert "National ID" in national_id.toolTip() and "CNIC" in national_id.toolTip()
     assert not dialog.save()
-    assert any("CNIC" in message for message in messages[0])
+    assert any("CNIC" in message for message in prompts.problems[0])
     assert stored(ctx, "SELECT count(*) FROM persons") == 0
 
 
@@ -332,6 +339,7 @@ def test_adding_someone_already_recorded_offers_the_existing_record(
     qtbot: QtBot,
     ctx: AppContext,
     page: PeoplePage,
+    prompts: ScriptedPrompts,
     people: dict[str, str],
     name: str,
     national_id: str,
@@ -339,16 +347,13 @@ def test_adding_someone_already_recorded_offers_the_existing_record(
 ) -> None:
     dialog = page.new_person()
     assert dialog is not None
-    offered: list[list[str | None]] = []
-
-    def open_existing(matches: list[PersonDraft]) -> tuple[str, str | None]:
-        offered.append([match.full_name for match in matches])
-        return ("open", matches[0].uuid)
-
-    dialog._ask_same_person = open_existing  # type: ignore[method-assign]
+    prompts.queue("same_person", lambda matches: ("open", matches[0].uuid))
     type_person(qtbot, dialog, name, national_id)
 
     assert not dialog.save(), why
+    offered = [
+        [match.full_name for match in matches] for (matches,) in prompts.shown("same_person")
+    ]
     assert offered == [["Ayesha Khan"]]
     assert dialog.uuid == people["ayesha"]
     assert dialog.inputs["full_name"].text() == "Ayesha Khan"
@@ -361,34 +366,31 @@ def test_a_duplicate_is_added_only_when_the_user_says_so(
     qtbot: QtBot,
     ctx: AppContext,
     page: PeoplePage,
+    prompts: ScriptedPrompts,
     people: dict[str, str],
     answer: str,
     persons: int,
 ) -> None:
     dialog = page.new_person()
     assert dialog is not None
-    dialog._ask_same_person = lambda matches: (answer, None)  # type: ignore[method-assign]
+    prompts.queue("same_person", (answer, None))
     type_person(qtbot, dialog, "Ayesha Khan", "")
 
     assert dialog.save() is (answer == "add")
     assert stored(ctx, "SELECT count(*) FROM persons") == persons
 
 
-def test_closing_with_unsaved_changes_asks_first(qtbot: QtBot, page: PeoplePage) -> None:
+def test_closing_with_unsaved_changes_asks_first(
+    qtbot: QtBot, page: PeoplePage, prompts: ScriptedPrompts
+) -> None:
     dialog = page.new_person()
     assert dialog is not None
-    asked: list[bool] = []
-
-    def stay() -> str:
-        asked.append(True)
-        return "cancel"
-
-    dialog._ask_unsaved = stay  # type: ignore[method-assign]
+    prompts.queue("unsaved", "cancel")
     qtbot.keyClicks(dialog.inputs["full_name"], "Sana")
     qtbot.keyClick(dialog.inputs["full_name"], Qt.Key.Key_Escape)
-    assert asked == [True]
+    assert prompts.kinds() == ["unsaved"]
     assert dialog.isVisible()
-    dialog._ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
+    prompts.queue("unsaved", "discard")
     dialog.reject()
     assert not dialog.isVisible()
 
@@ -426,7 +428,12 @@ def twice(ctx: AppContext, people: dict[str, str]) -> str:
 
 
 def test_merging_the_two_selected_rows_keeps_every_training(
-    qtbot: QtBot, ctx: AppContext, page: PeoplePage, people: dict[str, str], twice: str
+    qtbot: QtBot,
+    ctx: AppContext,
+    page: PeoplePage,
+    prompts: ScriptedPrompts,
+    people: dict[str, str],
+    twice: str,
 ) -> None:
     page.reload()
     assert shown_names(page)[:2] == ["Ayesha Khan", "Aysha Khan"]
@@ -439,7 +446,7 @@ def test_merging_the_two_selected_rows_keeps_every_training(
         qtbot.mouseClick(dialog.keep_buttons[0], Qt.MouseButton.LeftButton)
         return dialog.choice()
 
-    page._ask_merge = merge_in_the_dialog  # type: ignore[method-assign]
+    prompts.queue("merge", merge_in_the_dialog)
     page.table.selectRow(0)
     page.table.selectionModel().select(
         page.model.index(1, 0),
@@ -470,26 +477,25 @@ def test_merging_the_two_selected_rows_keeps_every_training(
 
 
 def test_merge_into_asks_for_the_other_person_first(
-    ctx: AppContext, page: PeoplePage, people: dict[str, str], twice: str
+    ctx: AppContext,
+    page: PeoplePage,
+    prompts: ScriptedPrompts,
+    people: dict[str, str],
+    twice: str,
 ) -> None:
     page.reload()
     page.table.selectRow(1)  # Aysha Khan, the second record
-    asked: list[str] = []
-
-    def pick(exclude: str) -> str:
-        asked.append(exclude)
-        return people["ayesha"]
 
     def keep_second(first: str, second: str) -> MergeChoice:
         dialog = MergeDialog(ctx, first, second, (1, 2), page)
         dialog.set_kept(1)
         return dialog.choice()
 
-    page._pick_person = pick  # type: ignore[method-assign]
-    page._ask_merge = keep_second  # type: ignore[method-assign]
+    prompts.queue("pick_person", people["ayesha"])
+    prompts.queue("merge", keep_second)
     page.merge_selected()
 
-    assert asked == [twice]
+    assert prompts.shown("pick_person") == [(twice,)]
     assert shown_names(page) == ["Ayesha Khan", "Bilal Ahmed", "Nadia Khanum"]
     assert enrollments_of(ctx, people["ayesha"]) == 3
 

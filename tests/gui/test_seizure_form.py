@@ -7,7 +7,6 @@ the database file, as a clerk would find the record in the list.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -31,6 +30,7 @@ from inl_desktop.gui.seizures.seizure_form import SeizureForm
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.duplicates import PossibleDuplicate
 from inl_desktop.services.seizures import load_seizure, save_seizure
+from tests.gui.prompts import FormPrompts
 
 # 1.5 lb x 0.45359237 kg/lb = 0.680388555 kg, stored as whole milligrams.
 HEROIN_1_5_LB_MG = 680_389
@@ -160,33 +160,21 @@ def torkham_heroin(**overrides: object) -> SeizureDraft:
     return draft
 
 
-@dataclass
-class Asked:
-    """Stands in for the form's message boxes and records what they were asked."""
+class Asked(FormPrompts):
+    """The form's questions, answered as the test says and recorded."""
 
-    problems: list[list[str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    unsaved: int = 0
-    unsaved_answer: str | None = None
-    duplicates: list[list[PossibleDuplicate]] = field(default_factory=list)
-    duplicate_answer: tuple[str, str | None] | None = None
+    @property
+    def duplicates(self) -> list[list[PossibleDuplicate]]:
+        """The candidates of each duplicate warning."""
+        return [shown[0] for shown in self.shown("duplicate_seizure")]
 
-    def install(self, form: SeizureForm) -> None:
-        """Replace the form's questions by this recorder."""
-        form._show_problems = self.problems.append
-        form._show_error = self.errors.append
-        form._ask_unsaved = self.ask_unsaved
-        form._ask_duplicate = self.ask_duplicate
+    @property
+    def duplicate_answer(self) -> tuple[str, str | None] | None:
+        return self.standing.get("duplicate_seizure")
 
-    def ask_unsaved(self) -> str:
-        self.unsaved += 1
-        assert self.unsaved_answer is not None, "the unsaved-changes question was not expected"
-        return self.unsaved_answer
-
-    def ask_duplicate(self, candidates: list[PossibleDuplicate]) -> tuple[str, str | None]:
-        self.duplicates.append(list(candidates))
-        assert self.duplicate_answer is not None, "the duplicate warning was not expected"
-        return self.duplicate_answer
+    @duplicate_answer.setter
+    def duplicate_answer(self, answer: tuple[str, str | None] | None) -> None:
+        self.always("duplicate_seizure", answer)
 
 
 @pytest.fixture
@@ -198,9 +186,8 @@ def asked() -> Asked:
 @pytest.fixture
 def form(qtbot: QtBot, app: QApplication, ctx: AppContext, asked: Asked) -> Iterator[SeizureForm]:
     """A new-record form on the PK-ISB database, shown and focused, its questions recorded."""
-    shown = SeizureForm(ctx)
+    shown = SeizureForm(ctx, prompts=asked)
     qtbot.addWidget(shown)
-    asked.install(shown)
     shown.resize(1200, 860)
     shown.show()
     qtbot.waitExposed(shown)
@@ -501,14 +488,14 @@ def test_escape_with_unsaved_changes_asks_and_discard_leaves_without_saving(
 
     press(qtbot, Qt.Key.Key_Escape)
 
-    assert (asked.unsaved, closed) == (1, [])
+    assert (asked.count("unsaved"), closed) == (1, [])
     assert named(form, "Place").text() == "Torkham"
 
     asked.unsaved_answer = "discard"
     with qtbot.waitSignal(form.closed, timeout=1000):
         press(qtbot, Qt.Key.Key_Escape)
 
-    assert asked.unsaved == 2
+    assert asked.count("unsaved") == 2
     assert counts(ctx)["seizure_events"] == 0
     assert named(form, "Place").text() == ""
     assert not form.has_unsaved_changes()
@@ -519,7 +506,7 @@ def test_escape_without_changes_leaves_at_once(
 ) -> None:
     with qtbot.waitSignal(form.closed, timeout=1000):
         press(qtbot, Qt.Key.Key_Escape)
-    assert asked.unsaved == 0
+    assert asked.count("unsaved") == 0
 
 
 def test_ctrl_n_asks_first_and_save_keeps_the_work(
@@ -530,7 +517,7 @@ def test_ctrl_n_asks_first_and_save_keeps_the_work(
 
     press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
 
-    assert asked.unsaved == 1
+    assert asked.count("unsaved") == 1
     assert rows(ctx, "SELECT agency, status FROM seizure_events") == [("ANF", "draft")]
     assert named(form, "Seizing agency").currentText() == ""
 
@@ -658,7 +645,7 @@ def test_escape_in_an_open_completion_list_closes_only_the_list(
     press(qtbot, Qt.Key.Key_Escape)
 
     assert QApplication.activePopupWidget() is None
-    assert (closed, asked.unsaved) == ([], 0)
+    assert (closed, asked.count("unsaved")) == ([], 0)
 
 
 def test_an_aggregate_report_takes_a_period_instead_of_a_date(

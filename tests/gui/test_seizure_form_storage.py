@@ -22,9 +22,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 def shown_form(qtbot: QtBot, ctx: AppContext, asked: Asked) -> SeizureForm:
-    form = SeizureForm(ctx)
+    form = SeizureForm(ctx, prompts=asked)
     qtbot.addWidget(form)
-    asked.install(form)
     form.resize(1200, 860)
     form.show()
     qtbot.waitExposed(form)

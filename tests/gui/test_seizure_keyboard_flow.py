@@ -39,9 +39,8 @@ def asked() -> Asked:
 @pytest.fixture
 def form(qtbot: QtBot, app: QApplication, ctx: AppContext, asked: Asked) -> Iterator[SeizureForm]:
     """A new-record form on the PK-ISB database, shown and active, its questions recorded."""
-    shown = SeizureForm(ctx)
+    shown = SeizureForm(ctx, prompts=asked)
     qtbot.addWidget(shown)
-    asked.install(shown)
     shown.resize(1200, 860)
     shown.show()
     qtbot.waitExposed(shown)

@@ -8,7 +8,6 @@ clerk would find the session in the list.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -36,6 +35,7 @@ from inl_desktop.gui.trainings.training_form import TrainingForm
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import save_person
 from inl_desktop.services.trainings import load_training, save_training
+from tests.gui.prompts import FormPrompts
 
 TABLES = ("training_sessions", "enrollments", "attendance_counts", "persons", "change_log")
 
@@ -148,43 +148,37 @@ def course(person_uuids: list[str], **overrides: object) -> TrainingDraft:
     return draft
 
 
-@dataclass
-class Asked:
-    """Stands in for the form's message boxes and records what they were asked."""
+class Asked(FormPrompts):
+    """The form's questions, answered as the test says and recorded."""
 
-    problems: list[list[str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    unsaved: int = 0
-    unsaved_answer: str | None = None
-    switches: list[str] = field(default_factory=list)
-    switch_answer: bool | None = None
-    same_people: list[tuple[str | None, list[str | None]]] = field(default_factory=list)
-    same_person_answer: tuple[str, str | None] | None = None
+    @property
+    def switches(self) -> list[str]:
+        """What each question about switching the attendance mode said."""
+        return [text for kind, title, text in self.asked if title == "Switch attendance"]
 
-    def install(self, form: TrainingForm) -> None:
-        """Replace the form's questions by this recorder."""
-        form._show_problems = self.problems.append
-        form._show_error = self.errors.append
-        form._ask_unsaved = self.ask_unsaved
-        form._ask_switch_mode = self.ask_switch_mode
-        form._ask_same_person = self.ask_same_person
+    @property
+    def same_people(self) -> list[tuple[str | None, list[str | None]]]:
+        """Each participant asked about, with the uuids of the persons offered."""
+        return [
+            (typed.full_name, [candidate.uuid for candidate in candidates])
+            for typed, candidates in self.shown("same_participant")
+        ]
 
-    def ask_unsaved(self) -> str:
-        self.unsaved += 1
-        assert self.unsaved_answer is not None, "the unsaved-changes question was not expected"
-        return self.unsaved_answer
+    @property
+    def switch_answer(self) -> bool | None:
+        return self.standing.get("yes_no")
 
-    def ask_switch_mode(self, message: str) -> bool:
-        self.switches.append(message)
-        assert self.switch_answer is not None, "the switch question was not expected"
-        return self.switch_answer
+    @switch_answer.setter
+    def switch_answer(self, answer: bool | None) -> None:
+        self.always("yes_no", answer)
 
-    def ask_same_person(
-        self, typed: PersonDraft, candidates: list[PersonDraft]
-    ) -> tuple[str, str | None]:
-        self.same_people.append((typed.full_name, [c.uuid for c in candidates]))
-        assert self.same_person_answer is not None, "the same-person question was not expected"
-        return self.same_person_answer
+    @property
+    def same_person_answer(self) -> tuple[str, str | None] | None:
+        return self.standing.get("same_participant")
+
+    @same_person_answer.setter
+    def same_person_answer(self, answer: tuple[str, str | None] | None) -> None:
+        self.always("same_participant", answer)
 
 
 @pytest.fixture
@@ -196,9 +190,8 @@ def asked() -> Asked:
 @pytest.fixture
 def form(qtbot: QtBot, app: QApplication, ctx: AppContext, asked: Asked) -> Iterator[TrainingForm]:
     """A new-session form on the PK-ISB database, shown and focused, its questions recorded."""
-    shown_form = TrainingForm(ctx)
+    shown_form = TrainingForm(ctx, prompts=asked)
     qtbot.addWidget(shown_form)
-    asked.install(shown_form)
     shown_form.resize(1366, 860)
     shown_form.show()
     qtbot.waitExposed(shown_form)
@@ -704,14 +697,14 @@ def test_escape_with_unsaved_changes_asks_and_discard_leaves_without_saving(
 
     press(qtbot, Qt.Key.Key_Escape)
 
-    assert (asked.unsaved, closed) == (1, [])
+    assert (asked.count("unsaved"), closed) == (1, [])
     assert shown(form, "full_name") == ["Bilal Ahmed"]
 
     asked.unsaved_answer = "discard"
     with qtbot.waitSignal(form.closed, timeout=1000):
         press(qtbot, Qt.Key.Key_Escape)
 
-    assert asked.unsaved == 2
+    assert asked.count("unsaved") == 2
     assert counts(ctx)["training_sessions"] == 0
     assert named(form, "Title").text() == ""
     assert shown(form, "full_name") == []
@@ -726,7 +719,7 @@ def test_ctrl_n_asks_first_and_save_keeps_the_work(
 
     press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
 
-    assert asked.unsaved == 1
+    assert asked.count("unsaved") == 1
     assert rows(ctx, "SELECT title, status FROM training_sessions") == [
         ("Court administration", "draft")
     ]

@@ -24,6 +24,7 @@ from inl_desktop.domain.drafts import (
     PersonDraft,
     TrainingDraft,
 )
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.trainings import training_page
 from inl_desktop.gui.trainings.training_page import TrainingPage
 from inl_desktop.gui.trainings.training_table import UUID_ROLE, TrainingTableModel
@@ -40,7 +41,9 @@ class StandInForm(QWidget):
     record_saved = Signal(str)
     closed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.shown: str | None = None

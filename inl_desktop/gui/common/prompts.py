@@ -8,11 +8,22 @@ no test reaches into a screen's private methods to answer a dialog.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+if TYPE_CHECKING:
+    from inl_desktop.domain.catalog import Catalog
+    from inl_desktop.domain.drafts import PersonDraft
+    from inl_desktop.gui.people.merge_dialog import MergeChoice
+    from inl_desktop.services.context import AppContext
+    from inl_desktop.services.duplicates import PossibleDuplicate
+
 Button = QMessageBox.StandardButton
+# A decision with the record it names: ("link", uuid), ("keep", None), ("cancel", None)...
+Decision = tuple[str, str | None]
 
 
 class Prompts:
@@ -58,6 +69,75 @@ class Prompts:
     def fail(self, parent: QWidget, title: str, text: str) -> None:
         """Tell the user of a failure that stops the work at hand."""
         QMessageBox.critical(parent, title, text)
+
+    def about(self, parent: QWidget, title: str, text: str) -> None:
+        """What the application is."""
+        QMessageBox.about(parent, title, text)
+
+    def cannot_save(self, parent: QWidget, title: str, messages: Sequence[str]) -> None:
+        """List what must be corrected before a record can be saved."""
+        listed = "\n".join(f"• {message}" for message in messages)
+        QMessageBox.warning(parent, title, f"Please correct:\n\n{listed}")
+
+    # The record screens' own dialogs. Each is imported when first asked, so that the
+    # window starts without them.
+
+    def duplicate_seizure(
+        self, parent: QWidget, candidates: Sequence[PossibleDuplicate], catalog: Catalog
+    ) -> Decision:
+        """Whether a new seizure repeats one stored: ("link", uuid), ("keep", None) or
+        ("cancel", None)."""
+        from inl_desktop.gui.seizures.duplicate_dialog import ask_duplicate
+
+        return ask_duplicate(candidates, catalog, parent)
+
+    def same_participant(
+        self,
+        parent: QWidget,
+        catalog: Catalog,
+        person: PersonDraft,
+        candidates: Sequence[PersonDraft],
+    ) -> Decision:
+        """Whether a participant typed in is someone recorded: ("use", uuid), ("new",
+        None) or ("cancel", None)."""
+        from inl_desktop.gui.trainings.roster_paste import ask_same_person
+
+        return ask_same_person(parent, catalog, person, candidates)
+
+    def same_person(
+        self, parent: QWidget, catalog: Catalog, matches: Sequence[PersonDraft]
+    ) -> Decision:
+        """Whether a new person repeats one of ``matches``: ("open", uuid), ("add",
+        None) or ("cancel", None)."""
+        from inl_desktop.gui.people.same_person_dialog import SamePersonDialog
+
+        dialog = SamePersonDialog(matches, catalog, parent)
+        dialog.exec()
+        return dialog.decision()
+
+    def merge(
+        self,
+        parent: QWidget,
+        ctx: AppContext,
+        uuids: tuple[str, str],
+        trainings: tuple[int, int],
+    ) -> MergeChoice | None:
+        """Which of two persons to keep, and with which values; None when cancelled."""
+        from inl_desktop.gui.people.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(ctx, uuids[0], uuids[1], trainings, parent)
+        return dialog.choice() if dialog.exec() == MergeDialog.DialogCode.Accepted else None
+
+    def pick_person(
+        self, parent: QWidget, ctx: AppContext, exclude_uuid: str, title: str
+    ) -> str | None:
+        """A person found by name or national ID (not ``exclude_uuid``); None when
+        cancelled."""
+        from inl_desktop.gui.people.merge_dialog import PickPersonDialog
+
+        dialog = PickPersonDialog(ctx, exclude_uuid, title, parent)
+        accepted = dialog.exec() == PickPersonDialog.DialogCode.Accepted
+        return dialog.chosen_uuid() if accepted else None
 
     def open_file(self, parent: QWidget, title: str, start: str, filters: str) -> Path | None:
         """One file to read, or None when the user gave up."""

@@ -4,8 +4,7 @@ Which widget edits which field is said by the widget's dynamic property "field" 
 the form's .ui file; what the field is (label, type, list) comes from
 domain.fields. Here: loading a form, labels with mnemonics whose buddies are named
 after them, reading and writing a field's widget, settling typed codes, marking
-invalid inputs, the problems list, the keyboard shortcuts and the unsaved-changes
-question.
+invalid inputs, the problems list and the keyboard shortcuts.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -156,11 +154,11 @@ def with_mnemonics(labels: Sequence[str], taken: set[str] | None = None) -> list
     used.update(chosen.values())
     marked = []
     for n, label in enumerate(labels):
-        letter = chosen.get(n)
-        if letter is None:
+        picked = chosen.get(n)
+        if picked is None:
             marked.append(label)
             continue
-        positions = [i for i, ch in enumerate(label) if ch.casefold() == letter]
+        positions = [i for i, ch in enumerate(label) if ch.casefold() == picked]
         initials = [i for i in positions if i == 0 or not label[i - 1].isalpha()]
         at = (initials or positions)[0]
         marked.append(label[:at] + "&" + label[at:])
@@ -269,7 +267,12 @@ def read_field(field: FieldDef, widget: QWidget) -> tuple[object, str | None]:
         return widget.codes(), message
     if isinstance(widget, QComboBox):
         return widget.currentData(), None
-    text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        text = widget.toPlainText()
+    elif isinstance(widget, QLineEdit):
+        text = widget.text()
+    else:
+        raise TypeError(f"{field.name}: a {type(widget).__name__} is not read as a field")
     try:
         return field.parse(text), None
     except ValueError as error:
@@ -321,7 +324,8 @@ def settle_code(combo: CodeComboBox) -> None:
     A code or "Label (CODE)" is what CodeComboBox itself understands; a label typed
     in full, or text found in exactly one item, is settled here too.
     """
-    popup = combo.completer().popup() if combo.completer() is not None else None
+    completer = combo.completer()
+    popup = completer.popup() if completer is not None else None
     if popup is not None and popup.isVisible():
         popup.hide()
     text = combo.typed_text()
@@ -342,7 +346,9 @@ def settle_code(combo: CodeComboBox) -> None:
 
 def show_start(combo: CodeComboBox) -> None:
     """Show the beginning of a long item ("Methamphetamine tablets...") rather than its end."""
-    combo.lineEdit().setCursorPosition(0)
+    line = combo.lineEdit()
+    if line is not None:
+        line.setCursorPosition(0)
 
 
 def _only_match(combo: CodeComboBox, text: str) -> str | None:
@@ -390,20 +396,3 @@ def set_tab_order(widgets: Sequence[QWidget]) -> None:
     """Tab from each widget to the next (QWidget.setTabOrder adds no Python ownership)."""
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
-
-
-def ask_unsaved(parent: QWidget, what: str) -> str:
-    """Ask whether to save ``what`` ("This seizure"); "save", "discard" or "cancel"."""
-    answer = QMessageBox.question(
-        parent,
-        "Unsaved changes",
-        f"{what} has changes that are not saved. Save them?",
-        QMessageBox.StandardButton.Save
-        | QMessageBox.StandardButton.Discard
-        | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Save,
-    )
-    return {
-        QMessageBox.StandardButton.Save: "save",
-        QMessageBox.StandardButton.Discard: "discard",
-    }.get(answer, "cancel")

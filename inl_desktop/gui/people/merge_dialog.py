@@ -29,7 +29,7 @@ from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.fields import PERSON, FieldType
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import load_person
-from inl_desktop.store.people_list import search_people
+from inl_desktop.services.record_lists import people_found
 
 SIDES = (0, 1)
 
@@ -198,7 +198,8 @@ class PickPersonDialog(QDialog):
     def chosen_uuid(self) -> str | None:
         """The UUID of the chosen person (None when none is)."""
         item = self.results.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        uuid = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return None if uuid is None else str(uuid)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down in the search box moves into the results, as in a completion list.
@@ -219,8 +220,7 @@ class PickPersonDialog(QDialog):
         self.results.clear()
         if len(text.strip()) < 3:
             return
-        with self._ctx.engine.connect() as connection:
-            found = search_people(connection, text)
+        found = people_found(self._ctx, text)
         for row in found:
             if row["uuid"] == self._exclude:
                 continue

@@ -8,40 +8,34 @@ Ctrl+M merges the two selected rows (or asks for the other person when one is).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.fields import SEX
+from inl_desktop.gui.common.list_page import ListPage, Selection
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label
-from inl_desktop.gui.common.workers import LatestOnly
-from inl_desktop.gui.people.merge_dialog import MergeChoice, MergeDialog, PickPersonDialog
 from inl_desktop.gui.people.people_table import PeopleTableModel
 from inl_desktop.gui.people.person_dialog import PersonDialog
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import merge_persons, set_person_deleted
-from inl_desktop.store.people_list import (
-    COLUMN_KEYS,
-    COLUMNS,
-    PeopleFilter,
-    count_people,
-    count_person_trainings,
-)
+from inl_desktop.services.record_lists import PEOPLE_COLUMN_KEYS as COLUMN_KEYS
+from inl_desktop.services.record_lists import PEOPLE_COLUMNS as COLUMNS
+from inl_desktop.services.record_lists import PeopleFilter, people_count, person_training_count
 
 SETTINGS_HEADER = "people_list/header"
 COUNT_DELAY_MS = 150
@@ -115,15 +109,19 @@ class PeopleFilterBar(QWidget):
         self.filter_changed.emit(self.current_filter())
 
 
-class PeoplePage(QWidget):
+class PeoplePage(ListPage):
     """The directory of persons; a person opens in a dialog."""
 
     records_changed = Signal()
     person_deleted = Signal(str, str)  # uuid, name for the Undo message
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
+    COUNT_FAILED = "The persons could not be counted"
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
+    ) -> None:
+        super().__init__(ctx, parent)
+        self._prompts = prompts or Prompts()
         self.dialog: PersonDialog | None = None
         layout = QVBoxLayout(self)
         self.filter_bar = PeopleFilterBar(ctx, self)
@@ -131,20 +129,11 @@ class PeoplePage(QWidget):
         layout.addWidget(self.filter_bar)
 
         self.model = PeopleTableModel(ctx, self)
-        self.table = QTableView(self)
-        self.table.setAccessibleName("People")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table = self._build_table(
+            self, "People", self.model, selection=Selection.ExtendedSelection, word_wrap=False
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
@@ -168,13 +157,7 @@ class PeoplePage(QWidget):
         footer.addWidget(self.new_button)
         layout.addLayout(footer)
 
-        self._counter = LatestOnly(self)
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(COUNT_DELAY_MS)
-        self._count_timer.timeout.connect(self._start_count)
-        self._counter.result_ready.connect(self._on_counter_result_ready)
-        self._counter.failed.connect(self._on_counter_failed)
+        self._count_after_pauses(COUNT_DELAY_MS)
         for keys, slot in (("Ctrl+N", self.new_person), ("Ctrl+M", self.merge_selected)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -182,9 +165,7 @@ class PeoplePage(QWidget):
         self.new_button.clicked.connect(self.new_person)
         self.merge_button.clicked.connect(self.merge_selected)
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
-        self.table.installEventFilter(self)
         self.search_edit.installEventFilter(self)
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
@@ -247,14 +228,16 @@ class PeoplePage(QWidget):
             return
         uuids = self._selected_uuids()
         if len(uuids) == 1:
-            other = self._pick_person(uuids[0])
+            title = f"Merge {self._name_of(uuids[0])} into…"
+            other = self._prompts.pick_person(self, self._ctx, uuids[0], title)
             if other is None:
                 return
             uuids.append(other)
         if len(uuids) != 2:
             self._show_error("Select the two rows of the same person to merge (Ctrl+click).")
             return
-        choice = self._ask_merge(uuids[0], uuids[1])
+        trainings = (self._trainings_of(uuids[0]), self._trainings_of(uuids[1]))
+        choice = self._prompts.merge(self, self._ctx, (uuids[0], uuids[1]), trainings)
         if choice is None:
             return
         try:
@@ -283,33 +266,14 @@ class PeoplePage(QWidget):
 
     def wait_for_counts(self) -> None:
         """Block until the count is computed (shutdown, tests and benchmarks)."""
-        if self._count_timer.isActive():
-            self._count_timer.stop()
-            self._start_count()
-        self._counter.wait()
+        self._wait_for_count()
 
     def confirm_close(self) -> bool:
         """Ask about unsaved changes in an open person dialog; True means go on."""
         return self.dialog is None or not self.dialog.isVisible() or self.dialog.confirm_discard()
 
-    # What the user is asked (tests replace these) --------------------------------
-
-    def _ask_merge(self, first_uuid: str, second_uuid: str) -> MergeChoice | None:
-        """Which one to keep and with which values; None when cancelled."""
-        trainings = (self._trainings_of(first_uuid), self._trainings_of(second_uuid))
-        dialog = MergeDialog(self._ctx, first_uuid, second_uuid, trainings, self)
-        return dialog.choice() if dialog.exec() == MergeDialog.DialogCode.Accepted else None
-
-    def _pick_person(self, exclude_uuid: str) -> str | None:
-        """The person to merge ``exclude_uuid`` with; None when cancelled."""
-        title = f"Merge {self._name_of(exclude_uuid)} into…"
-        dialog = PickPersonDialog(self._ctx, exclude_uuid, title, self)
-        return (
-            dialog.chosen_uuid() if dialog.exec() == PickPersonDialog.DialogCode.Accepted else None
-        )
-
     def _show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "People", message)
+        self._prompts.warn(self, "People", message)
 
     # Slots -----------------------------------------------------------------------
 
@@ -320,26 +284,17 @@ class PeoplePage(QWidget):
         # Counted when typing pauses: every keystroke updates the list, and counting
         # each one would only compete with showing it.
         self.count_label.setText("Counting…")
-        self._count_timer.start()
+        self._count_later()
 
-    def _start_count(self) -> None:
-        engine = self._ctx.engine
-        filter_ = self.model.current_filter
+    def _count_job(self) -> Callable[[], int]:
+        ctx, filter_ = self._ctx, self.model.current_filter
+        return lambda: people_count(ctx, filter_)
 
-        def count() -> int:
-            with engine.connect() as connection:
-                return count_people(connection, filter_)
-
-        self._counter.start(count)
-
-    def _on_counter_result_ready(self, count: int) -> None:
+    def _show_count(self, count: int) -> None:
         text = f"{count:,} person{'s' if count != 1 else ''}"
         if self.model.current_filter.deleted:
             text = f"Deleted: {text}"
         self.count_label.setText(text)
-
-    def _on_counter_failed(self, message: str) -> None:
-        self.count_label.setText(f"The persons could not be counted: {message}")
 
     def _on_header_sort_indicator_changed(self, _section: int, _order: Qt.SortOrder) -> None:
         # A column the list cannot be sorted by keeps the indicator where the rows are.
@@ -350,7 +305,7 @@ class PeoplePage(QWidget):
             header.setSortIndicator(column, order)
             header.blockSignals(False)
 
-    def _on_table_double_clicked(self, _index: object) -> None:
+    def _open_current(self) -> None:
         row = self._current_row()
         uuid = self.model.uuid_at(row) if row is not None else None
         if uuid and not self.model.current_filter.deleted:
@@ -369,7 +324,7 @@ class PeoplePage(QWidget):
         live = not self.model.current_filter.deleted
         selected = len(self._selected_uuids())
         if live:
-            menu.addAction("&Open", lambda: self._on_table_double_clicked(None))
+            menu.addAction("&Open", self._open_current)
             merge = menu.addAction(
                 "&Merge the two selected" if selected == 2 else "Merge &into…", self.merge_selected
             )
@@ -380,20 +335,16 @@ class PeoplePage(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if watched is self.table:
-                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                    self._on_table_double_clicked(None)
-                    return True
-                if key == Qt.Key.Key_Delete:
-                    self.delete_selected()
-                    return True
-            elif watched is self.search_edit and key == Qt.Key.Key_Down:
-                self.table.setFocus()
-                if not self.table.currentIndex().isValid() and self.model.rowCount():
-                    self.table.selectRow(0)
-                return True
+        if (
+            watched is self.search_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid() and self.model.rowCount():
+                self.table.selectRow(0)
+            return True
         return super().eventFilter(watched, event)
 
     # Helpers ---------------------------------------------------------------------
@@ -401,32 +352,24 @@ class PeoplePage(QWidget):
     def _dialog(self) -> PersonDialog | None:
         """The person dialog, built once; None if it shows unsaved changes to keep."""
         if self.dialog is None:
-            self.dialog = PersonDialog(self._ctx, self)
+            self.dialog = PersonDialog(self._ctx, self, prompts=self._prompts)
             self.dialog.record_saved.connect(self._on_dialog_record_saved)
         elif self.dialog.isVisible() and not self.dialog.confirm_discard():
             return None
         return self.dialog
 
-    def _current_row(self) -> int | None:
-        index = self.table.currentIndex()
-        return index.row() if index.isValid() else None
-
     def _selected_uuids(self) -> list[str]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        if not rows and self._current_row() is not None:
-            rows = [self._current_row()]
+        current = self._current_row()
+        if not rows and current is not None:
+            rows = [current]
         return [uuid for row in rows if (uuid := self.model.uuid_at(row)) is not None]
-
-    def _select_row(self, row: int) -> None:
-        if self.model.rowCount():
-            self.table.selectRow(min(row, self.model.rowCount() - 1))
 
     def _trainings_of(self, uuid: str) -> int:
         for row in range(self.model.rowCount()):
             if self.model.uuid_at(row) == uuid:
                 return int(self.model.data(self.model.index(row, COLUMN_KEYS.index("trainings"))))
-        with self._ctx.engine.connect() as connection:
-            return count_person_trainings(connection, uuid)
+        return person_training_count(self._ctx, uuid)
 
     def _name_of(self, uuid: str) -> str:
         for row in range(self.model.rowCount()):
@@ -435,10 +378,8 @@ class PeoplePage(QWidget):
         return "this person"
 
     def _restore_header(self) -> None:
-        state = QSettings().value(SETTINGS_HEADER)
         header = self.table.horizontalHeader()
-        if isinstance(state, QByteArray | bytes):
-            header.restoreState(state)
+        if self._restore_header_state(SETTINGS_HEADER):
             header.setSortIndicator(self.model.sort_column, self.model.sort_order)
             return
         # Widths from typical values, not from the first page (which may hold only the
@@ -452,4 +393,4 @@ class PeoplePage(QWidget):
 
     def save_layout(self) -> None:
         """Remember column order and widths."""
-        QSettings().setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
+        self._save_header_state(SETTINGS_HEADER)

@@ -11,7 +11,9 @@ from sqlalchemy import Connection
 from inl_desktop.domain.fields import SEX
 from inl_desktop.gui.common.paged_model import Index, PagedTableModel
 from inl_desktop.services.context import AppContext
-from inl_desktop.store.people_list import COLUMNS, PAGE_SIZE, PeopleFilter, fetch_people_page
+from inl_desktop.services.record_lists import PEOPLE_COLUMNS as COLUMNS
+from inl_desktop.services.record_lists import PEOPLE_PAGE_SIZE as PAGE_SIZE
+from inl_desktop.services.record_lists import PeopleFilter, people_rows
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,13 +40,7 @@ class PeopleTableModel(PagedTableModel):
         self._draft_brush = QBrush(DRAFT)
 
     def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
-        return fetch_people_page(
-            connection,
-            self._filter,
-            sort_key=self._sort_key,
-            descending=self._descending,
-            offset=offset,
-        )
+        return people_rows(connection, self._filter, self._sort_key, self._descending, offset)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -95,7 +91,7 @@ class PeopleTableModel(PagedTableModel):
         if key in _LABEL_LISTS:
             return self._ctx.catalog().label(_LABEL_LISTS[key], value)
         if key == "sex":
-            return _SEX.get(value, value)
+            return str(_SEX.get(value, value))
         if key == "trainings":
             return f"{value:,}"
         return str(value)

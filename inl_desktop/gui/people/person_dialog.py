@@ -8,56 +8,41 @@ a field or tab.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
-from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.errors import UserError, ValidationFailed
-from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON, SEX, FieldType
+from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON
 from inl_desktop.domain.validation import validate_person
-from inl_desktop.gui.common.history_view import HistoryView
+from inl_desktop.gui.common.editor_base import RecordEditor
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.record_form import (
     INVALID_STYLE,
-    Marker,
+    Problem,
     add_shortcuts,
-    ask_unsaved,
     field_inputs,
-    load_ui,
-    read_field,
-    settle_code,
-    show_start,
     with_mnemonics,
-    write_field,
 )
-from inl_desktop.gui.common.widgets import CodeComboBox
+from inl_desktop.gui.people.same_person_dialog import ADD, OPEN
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.history import record_history
 from inl_desktop.services.persons import find_same_person, load_person, save_person
-from inl_desktop.services.records import history
-from inl_desktop.store.models import ChangeLogEntry
-from inl_desktop.store.people_list import fetch_person_trainings
+from inl_desktop.services.record_lists import person_trainings
 
-OPEN, ADD, CANCEL = "open", "add", "cancel"
 TRAINING_COLUMNS = ("Start", "End", "Title", "Audience", "Completion")
 # Log keys of a merge, which are not fields of the form.
 MERGE_LABELS = {
@@ -77,46 +62,35 @@ def _history_label(key: str | None) -> str | None:
     return MERGE_LABELS.get(key, key)
 
 
-class PersonDialog(QDialog):
+class PersonDialog(RecordEditor, QDialog):
     """Add a person to the directory, or correct one; shows their training history."""
 
     record_saved = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    RECORD_NAME = "person"
+    WHAT = "This person"
+    NEW_TITLE = "New person"
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
-        self._catalog = ctx.catalog()
-        ui = load_ui("person_form", self, (HistoryView,))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(ui)
+        ui = self._build_editor(ctx, prompts, "person_form")
         self.setStyleSheet(INVALID_STYLE)
-        self.tabs: QTabWidget = ui.findChild(QTabWidget, "tabs")
-        self.problems_label: QLabel = ui.findChild(QLabel, "problemsLabel")
-        self.trainings_table: QTableWidget = ui.findChild(QTableWidget, "trainingsTable")
-        self.trainings_summary: QLabel = ui.findChild(QLabel, "trainingsSummary")
-        self.history_view: HistoryView = ui.findChild(HistoryView, "historyTable")
-        self.save_button: QPushButton = ui.findChild(QPushButton, "saveButton")
-        self.close_button: QPushButton = ui.findChild(QPushButton, "closeButton")
-        self.inputs: dict[str, QWidget] = field_inputs(ui)
+        self.trainings_table = self._child(ui, QTableWidget, "trainingsTable")
+        self.trainings_summary = self._child(ui, QLabel, "trainingsSummary")
+        self.save_button = self._child(ui, QPushButton, "saveButton")
+        self.close_button = self._child(ui, QPushButton, "closeButton")
+        self.inputs = field_inputs(ui)
         missing = set(PERSON.names) - set(self.inputs)
         assert not missing, f"ui/person_form.ui has no input for {sorted(missing)}"
-        self._uuid: str | None = None
-        self._revision: int | None = None
         self._loaded = PersonDraft()
-        self._baseline: object = None
-        self._touched: set[str] = set()
-        self._all_touched = False
-        self._populating = False
-        self._history_stale = True
-        self._marker = Marker()
         self._label_everything(ui)
-        self._fill_choices()
+        self._fill_choices(PERSON, blank=("sex",))
         self._build_trainings_table()
-        self._connect_inputs()
+        self._connect_inputs(PERSON)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         add_shortcuts(self, [("Ctrl+S", self.save)])
         self.resize(560, 480)
         self.new_record()
@@ -125,15 +99,10 @@ class PersonDialog(QDialog):
 
     def _label_everything(self, ui: QWidget) -> None:
         """Field labels from the field definitions; one mnemonic per label, tab and button."""
-        labels = [
-            label
-            for label in ui.findChildren(QLabel)
-            if label.buddy() is not None and label.buddy() in self.inputs.values()
-        ]
-        fields = {widget: name for name, widget in self.inputs.items()}
+        labels = self._labelled_inputs(ui)
         order = list(PERSON.names)
-        labels.sort(key=lambda label: order.index(fields[label.buddy()]))
-        label_texts = [PERSON[fields[label.buddy()]].label for label in labels]
+        labels.sort(key=lambda label: order.index(self._field_of(label.buddy())))
+        label_texts = [PERSON[self._field_of(label.buddy())].label for label in labels]
         tab_texts = [self.tabs.tabText(n) for n in range(self.tabs.count())]
         buttons = [self.save_button, self.close_button]
         button_texts = [button.text() for button in buttons]
@@ -147,22 +116,11 @@ class PersonDialog(QDialog):
             button.setAccessibleName(text)
         for n, shown in enumerate(rest[len(buttons) :]):
             self.tabs.setTabText(n, shown)
-        national_id: QLineEdit = self.inputs["national_id"]
+        national_id = self.inputs["national_id"]
+        assert isinstance(national_id, QLineEdit)
         name = self._catalog.national_id_name
         national_id.setPlaceholderText(name if name != PERSON["national_id"].label else "")
         national_id.setToolTip(f"{name}, with or without dashes")
-
-    def _fill_choices(self) -> None:
-        for field in PERSON:
-            widget = self.inputs[field.name]
-            if field.type is FieldType.CHOICE:
-                assert isinstance(widget, QComboBox)
-                if field.name == "sex":
-                    widget.addItem("", None)  # chosen, never assumed
-                for code, label in field.choices:
-                    widget.addItem(label, code)
-            elif isinstance(widget, CodeComboBox) and field.reference_list:
-                widget.set_reference_list(self._catalog, field.reference_list)
 
     def _build_trainings_table(self) -> None:
         table = self.trainings_table
@@ -176,20 +134,6 @@ class PersonDialog(QDialog):
         for column in range(len(TRAINING_COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-
-    def _connect_inputs(self) -> None:
-        for name, widget in self.inputs.items():
-            if isinstance(widget, CodeComboBox):
-                widget.editTextChanged.connect(self._on_input_changed)
-                widget.lineEdit().editingFinished.connect(
-                    lambda n=name, w=widget: self._on_code_combo_finished(n, w)
-                )
-                widget.activated.connect(lambda _i, n=name: self._touch(n))
-            elif isinstance(widget, QComboBox):
-                widget.currentIndexChanged.connect(lambda _i, n=name: self._touch(n))
-            elif isinstance(widget, QLineEdit):
-                widget.textChanged.connect(self._on_input_changed)
-                widget.editingFinished.connect(lambda n=name: self._touch(n))
 
     # -- the contract ------------------------------------------------------------
 
@@ -211,44 +155,19 @@ class PersonDialog(QDialog):
         """The person shown (None before a new one is saved)."""
         return self._uuid
 
-    def has_unsaved_changes(self) -> bool:
-        """Whether the form differs from the person as loaded, saved or started."""
-        return self._state() != self._baseline
-
-    def confirm_discard(self) -> bool:
-        """Ask Save/Discard/Cancel when there are unsaved changes; True means go on."""
-        if not self.has_unsaved_changes():
-            return True
-        answer = self._ask_unsaved()
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            self._populate(self._loaded)
-            return True
-        return False
-
     def save(self) -> bool:
         """Save the person; False when refused, cancelled or an existing one is opened."""
         self._all_touched = True
-        for widget in self.inputs.values():
-            if isinstance(widget, CodeComboBox):
-                settle_code(widget)
+        self._settle_codes()
         draft, problems = self._check()
         self._show_marks(problems)
         if problems:
-            self._show_problems([message for _, message in problems])
-            self._focus(self.inputs.get(problems[0][0]))
+            self._show_problems([problem.message for problem in problems])
+            self._focus(self.inputs.get(problems[0].field))
             return False
         try:
-            if draft.uuid is None:
-                matches = find_same_person(self._ctx, draft)
-                if matches:
-                    decision, existing = self._ask_same_person(matches)
-                    if decision == OPEN and existing is not None:
-                        self.open_record(existing)
-                        return False
-                    if decision != ADD:
-                        return False
+            if draft.uuid is None and not self._added_anyway(draft):
+                return False
             saved = save_person(self._ctx, copy.deepcopy(draft))
         except ValidationFailed as error:
             self._show_problems([str(field_error) for field_error in error.errors])
@@ -256,21 +175,27 @@ class PersonDialog(QDialog):
         except UserError as error:
             self._show_error(str(error))
             return False
-        self._uuid, self._revision = saved.uuid, saved.revision
         draft.uuid, draft.revision = saved.uuid, saved.revision
         self._loaded = draft
-        self._baseline = self._state()
-        self._show_title()
-        self._history_stale = True
-        self._refresh_history_if_shown()
+        self._stored_as(saved.uuid, saved.revision)
         self.record_saved.emit(saved.uuid)
         return True
 
+    def _added_anyway(self, draft: PersonDraft) -> bool:
+        """Offer the persons already recorded that ``draft`` may repeat; True to add it
+        all the same (the existing one opened instead: False)."""
+        matches = find_same_person(self._ctx, draft)
+        if not matches:
+            return True
+        decision, existing = self._prompts.same_person(self, self._catalog, matches)
+        if decision == OPEN and existing is not None:
+            self.open_record(existing)
+            return False
+        return decision == ADD
+
     def reject(self) -> None:
-        popup = QApplication.activePopupWidget()
-        if popup is not None:
-            popup.close()  # Esc in a completion list closes the list, not the dialog
-            return
+        if self._close_popup():
+            return  # Esc in a completion list closes the list, not the dialog
         if self.confirm_discard():
             super().reject()
 
@@ -280,113 +205,69 @@ class PersonDialog(QDialog):
         else:
             event.ignore()
 
-    # -- what the user is asked (tests replace these) -----------------------------
-
-    def _ask_same_person(self, matches: Sequence[PersonDraft]) -> tuple[str, str | None]:
-        """("open", uuid), ("add", None) or ("cancel", None)."""
-        dialog = SamePersonDialog(matches, self._catalog, self)
-        dialog.exec()
-        return dialog.decision()
-
-    def _ask_unsaved(self) -> str:
-        """The answer: "save", "discard" or "cancel"."""
-        return ask_unsaved(self, "This person")
-
-    def _show_problems(self, messages: list[str]) -> None:
-        listed = "\n".join(f"• {message}" for message in messages)
-        QMessageBox.warning(self, "This person cannot be saved yet", f"Please correct:\n\n{listed}")
-
-    def _show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "The person was not saved", message)
-
     # -- reading and checking ----------------------------------------------------
 
-    def _read(self) -> tuple[PersonDraft, list[tuple[str, str]]]:
+    def _read(self) -> tuple[PersonDraft, list[Problem]]:
         draft = PersonDraft(uuid=self._uuid, revision=self._revision)
-        problems = []
-        for field in PERSON:
-            value, message = read_field(field, self.inputs[field.name])
-            if message is not None:
-                problems.append((field.name, message))
-            setattr(draft, field.name, value)
-        return draft, problems
+        return draft, self._read_inputs(PERSON, draft)
 
-    def _check(self) -> tuple[PersonDraft, list[tuple[str, str]]]:
-        """The draft and its problems as (field, message), in form order."""
+    def _check(self) -> tuple[PersonDraft, list[Problem]]:
+        """The draft and its problems, in form order."""
         draft, problems = self._read()
-        unreadable = {name for name, _ in problems}
+        unreadable = {problem.field for problem in problems}
         problems += [
-            (error.field, error.message)
+            Problem(error.field, None, error.message)
             for error in validate_person(draft, self._catalog)
             if error.field not in unreadable
         ]
         order = list(PERSON.names)
-        problems.sort(key=lambda problem: order.index(problem[0]) if problem[0] in order else 99)
+        problems.sort(
+            key=lambda problem: order.index(problem.field) if problem.field in order else 99
+        )
         return draft, problems
 
     def _state(self) -> object:
         draft, problems = self._read()
         return draft, tuple(problems)
 
-    def _refresh(self) -> None:
-        if self._populating or not isValid(self.problems_label):
-            return
+    def _recheck(self) -> None:
         _draft, problems = self._check()
         self._show_marks(problems)
 
-    def _show_marks(self, problems: list[tuple[str, str]]) -> None:
-        shown = [(n, m) for n, m in problems if self._all_touched or n in self._touched]
+    def _show_marks(self, problems: list[Problem]) -> None:
+        shown = [p for p in problems if self._all_touched or p.key in self._touched]
         messages: dict[str, list[str]] = {}
-        for name, message in shown:
-            messages.setdefault(name, []).append(message)
+        for problem in shown:
+            messages.setdefault(problem.field, []).append(problem.message)
         for name, widget in self.inputs.items():
             found = messages.get(name)
             self._marker.mark(widget, "\n".join(found) if found else None)
-        self.problems_label.setText("\n".join(f"• {message}" for _, message in shown))
+        self.problems_label.setText("\n".join(f"• {problem.message}" for problem in shown))
         self.problems_label.setVisible(bool(shown))
-
-    def _touch(self, name: str) -> None:
-        if self._populating or not isValid(self.problems_label):
-            return
-        self._touched.add(name)
-        self._refresh()
 
     # -- filling -----------------------------------------------------------------
 
     def _populate(self, draft: PersonDraft) -> None:
         self._populating = True
         try:
-            for field in PERSON:
-                write_field(
-                    field, self.inputs[field.name], getattr(draft, field.name), self._catalog
-                )
-            for widget in self.inputs.values():
-                if isinstance(widget, CodeComboBox):
-                    show_start(widget)
+            self._write_inputs(PERSON, draft)
         finally:
             self._populating = False
         self._loaded = copy.deepcopy(draft)
-        self._touched.clear()
-        self._all_touched = draft.uuid is not None
-        self._show_title()
         self._show_trainings()
-        self._history_stale = True
-        self._refresh_history_if_shown()
-        self._refresh()
-        self._baseline = self._state()
+        self._shown_afresh()
+
+    def _populate_loaded(self) -> None:
+        self._populate(self._loaded)
 
     def _show_title(self) -> None:
         if self._uuid is None:
-            self.setWindowTitle("New person")
+            self.setWindowTitle(self.NEW_TITLE)
         else:
             self.setWindowTitle(f"{self._loaded.full_name} (revision {self._revision})")
 
     def _show_trainings(self) -> None:
-        if self._uuid is None:
-            attended = []
-        else:
-            with self._ctx.engine.connect() as connection:
-                attended = fetch_person_trainings(connection, self._uuid)
+        attended = [] if self._uuid is None else person_trainings(self._ctx, self._uuid)
         table = self.trainings_table
         table.setRowCount(len(attended))
         for row, training in enumerate(attended):
@@ -411,126 +292,13 @@ class PersonDialog(QDialog):
             summary = f"{len(attended)} training session{plural}, {completed} completed."
         self.trainings_summary.setText(summary)
 
-    def _focus(self, widget: QWidget | None) -> None:
-        if widget is None:
-            return
-        self.tabs.setCurrentIndex(0)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
     # -- history -----------------------------------------------------------------
 
-    def _refresh_history_if_shown(self) -> None:
-        if self.tabs.currentWidget() is not self.history_view.parentWidget():
-            return
-        if self._uuid is None:
-            self.history_view.clear_entries()
-        elif self._history_stale:
-            entries = [
-                ChangeLogEntry(
-                    record_kind=entry.record_kind,
-                    record_uuid=entry.record_uuid,
-                    revision=entry.revision,
-                    action=entry.action,
-                    field=entry.field
-                    if entry.field in PERSON.names
-                    else _history_label(entry.field),
-                    old_value=entry.old_value,
-                    new_value=entry.new_value,
-                    changed_at=entry.changed_at,
-                    changed_by=entry.changed_by,
-                )
-                for entry in history(self._ctx, self._uuid)
-            ]
-            self.history_view.show_entries(entries, self._catalog, PERSON, ENROLLMENT)
-        self._history_stale = False
-
-    # -- slots -------------------------------------------------------------------
-
-    def _on_input_changed(self, *_args: object) -> None:
-        self._refresh()
-
-    def _on_code_combo_finished(self, name: str, combo: CodeComboBox) -> None:
-        settle_code(combo)
-        self._touch(name)
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        self._refresh_history_if_shown()
-
-
-class SamePersonDialog(QDialog):
-    """Lists the stored persons a new one may repeat; ``decision()`` after exec."""
-
-    COLUMNS = ("Name (as on ID)", "Sex", "Agency", "Rank", "Province", "National ID")
-
-    def __init__(
-        self, matches: Sequence[PersonDraft], catalog: Catalog, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("This person may already be recorded")
-        self._matches = list(matches)
-        self._decision: tuple[str, str | None] = (CANCEL, None)
-        intro = QLabel(
-            "The directory already has a person with the same national ID (dashes "
-            "ignored), or with the same name in the same agency. Open the existing record "
-            "instead of adding the same officer twice?",
-            self,
-        )
-        intro.setWordWrap(True)
-        sexes = dict(SEX)
-        self.table = QTableWidget(len(self._matches), len(self.COLUMNS), self)
-        self.table.setAccessibleName("Persons already recorded")
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for row, match in enumerate(self._matches):
-            cells = (
-                match.full_name or "",
-                sexes.get(match.sex or "", ""),
-                catalog.label("agencies", match.agency),
-                match.rank or "",
-                catalog.label("provinces", match.province),
-                match.national_id or "",
-            )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.selectRow(0)
-        buttons = QDialogButtonBox(self)
-        self.open_button: QPushButton = buttons.addButton(
-            "&Open existing", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.add_button: QPushButton = buttons.addButton(
-            "&Add anyway", QDialogButtonBox.ButtonRole.ApplyRole
-        )
-        self.cancel_button: QPushButton = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.open_button.setDefault(True)
-        self.open_button.clicked.connect(self._on_open_button_clicked)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.cancel_button.clicked.connect(self.reject)
-        self.table.doubleClicked.connect(self._on_open_button_clicked)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
-        self.resize(720, 260)
-
-    def decision(self) -> tuple[str, str | None]:
-        """("open", uuid), ("add", None) or ("cancel", None)."""
-        return self._decision
-
-    def reject(self) -> None:
-        self._decision = (CANCEL, None)
-        super().reject()
-
-    def _on_open_button_clicked(self, *_args: object) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self._decision = (OPEN, self._matches[rows[0].row()].uuid)
-            self.accept()
-
-    def _on_add_button_clicked(self) -> None:
-        self._decision = (ADD, None)
-        self.accept()
+    def _show_history(self, uuid: str) -> None:
+        entries = [
+            replace(entry, field=_history_label(entry.field))
+            if entry.field not in PERSON.names
+            else entry
+            for entry in record_history(self._ctx, uuid)
+        ]
+        self.history_view.show_entries(entries, self._catalog, PERSON, ENROLLMENT)

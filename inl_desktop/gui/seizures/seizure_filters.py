@@ -12,7 +12,7 @@ from inl_desktop.domain import periods
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import RECORD_STATUS, REPORTING_BASIS
 from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label, show_period, signals_blocked
-from inl_desktop.store.seizure_list import SeizureFilter
+from inl_desktop.services.record_lists import SeizureFilter
 
 GROUP_PREFIX = "group:"
 INVALID_STYLE = "border: 1px solid #b00020;"
@@ -120,8 +120,8 @@ class SeizureFilterBar(QWidget):
         # Narrow minimums: the bar must fit a 1,024-pixel-wide window.
         for combo in (self.agency_combo, self.drug_combo, self.province_combo):
             combo.setMinimumContentsLength(6)
-        for combo in (self.basis_combo, self.status_combo):
-            combo.setSizeAdjustPolicy(
+        for choice in (self.basis_combo, self.status_combo):
+            choice.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(6)
@@ -155,7 +155,9 @@ class SeizureFilterBar(QWidget):
         self.period_combo.currentIndexChanged.connect(self._on_any_changed)
         # A preset chosen again after a typed period: the index stays, the text changes.
         self.period_combo.activated.connect(self._on_any_changed)
-        self.period_combo.lineEdit().editingFinished.connect(self._on_any_changed)
+        period_line = self.period_combo.lineEdit()
+        assert period_line is not None  # the period is typed
+        period_line.editingFinished.connect(self._on_any_changed)
         for combo in (self.agency_combo, self.drug_combo, self.province_combo):
             combo.code_changed.connect(self._on_any_changed)
         self.basis_combo.currentIndexChanged.connect(self._on_any_changed)

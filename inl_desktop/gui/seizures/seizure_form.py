@@ -9,53 +9,45 @@ by the domain rules at once; saving an invalid record lists its problems.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from inl_desktop.domain.drafts import SeizureDraft
 from inl_desktop.domain.errors import UserError, ValidationFailed
-from inl_desktop.domain.fields import SEIZURE_EVENT, FieldType
+from inl_desktop.domain.fields import SEIZURE_EVENT
 from inl_desktop.domain.validation import validate_seizure
-from inl_desktop.gui.common.history_view import HistoryView
+from inl_desktop.gui.common.editor_base import RecordEditor
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.record_form import (
-    add_shortcuts,
-    ask_unsaved,
-    set_tab_order,
-    show_problem_lines,
-    tab_stops,
-)
-from inl_desktop.gui.common.widgets import CodeComboBox, CodeListEdit
-from inl_desktop.gui.seizures.duplicate_dialog import ask_duplicate
-from inl_desktop.gui.seizures.seizure_fields import (
     INVALID_STYLE,
-    Marker,
     Problem,
-    districts_of,
+    field_inputs,
     label_inputs,
-    load_ui,
-    read_field,
+    set_tab_order,
+    settle_code,
+    show_problem_lines,
+    show_start,
+    tab_stops,
     write_field,
 )
-from inl_desktop.gui.seizures.seizure_items import INPUT_FIELDS, ItemsGrid, settle_code, show_start
+from inl_desktop.gui.common.widgets import CodeComboBox
+from inl_desktop.gui.seizures.seizure_fields import districts_of
+from inl_desktop.gui.seizures.seizure_items import INPUT_FIELDS, ItemsGrid
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.duplicates import PossibleDuplicate, find_possible_duplicates
-from inl_desktop.services.records import history, new_uuid
+from inl_desktop.services.duplicates import find_possible_duplicates
+from inl_desktop.services.history import record_history
+from inl_desktop.services.records import new_uuid
 from inl_desktop.services.seizures import case_period, load_seizure, save_seizure
 
 # What save-and-new carries over to the next report of the same batch.
@@ -75,53 +67,48 @@ CASE_ONLY = ("event_date", "date_precision")
 AGGREGATE_ONLY = ("period_start", "period_end")
 
 
-class SeizureForm(QWidget):
+class SeizureForm(RecordEditor, QWidget):
     """Enter a new seizure report or correct a stored one."""
 
     record_saved = Signal(str)
     closed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    RECORD_NAME = "seizure"
+    WHAT = "This seizure"
+    NEW_TITLE = "New seizure"
+    TITLE = "Seizure"
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
-        self._catalog = ctx.catalog()
-        ui = load_ui("seizure_form", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(ui)
+        ui = self._build_editor(ctx, prompts, "seizure_form", (ItemsGrid,))
         self.setWindowTitle(ui.windowTitle())
         self.setStyleSheet(INVALID_STYLE)
-        self.tabs: QTabWidget = ui.findChild(QTabWidget, "tabs")
-        self.items_grid: ItemsGrid = ui.findChild(ItemsGrid, "itemsGrid")
-        self.history_view: HistoryView = ui.findChild(HistoryView, "historyTable")
-        self.problems_label: QLabel = ui.findChild(QLabel, "problemsLabel")
-        self._scroll: QScrollArea = ui.findChild(QScrollArea, "detailsScroll")
-        self._report_form: QFormLayout = ui.findChild(QFormLayout, "reportForm")
-        self.inputs: dict[str, QWidget] = {
-            str(widget.property("field")): widget
-            for widget in ui.findChildren(QWidget)
-            if widget.property("field") and not self.items_grid.isAncestorOf(widget)
-        }
+        self.items_grid = self._child(ui, ItemsGrid, "itemsGrid")
+        self._scroll = self._child(ui, QScrollArea, "detailsScroll")
+        self._report_form = self._child(ui, QFormLayout, "reportForm")
+        self.inputs = field_inputs(ui, (self.items_grid,))
         missing = set(SEIZURE_EVENT.names) - set(self.inputs)
         assert not missing, f"ui/seizure_form.ui has no input for {sorted(missing)}"
-        self._uuid: str | None = None
-        self._revision: int | None = None
         self._same_as_uuid: str | None = None
         self._loaded = SeizureDraft()
-        self._baseline: object = None
-        self._touched: set[tuple[str, int | None]] = set()
-        self._all_touched = False
-        self._populating = False
-        self._history_stale = True
         self._problems: list[Problem] = []
-        self._marker = Marker()
         self._tab_stops = tab_stops(ui, "seizure_form")
         self._chain_tab_order()
         self._label_fields(ui)
-        self._fill_choices()
-        self._connect_inputs()
-        self._connect_buttons(ui)
-        self._add_shortcuts()
+        self._fill_choices(SEIZURE_EVENT)
+        self.items_grid.set_catalog(self._catalog)
+        self._connect_inputs(SEIZURE_EVENT)
+        self._connect_signals()
+        self._connect_form_buttons(ui)
+        self._child(ui, QPushButton, "addItemButton").clicked.connect(self._on_add_item_requested)
+        self._add_form_keys(
+            (
+                ("Insert", self._on_add_item_requested),
+                ("Ctrl+Delete", self._on_remove_item_requested),
+            )
+        )
         self.new_record()
 
     # -- building ----------------------------------------------------------------
@@ -129,13 +116,10 @@ class SeizureForm(QWidget):
     def _label_fields(self, ui: QWidget) -> None:
         """Labels and accessible names from the field definitions, with mnemonics."""
         chain = self._focus_chain()
-        labels = [
-            label
-            for label in ui.findChildren(QLabel)
-            if label.buddy() is not None and label.buddy() in self.inputs.values()
+        texts = [
+            (label, SEIZURE_EVENT[self._field_of(label.buddy())].label)
+            for label in self._labelled_inputs(ui)
         ]
-        fields = {widget: name for name, widget in self.inputs.items()}
-        texts = [(label, SEIZURE_EVENT[fields[label.buddy()]].label) for label in labels]
         texts += [(header, header.text()) for header in self.items_grid.input_headers()]
         # Letters go in order of importance: tab order (the item columns before
         # transport and routes), except that the record status, set on every
@@ -156,62 +140,28 @@ class SeizureForm(QWidget):
             ],
         )
 
-    def _fill_choices(self) -> None:
-        for field in SEIZURE_EVENT:
-            widget = self.inputs[field.name]
-            if field.type is FieldType.CHOICE:
-                assert isinstance(widget, QComboBox)
-                for code, label in field.choices:
-                    widget.addItem(label, code)
-            elif isinstance(widget, CodeComboBox | CodeListEdit) and field.reference_list:
-                widget.set_reference_list(self._catalog, field.reference_list)
-        self.items_grid.set_catalog(self._catalog)
-
-    def _connect_inputs(self) -> None:
-        for name, widget in self.inputs.items():
-            if isinstance(widget, CodeComboBox):
-                widget.editTextChanged.connect(self._on_input_changed)
-                widget.lineEdit().editingFinished.connect(
-                    lambda n=name, w=widget: self._on_code_combo_finished(n, w)
-                )
-                widget.activated.connect(lambda _i, n=name: self._touch(n))
-            elif isinstance(widget, QComboBox):
-                widget.currentIndexChanged.connect(lambda _i, n=name: self._touch(n))
-            elif isinstance(widget, QPlainTextEdit):
-                widget.textChanged.connect(lambda n=name: self._touch(n))
-            elif isinstance(widget, QLineEdit):
-                widget.textChanged.connect(self._on_input_changed)
-                widget.editingFinished.connect(lambda n=name: self._on_line_edit_finished(n))
-        self.inputs["basis"].currentIndexChanged.connect(self._on_basis_changed)
-        self.inputs["province"].code_changed.connect(self._on_province_changed)
-        self.inputs["district"].code_changed.connect(self._on_district_changed)
+    def _connect_signals(self) -> None:
+        self._combo("basis").currentIndexChanged.connect(self._on_basis_changed)
+        self._code_combo("province").code_changed.connect(self._on_province_changed)
+        self._code_combo("district").code_changed.connect(self._on_district_changed)
         self.items_grid.edited.connect(self._on_input_changed)
         self.items_grid.cell_finished.connect(self._on_items_grid_cell_finished)
         self.items_grid.rows_changed.connect(self._on_items_grid_rows_changed)
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
-    def _connect_buttons(self, ui: QWidget) -> None:
-        def button(name: str) -> QPushButton:
-            found: QPushButton = ui.findChild(QPushButton, name)
-            return found
+    def _combo(self, name: str) -> QComboBox:
+        widget = self.inputs[name]
+        assert isinstance(widget, QComboBox)
+        return widget
 
-        button("saveButton").clicked.connect(self.save)
-        button("saveAndNewButton").clicked.connect(self.save_and_new)
-        button("newButton").clicked.connect(self._on_new_requested)
-        button("closeButton").clicked.connect(self._on_close_requested)
-        button("addItemButton").clicked.connect(self._on_add_item_requested)
+    def _code_combo(self, name: str) -> CodeComboBox:
+        widget = self.inputs[name]
+        assert isinstance(widget, CodeComboBox)
+        return widget
 
-    def _add_shortcuts(self) -> None:
-        bindings = (
-            ("Ctrl+N", self._on_new_requested),
-            ("Ctrl+S", self.save),
-            ("Ctrl+Return", self.save_and_new),
-            ("Ctrl+Enter", self.save_and_new),
-            ("Esc", self._on_close_requested),
-            ("Insert", self._on_add_item_requested),
-            ("Ctrl+Delete", self._on_remove_item_requested),
-        )
-        add_shortcuts(self, bindings)
+    def _line_edit(self, name: str) -> QLineEdit:
+        widget = self.inputs[name]
+        assert isinstance(widget, QLineEdit)
+        return widget
 
     # -- the contract ------------------------------------------------------------
 
@@ -241,25 +191,6 @@ class SeizureForm(QWidget):
         self._populate(draft)
         self._focus_first_field()
 
-    def has_unsaved_changes(self) -> bool:
-        """Whether the form differs from the record as loaded, saved or started."""
-        return self._state() != self._baseline
-
-    def confirm_discard(self) -> bool:
-        """Ask Save/Discard/Cancel when there are unsaved changes; True means go on.
-
-        Discard puts the form back as it was loaded, saved or started.
-        """
-        if not self.has_unsaved_changes():
-            return True
-        answer = self._ask_unsaved()
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            self._populate(self._loaded)
-            return True
-        return False
-
     def save(self) -> bool:
         """Save the report; False when it is refused or the user cancels."""
         self._all_touched = True
@@ -271,14 +202,8 @@ class SeizureForm(QWidget):
             self._focus(self._widget_for(problems[0].key))
             return False
         try:
-            if draft.uuid is None:
-                candidates = find_possible_duplicates(self._ctx, draft)
-                if candidates:
-                    decision, same_as = self._ask_duplicate(candidates)
-                    if decision == "link" and same_as is not None:
-                        draft.same_as_uuid = same_as
-                    elif decision != "keep":
-                        return False
+            if draft.uuid is None and not self._linked_or_kept(draft):
+                return False
             # New items get their UUIDs here, so the form knows them without a reload.
             for item in draft.items:
                 item.uuid = item.uuid or new_uuid()
@@ -292,42 +217,34 @@ class SeizureForm(QWidget):
         filled = [row for row in self.items_grid.rows() if not row.is_blank()]
         for row, item in zip(filled, draft.items, strict=True):
             row.uuid = item.uuid
-        self._uuid, self._revision = saved.uuid, saved.revision
         self._same_as_uuid = draft.same_as_uuid
         draft.uuid, draft.revision = saved.uuid, saved.revision
         self._loaded = draft
-        self._baseline = self._state()
-        self._show_title()
-        self._history_stale = True
-        self._refresh_history_if_shown()
+        self._stored_as(saved.uuid, saved.revision)
         self.record_saved.emit(saved.uuid)
         return True
 
-    def save_and_new(self) -> bool:
-        """Save, then start the next report keeping agency, date and place."""
-        if not self.save():
-            return False
+    def _linked_or_kept(self, draft: SeizureDraft) -> bool:
+        """Ask about stored seizures the new one may repeat; False when the user cancels
+        (linked: ``draft`` names the one it repeats)."""
+        candidates = find_possible_duplicates(self._ctx, draft)
+        if not candidates:
+            return True
+        decision, same_as = self._prompts.duplicate_seizure(self, candidates, self._catalog)
+        if decision == "link" and same_as is not None:
+            draft.same_as_uuid = same_as
+            return True
+        return decision == "keep"
+
+    def _next_record(self) -> None:
+        """The next report keeps agency, date and place."""
         self.new_record(keep_from=self._loaded)
-        return True
 
-    # -- what the user is asked (tests replace these) -----------------------------
+    def _closed(self) -> None:
+        self.closed.emit()
 
-    def _show_problems(self, messages: list[str]) -> None:
-        listed = "\n".join(f"• {message}" for message in messages)
-        QMessageBox.warning(
-            self, "This seizure cannot be saved yet", f"Please correct:\n\n{listed}"
-        )
-
-    def _show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "The seizure was not saved", message)
-
-    def _ask_unsaved(self) -> str:
-        """The answer: "save", "discard" or "cancel"."""
-        return ask_unsaved(self, "This seizure")
-
-    def _ask_duplicate(self, candidates: Sequence[PossibleDuplicate]) -> tuple[str, str | None]:
-        """("link", uuid), ("keep", None) or ("cancel", None)."""
-        return ask_duplicate(candidates, self._catalog, self)
+    def _populate_loaded(self) -> None:
+        self._populate(self._loaded)
 
     # -- reading and checking ----------------------------------------------------
 
@@ -336,17 +253,9 @@ class SeizureForm(QWidget):
         draft = SeizureDraft(
             uuid=self._uuid, revision=self._revision, same_as_uuid=self._same_as_uuid
         )
-        problems: list[Problem] = []
-        basis = self.inputs["basis"].currentData()
+        basis = self._combo("basis").currentData()
         hidden = AGGREGATE_ONLY if basis == "case" else CASE_ONLY
-        for field in SEIZURE_EVENT:
-            if field.name in hidden:
-                setattr(draft, field.name, None)
-                continue
-            value, message = read_field(field, self.inputs[field.name])
-            if message is not None:
-                problems.append(Problem(field.name, None, message))
-            setattr(draft, field.name, value)
+        problems = self._read_inputs(SEIZURE_EVENT, draft, skip=hidden)
         items, item_problems = self.items_grid.read()
         draft.items = [item for _, item in items]
         problems += [Problem(field, row, message) for row, field, message in item_problems]
@@ -371,10 +280,10 @@ class SeizureForm(QWidget):
 
     def _settle_codes(self) -> None:
         """Settle what was typed in code combos, as leaving each of them would."""
-        combos = [w for w in self.inputs.values() if isinstance(w, CodeComboBox)]
-        combos += [combo for row in self.items_grid.rows() for combo in (row.drug, row.unit)]
-        for combo in combos:
-            settle_code(combo)
+        super()._settle_codes()
+        for row in self.items_grid.rows():
+            settle_code(row.drug)
+            settle_code(row.unit)
 
     def _state(self) -> object:
         draft, problems, _rows = self._read()
@@ -401,10 +310,7 @@ class SeizureForm(QWidget):
 
     # -- showing problems --------------------------------------------------------
 
-    def _refresh(self) -> None:
-        # Focus moves while a closed form's widgets are being deleted; nothing to show then.
-        if self._populating or not isValid(self.problems_label):
-            return
+    def _recheck(self) -> None:
         _draft, self._problems = self._check()
         self._show_marks()
 
@@ -424,104 +330,48 @@ class SeizureForm(QWidget):
             self._marker.mark(widget, "\n".join(found) if found else None)
         show_problem_lines(self.problems_label, [problem.text for problem in shown])
 
-    def _touch(self, name: str, row: int | None = None) -> None:
-        if self._populating or not isValid(self.problems_label):
-            return
-        self._touched.add((name, row))
-        self._refresh()
-
     # -- filling -----------------------------------------------------------------
 
     def _populate(self, draft: SeizureDraft) -> None:
         """Show ``draft``; it becomes what unsaved changes are measured against."""
         self._populating = True
         try:
-            for field in SEIZURE_EVENT:
-                if field.name != "district":
-                    write_field(
-                        field, self.inputs[field.name], getattr(draft, field.name), self._catalog
-                    )
+            self._write_inputs(SEIZURE_EVENT, draft, skip=("district",))
             self._offer_districts(draft.province, keep=draft.district)
-            write_field(
-                SEIZURE_EVENT["district"], self.inputs["district"], draft.district, self._catalog
-            )
-            for widget in self.inputs.values():
-                if isinstance(widget, CodeComboBox):
-                    show_start(widget)
+            district = self._code_combo("district")
+            write_field(SEIZURE_EVENT["district"], district, draft.district, self._catalog)
+            show_start(district)
             self.items_grid.set_items(copy.deepcopy(draft.items))
             self._show_basis_rows()
         finally:
             self._populating = False
         self._loaded = copy.deepcopy(draft)
-        self._show_title()
-        self._touched.clear()
-        self._all_touched = draft.uuid is not None
-        self._history_stale = True
-        self._refresh_history_if_shown()
-        self._refresh()
-        self._baseline = self._state()
-
-    def _show_title(self) -> None:
-        if self._uuid is None:
-            self.setWindowTitle("New seizure")
-        else:
-            self.setWindowTitle(f"Seizure (revision {self._revision})")
+        self._shown_afresh()
 
     def _offer_districts(self, province: str | None, keep: str | None = None) -> None:
         """Offer the districts of ``province`` (all of them when none is chosen)."""
-        district: CodeComboBox = self.inputs["district"]
-        district.set_choices(districts_of(self._catalog, province, keep))
+        self._code_combo("district").set_choices(districts_of(self._catalog, province, keep))
 
     def _show_basis_rows(self) -> None:
-        case = self.inputs["basis"].currentData() == "case"
+        case = self._combo("basis").currentData() == "case"
         for name in CASE_ONLY:
             self._report_form.setRowVisible(self.inputs[name], case)
         for name in AGGREGATE_ONLY:
             self._report_form.setRowVisible(self.inputs[name], not case)
 
     def _focus_first_field(self) -> None:
-        case = self.inputs["basis"].currentData() == "case"
+        case = self._combo("basis").currentData() == "case"
         self._focus(self.inputs["event_date" if case else "period_start"])
 
-    def _focus(self, widget: QWidget | None) -> None:
-        if widget is None:
-            return
-        if self.tabs.currentIndex() != 0:
-            self.tabs.setCurrentIndex(0)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    def _reveal(self, widget: QWidget) -> None:
         self._scroll.ensureWidgetVisible(widget)
 
     # -- history -----------------------------------------------------------------
 
-    def _refresh_history_if_shown(self) -> None:
-        if self.tabs.currentWidget() is not self.history_view.parentWidget():
-            return
-        if self._uuid is None:
-            self.history_view.clear_entries()
-        elif self._history_stale:
-            self.history_view.show_entries(history(self._ctx, self._uuid), self._catalog)
-        self._history_stale = False
+    def _show_history(self, uuid: str) -> None:
+        self.history_view.show_entries(record_history(self._ctx, uuid), self._catalog)
 
     # -- slots -------------------------------------------------------------------
-
-    def _on_input_changed(self, *_args: object) -> None:
-        self._refresh()
-
-    def _on_line_edit_finished(self, name: str) -> None:
-        widget = self.inputs[name]
-        field = SEIZURE_EVENT[name]
-        if field.type is FieldType.DATE:
-            try:
-                value = field.parse(widget.text())
-            except ValueError:
-                value = None
-            if value is not None and widget.text() != value.isoformat():
-                widget.setText(value.isoformat())
-        self._touch(name)
-
-    def _on_code_combo_finished(self, name: str, combo: CodeComboBox) -> None:
-        settle_code(combo)
-        self._touch(name)
 
     def _on_items_grid_rows_changed(self) -> None:
         self._chain_tab_order()
@@ -533,14 +383,14 @@ class SeizureForm(QWidget):
     def _on_basis_changed(self, _index: int) -> None:
         if self._populating:
             return
-        if self.inputs["basis"].currentData() == "aggregate":
-            start, end = self.inputs["period_start"], self.inputs["period_end"]
+        if self._combo("basis").currentData() == "aggregate":
+            start, end = self._line_edit("period_start"), self._line_edit("period_end")
             try:
-                day = SEIZURE_EVENT["event_date"].parse(self.inputs["event_date"].text())
+                day = SEIZURE_EVENT["event_date"].parse(self._line_edit("event_date").text())
             except ValueError:
                 day = None
-            if day is not None and not start.text() and not end.text():
-                precision = self.inputs["date_precision"].currentData()
+            if isinstance(day, date) and not start.text() and not end.text():
+                precision = self._combo("date_precision").currentData()
                 first, last = case_period(day, precision)
                 start.setText(first.isoformat())
                 end.setText(last.isoformat())
@@ -548,7 +398,7 @@ class SeizureForm(QWidget):
         self._refresh()
 
     def _on_province_changed(self, province: str | None) -> None:
-        district: CodeComboBox = self.inputs["district"]
+        district = self._code_combo("district")
         current = district.code()
         if (
             current is not None
@@ -560,28 +410,12 @@ class SeizureForm(QWidget):
         district.set_code(current)
 
     def _on_district_changed(self, district: str | None) -> None:
-        province: CodeComboBox = self.inputs["province"]
+        province = self._code_combo("province")
         if district is None or self._populating or province.code() is not None:
             return
         parent = self._catalog.parent_of("districts", district)
         if parent is not None:
             province.set_code(parent)
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        self._refresh_history_if_shown()
-
-    def _on_new_requested(self) -> None:
-        if self.confirm_discard():
-            self.new_record()
-
-    def _on_close_requested(self) -> None:
-        popup = QApplication.activePopupWidget()
-        if popup is not None:
-            # Esc in an open completion list closes the list, not the form.
-            popup.close()
-            return
-        if self.confirm_discard():
-            self.closed.emit()
 
     def _on_add_item_requested(self) -> None:
         row = self.items_grid.add_row()

@@ -273,8 +273,9 @@ class ItemsGrid(QWidget):
                 # Focus leaves a cell while a closed form is taken apart (the grid
                 # itself may be gone already, its cells not yet): nothing to check.
                 return
-            if field != "quantity":
-                settle_code(row.cell(field))
+            cell = row.cell(field)
+            if isinstance(cell, CodeComboBox):
+                settle_code(cell)
             if row in self._rows:
                 self.cell_finished.emit(self._rows.index(row), field)
 
@@ -282,8 +283,8 @@ class ItemsGrid(QWidget):
         row.drug.editTextChanged.connect(changed)
         row.unit.editTextChanged.connect(changed)
         row.quantity.textChanged.connect(changed)
-        row.drug.lineEdit().editingFinished.connect(lambda: finished("drug"))
-        row.unit.lineEdit().editingFinished.connect(lambda: finished("unit"))
+        _typed_line(row.drug).editingFinished.connect(lambda: finished("drug"))
+        _typed_line(row.unit).editingFinished.connect(lambda: finished("unit"))
         row.drug.activated.connect(lambda _i: finished("drug"))
         row.unit.activated.connect(lambda _i: finished("unit"))
         row.quantity.editingFinished.connect(lambda: finished("quantity"))
@@ -349,3 +350,10 @@ class ItemsGrid(QWidget):
         first = self._rows[0]
         for field in INPUT_FIELDS:
             self.headers[field].setBuddy(first.cell(field))
+
+
+def _typed_line(combo: CodeComboBox) -> QLineEdit:
+    """The line a code list is typed into."""
+    line = combo.lineEdit()
+    assert line is not None
+    return line

@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QPushButton,
-    QStackedWidget,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import UserError
-from inl_desktop.gui.common.widgets import fill_column_menu, sync_column_menu
-from inl_desktop.gui.common.workers import LatestOnly
+from inl_desktop.gui.common.list_page import RecordListPage
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.seizures.seizure_filters import SeizureFilterBar
 from inl_desktop.gui.seizures.seizure_table import SeizureTableModel, date_text
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.record_lists import SEIZURE_COLUMNS as COLUMNS
+from inl_desktop.services.record_lists import SeizureTotals, seizure_totals
 from inl_desktop.services.seizures import load_seizure, set_seizure_deleted
-from inl_desktop.store.seizure_list import COLUMNS, ListTotals, SeizureFilter, fetch_totals
 
 if TYPE_CHECKING:
     from inl_desktop.gui.seizures.seizure_form import SeizureForm
@@ -67,84 +55,29 @@ def _joined(*parts: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-class SeizurePage(QWidget):
+class SeizurePage(RecordListPage):
     """List of seizure items (one row per drug item) and the form to enter one."""
 
-    records_changed = Signal()
     seizure_deleted = Signal(str, str)  # uuid, description for the Undo message
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._list_stale = False
-        self.stack = QStackedWidget(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-
-        self.list_panel = QWidget(self)
-        panel = QVBoxLayout(self.list_panel)
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
+    ) -> None:
+        super().__init__(ctx, parent)
+        self._prompts = prompts or Prompts()
         self.filter_bar = SeizureFilterBar(ctx.catalog(), ctx.today(), self.list_panel)
-        panel.addWidget(self.filter_bar)
-
+        self.panel_layout.addWidget(self.filter_bar)
         self.model = SeizureTableModel(ctx, self)
-        self.table = QTableView(self.list_panel)
-        self.table.setAccessibleName("Seizure list")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setResizeContentsPrecision(30)  # size columns from a sample of rows
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
-        panel.addWidget(self.table, 1)
-
-        footer = QHBoxLayout()
-        self.totals_label = QLabel("", self.list_panel)
-        self.totals_label.setAccessibleName("Totals")
-        footer.addWidget(self.totals_label, 1)
-        self.columns_button = QToolButton(self.list_panel)
-        self.columns_button.setText("Co&lumns")
-        self.columns_button.setAccessibleName("Columns")
-        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.columns_button.setMenu(QMenu(self.columns_button))
-        footer.addWidget(self.columns_button)
-        self.restore_button = QPushButton("&Restore", self.list_panel)
-        self.restore_button.setAccessibleName("Restore")
-        self.restore_button.setVisible(False)
-        footer.addWidget(self.restore_button)
-        self.new_button = QPushButton("&New seizure (Ctrl+N)", self.list_panel)
-        self.new_button.setAccessibleName("New seizure")
-        footer.addWidget(self.new_button)
-        panel.addLayout(footer)
+        self.table = self._list_table("Seizure list", self.model)
+        self.panel_layout.addWidget(self.table, 1)
+        self.panel_layout.addLayout(self._build_footer("&New seizure (Ctrl+N)", "New seizure"))
         self.stack.addWidget(self.list_panel)
-
         self._form: SeizureForm | None = None  # built when first opened
-
-        self._totals_timer = QTimer(self)
-        self._totals_timer.setSingleShot(True)
-        self._totals_timer.setInterval(TOTALS_DELAY_MS)
-        self._totals_timer.timeout.connect(self._on_totals_timer_timeout)
-        self._totals = LatestOnly(self)
-        self._totals.result_ready.connect(self._on_totals_result_ready)
-        self._totals.failed.connect(self._on_totals_failed)
-        self._build_column_menu()
-        self._restore_header()
-
-        new_shortcut = QShortcut(QKeySequence.StandardKey.New, self.list_panel)
-        new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new_shortcut.activated.connect(self.new_seizure)
-        self.new_button.clicked.connect(self.new_seizure)
-        self.restore_button.clicked.connect(self._on_restore_button_clicked)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.installEventFilter(self)
+        self._count_after_pauses(TOTALS_DELAY_MS)
+        self._build_column_menu(COLUMNS)
+        if not self._restore_columns(SETTINGS_HEADER):
+            self.table.resizeColumnsToContents()
+        self._on_new_keys(self.new_seizure)
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
         self.model.query_changed.connect(self._on_model_query_changed)
         self.model.sort(0, Qt.SortOrder.DescendingOrder)
@@ -159,7 +92,7 @@ class SeizurePage(QWidget):
             from inl_desktop.gui.seizures.seizure_form import SeizureForm
 
             had_focus = QApplication.focusWidget()
-            self._form = SeizureForm(self._ctx, self)
+            self._form = SeizureForm(self._ctx, self, prompts=self._prompts)
             self.stack.addWidget(self._form)
             self._form.record_saved.connect(self._on_form_record_saved)
             self._form.closed.connect(self._on_form_closed)
@@ -187,34 +120,18 @@ class SeizurePage(QWidget):
             return
         self.stack.setCurrentWidget(self.form)
 
-    def delete_selected(self) -> None:
-        """Soft-delete the seizure of the selected row (the whole event, all its items)."""
-        row = self._selected_row()
-        uuid = self.model.uuid_at(row) if row is not None else None
-        if uuid is None or self.model.current_filter.deleted:
-            return
-        try:
-            # A row is one drug item; the message names the whole seizure, so read it first.
-            description = seizure_description(load_seizure(self._ctx, uuid), self._ctx.catalog())
-            set_seizure_deleted(self._ctx, uuid, True)
-        except UserError as error:
-            self.totals_label.setText(str(error))
-            return
-        self.model.reload()
-        self._select_row(row)
+    def _open(self, uuid: str) -> None:
+        self.open_seizure(uuid)
+
+    def _describe(self, row: int, uuid: str) -> str:
+        # A row is one drug item; the message names the whole seizure, so read it first.
+        return seizure_description(load_seizure(self._ctx, uuid), self._ctx.catalog())
+
+    def _set_deleted(self, uuid: str, deleted: bool) -> None:
+        set_seizure_deleted(self._ctx, uuid, deleted)
+
+    def _deleted(self, uuid: str, description: str) -> None:
         self.seizure_deleted.emit(uuid, description)
-        self.records_changed.emit()
-
-    def restore(self, uuid: str) -> None:
-        """Bring a deleted seizure back (Undo and the deleted view's Restore)."""
-        set_seizure_deleted(self._ctx, uuid, False)
-        self.model.reload()
-        self.records_changed.emit()
-
-    def apply_filter(self, filter_: SeizureFilter) -> None:
-        """Show what ``filter_`` selects."""
-        self.restore_button.setVisible(filter_.deleted)
-        self.model.set_filter(filter_)
 
     def refresh_reference_lists(self) -> None:
         """Offer the current reference lists in the filters (after they were edited)."""
@@ -223,110 +140,28 @@ class SeizurePage(QWidget):
 
     def wait_for_totals(self) -> None:
         """Block until the totals are computed (shutdown, tests and benchmarks)."""
-        if self._totals_timer.isActive():
-            self._totals_timer.stop()
-            self._on_totals_timer_timeout()
-        self._totals.wait()
+        self._wait_for_count()
 
-    # Slots -----------------------------------------------------------------------
+    def save_layout(self) -> None:
+        """Remember column order, widths and visibility."""
+        self._save_header_state(SETTINGS_HEADER)
 
-    def _on_filter_bar_filter_changed(self, filter_: SeizureFilter) -> None:
-        self.apply_filter(filter_)
+    # Totals ----------------------------------------------------------------------
 
     def _on_model_query_changed(self) -> None:
         # Counting waits for a pause in typing, so it never competes with the next
         # keystroke's page.
         self.totals_label.setText("Counting…")
-        self._totals_timer.start()
+        self._count_later()
 
-    def _on_totals_timer_timeout(self) -> None:
-        engine = self._ctx.engine
-        filter_ = self.model.current_filter
+    def _count_job(self) -> Callable[[], SeizureTotals]:
+        ctx, filter_ = self._ctx, self.model.current_filter
+        return lambda: seizure_totals(ctx, filter_)
 
-        def count() -> ListTotals:
-            with engine.connect() as connection:
-                return fetch_totals(connection, filter_)
-
-        self._totals.start(count)
-
-    def _on_totals_result_ready(self, totals: ListTotals) -> None:
+    def _show_count(self, totals: SeizureTotals) -> None:
         text = f"{totals.items:,} items · {totals.kg_equivalent:,.3f} kg-equivalent"
         if totals.items_without_kg:
             text += f" ({totals.items_without_kg:,} without kg-equivalent)"
         if self.model.current_filter.deleted:
             text = "Deleted: " + text
         self.totals_label.setText(text)
-
-    def _on_totals_failed(self, message: str) -> None:
-        self.totals_label.setText(f"Totals could not be computed: {message}")
-
-    def _on_table_double_clicked(self, index: object) -> None:
-        row = self._selected_row()
-        uuid = self.model.uuid_at(row) if row is not None else None
-        if uuid and not self.model.current_filter.deleted:
-            self.open_seizure(uuid)
-
-    def _on_restore_button_clicked(self) -> None:
-        row = self._selected_row()
-        uuid = self.model.uuid_at(row) if row is not None else None
-        if uuid:
-            self.restore(uuid)
-
-    def _on_form_record_saved(self, uuid: str) -> None:
-        # The list is hidden while the form is open: read it again when it shows, and
-        # let the save return as soon as it is committed.
-        self._list_stale = True
-        QTimer.singleShot(0, self.records_changed.emit)
-
-    def _on_form_closed(self) -> None:
-        self.stack.setCurrentWidget(self.list_panel)
-        if self._list_stale:
-            self._list_stale = False
-            self.model.reload()
-        self.table.setFocus()
-
-    def _on_header_context_menu_requested(self, _pos: object) -> None:
-        self.columns_button.menu().exec(self.cursor().pos())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and isinstance(event, QKeyEvent):
-            if event.type() != QEvent.Type.KeyPress:
-                return super().eventFilter(watched, event)
-            key = event.key()
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._on_table_double_clicked(None)
-                return True
-            if key == Qt.Key.Key_Delete:
-                self.delete_selected()
-                return True
-        return super().eventFilter(watched, event)
-
-    # Helpers ---------------------------------------------------------------------
-
-    def _selected_row(self) -> int | None:
-        index = self.table.currentIndex()
-        return index.row() if index.isValid() else None
-
-    def _select_row(self, row: int) -> None:
-        if self.model.rowCount() == 0:
-            return
-        row = min(row, self.model.rowCount() - 1)
-        self.table.selectRow(row)
-
-    def _build_column_menu(self) -> None:
-        fill_column_menu(self.table, self.columns_button.menu(), COLUMNS)
-
-    def _sync_column_menu(self) -> None:
-        sync_column_menu(self.table, self.columns_button.menu())
-
-    def _restore_header(self) -> None:
-        state = QSettings().value(SETTINGS_HEADER)
-        if isinstance(state, QByteArray | bytes):
-            self.table.horizontalHeader().restoreState(state)
-            self._sync_column_menu()
-        else:
-            self.table.resizeColumnsToContents()
-
-    def save_layout(self) -> None:
-        """Remember column order, widths and visibility."""
-        QSettings().setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())

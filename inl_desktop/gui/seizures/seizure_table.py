@@ -14,13 +14,9 @@ from inl_desktop.domain.fields import REPORTING_BASIS
 from inl_desktop.domain.units import mg_to_kg
 from inl_desktop.gui.common.paged_model import Index, PagedTableModel
 from inl_desktop.services.context import AppContext
-from inl_desktop.store.seizure_list import (
-    COLUMNS,
-    PAGE_SIZE,
-    SeizureFilter,
-    fetch_page,
-    parse_timestamp,
-)
+from inl_desktop.services.record_lists import SEIZURE_COLUMNS as COLUMNS
+from inl_desktop.services.record_lists import SEIZURE_PAGE_SIZE as PAGE_SIZE
+from inl_desktop.services.record_lists import SeizureFilter, parse_timestamp, seizure_rows
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,13 +67,7 @@ class SeizureTableModel(PagedTableModel):
         super().__init__(ctx, SeizureFilter(), "date", True, parent)
 
     def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
-        return fetch_page(
-            connection,
-            self._filter,
-            sort_key=self._sort_key,
-            descending=self._descending,
-            offset=offset,
-        )
+        return seizure_rows(connection, self._filter, self._sort_key, self._descending, offset)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -3,7 +3,9 @@ the notes shown beside them (head counts, the Leahy vetting warning)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from inl_desktop.domain.catalog import Catalog
@@ -20,6 +22,7 @@ from inl_desktop.domain.validation import validate_training
 from inl_desktop.gui.common.record_form import Problem
 from inl_desktop.gui.trainings.counts_grid import CountsView
 from inl_desktop.gui.trainings.roster_grid import RosterView
+from inl_desktop.services.records import new_uuid
 
 ROSTER, COUNTS = "roster", "counts"
 PART_NAMES = {ROSTER: "Participant", COUNTS: "Count"}
@@ -123,3 +126,31 @@ def vetting_warning(draft: TrainingDraft, roster: RosterView) -> str:
         f"US-funded session: {listed}. They may be enrolled, but should not attend until "
         "vetting is approved."
     )
+
+
+def copied(draft: TrainingDraft) -> TrainingDraft:
+    """A copy of ``draft`` whose parts may be changed apart (their values are immutable)."""
+    return replace(
+        draft,
+        enrollments=[copy.copy(part) for part in draft.enrollments],
+        counts=[copy.copy(part) for part in draft.counts],
+    )
+
+
+def with_part_uuids(
+    draft: TrainingDraft, mode: str
+) -> tuple[TrainingDraft, Sequence[EnrollmentDraft | AttendanceCountDraft]]:
+    """``draft`` with a UUID for each new part of the grid of ``mode``, and those parts.
+
+    New parts get their UUIDs before they are saved, so the form knows them without
+    reading the session again.
+    """
+    if mode == ROSTER:
+        enrollments = [copy.copy(part) for part in draft.enrollments]
+        for enrollment in enrollments:
+            enrollment.uuid = enrollment.uuid or new_uuid()
+        return replace(draft, enrollments=enrollments), enrollments
+    counts = [copy.copy(part) for part in draft.counts]
+    for count in counts:
+        count.uuid = count.uuid or new_uuid()
+    return replace(draft, counts=counts), counts

@@ -9,23 +9,41 @@ apart so the form's module stays about the record as a whole.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel
 
 from inl_desktop.domain.drafts import PersonDraft
-from inl_desktop.gui.common.part_grid import PartView
+from inl_desktop.gui.common.editor_base import RecordEditor
 from inl_desktop.gui.people.person_picker import PersonPicker
 from inl_desktop.gui.trainings.attendance_check import ROSTER
+from inl_desktop.gui.trainings.counts_grid import CountsView
+from inl_desktop.gui.trainings.roster_grid import RosterView
 from inl_desktop.gui.trainings.roster_paste import paste_roster
 from inl_desktop.services import persons as person_service
 from inl_desktop.services.rosters import search_directory
 
 
-class ParticipantActions:
+class ParticipantActions(RecordEditor):
     """The participants' keys and buttons of TrainingForm (Insert, Ctrl+Delete, F4,
     Ctrl+V) and the attendance mode switch."""
 
     # The cell to open once the window is active again (after the picker).
-    _cell_on_activation: tuple[PartView, int, str] | None = None
+    _cell_on_activation: tuple[RosterView | CountsView, int, str] | None = None
+
+    # What the form has (see TrainingForm).
+    roster_grid: RosterView
+    counts_grid: CountsView
+    paste_report_label: QLabel
+    picker: PersonPicker | None
+    _mode: str
+    _confirmed_new: set[str]
+
+    def _grid(self) -> RosterView | CountsView:
+        """The grid of the attendance mode shown."""
+        raise NotImplementedError
+
+    def _show_mode(self) -> None:
+        """Show the grid and buttons of the attendance mode chosen."""
+        raise NotImplementedError
 
     def _show_paste_report(self, lines: list[str], flagged: bool) -> None:
         """Say what a paste added and which rows it left out, under the roster."""
@@ -48,7 +66,7 @@ class ParticipantActions:
             ]
             if not candidates:
                 continue
-            decision, uuid = self._ask_same_person(person, candidates)
+            decision, uuid = self._prompts.same_participant(self, self._catalog, person, candidates)
             if decision == "cancel":
                 return False
             row = self.roster_grid.row_of_person(person.uuid or "")
@@ -62,7 +80,9 @@ class ParticipantActions:
     def _on_attendance_mode_changed(self, _index: int) -> None:
         if self._populating:
             return
-        wanted = self.inputs["attendance_mode"].currentData()
+        mode = self.inputs["attendance_mode"]
+        assert isinstance(mode, QComboBox)
+        wanted = mode.currentData()
         if wanted == self._mode:
             return
         self._commit_editing()
@@ -78,11 +98,10 @@ class ParticipantActions:
                 f"Recording attendance as a roster discards the {filled} "
                 f"count{'s' if filled != 1 else ''} in this session. Switch to a roster?"
             )
-        if filled and not self._ask_switch_mode(message):
-            combo: QComboBox = self.inputs["attendance_mode"]
-            combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(self._mode))
-            combo.blockSignals(False)
+        if filled and not self._prompts.yes_no(self, "Switch attendance", message):
+            mode.blockSignals(True)
+            mode.setCurrentIndex(mode.findData(self._mode))
+            mode.blockSignals(False)
             return
         self._populating = True
         try:
@@ -117,7 +136,7 @@ class ParticipantActions:
             grid.setCurrentIndex(grid.model().index(min(row, left - 1), column))
         grid.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _focus_cell(self, grid: PartView, row: int, field: str) -> None:
+    def _focus_cell(self, grid: RosterView | CountsView, row: int, field: str) -> None:
         if self.tabs.currentIndex() != 0:
             self.tabs.setCurrentIndex(0)
         grid.edit_cell(row, field)

@@ -12,7 +12,7 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import TRAINING_STATUS
 from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label, show_period, signals_blocked
 from inl_desktop.gui.seizures.seizure_filters import PERIOD_TIP, PeriodCombo
-from inl_desktop.store.training_list import TrainingFilter
+from inl_desktop.services.record_lists import TrainingFilter
 
 
 class TrainingFilterBar(QWidget):
@@ -88,7 +88,9 @@ class TrainingFilterBar(QWidget):
         self.period_combo.currentIndexChanged.connect(self._on_any_changed)
         # A preset chosen again after a typed period: the index stays, the text changes.
         self.period_combo.activated.connect(self._on_any_changed)
-        self.period_combo.lineEdit().editingFinished.connect(self._on_any_changed)
+        period_line = self.period_combo.lineEdit()
+        assert period_line is not None  # the period is typed
+        period_line.editingFinished.connect(self._on_any_changed)
         for combo in (self.topic_combo, self.venue_combo, self.provider_combo, self.audience_combo):
             combo.code_changed.connect(self._on_any_changed)
         self.training_status_combo.currentIndexChanged.connect(self._on_any_changed)

@@ -14,49 +14,33 @@ import copy
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from inl_desktop.domain.drafts import (
-    AttendanceCountDraft,
-    EnrollmentDraft,
     PersonDraft,
     TrainingDraft,
 )
 from inl_desktop.domain.errors import FieldError, UserError, ValidationFailed
-from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING, FieldType
+from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING
 from inl_desktop.domain.validation import validate_training
-from inl_desktop.gui.common.history_view import HistoryView
+from inl_desktop.gui.common.part_grid import GridRow
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.record_form import (
     INVALID_STYLE,
-    Marker,
     Problem,
-    add_shortcuts,
-    ask_unsaved,
     field_inputs,
     label_inputs,
-    load_ui,
-    read_field,
     set_tab_order,
-    settle_code,
     show_problem_lines,
     show_start,
     tab_stops,
-    tidy_date,
-    write_field,
 )
 from inl_desktop.gui.common.widgets import CodeComboBox
 from inl_desktop.gui.people.person_picker import PersonPicker
@@ -65,18 +49,19 @@ from inl_desktop.gui.trainings.attendance_check import (
     PART_NAMES,
     ROSTER,
     GridReading,
+    copied,
     counts_summary,
     problem_of,
     read_grid,
     roster_summary,
     vetting_warning,
+    with_part_uuids,
 )
 from inl_desktop.gui.trainings.counts_grid import CountsView
 from inl_desktop.gui.trainings.participant_actions import ParticipantActions
 from inl_desktop.gui.trainings.roster_grid import RosterView
-from inl_desktop.gui.trainings.roster_paste import ask_same_person
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.records import history, new_uuid
+from inl_desktop.services.history import record_history
 from inl_desktop.services.rosters import (
     load_session,
     person_names,
@@ -113,65 +98,54 @@ class TrainingForm(ParticipantActions, QWidget):
     record_saved = Signal(str)
     closed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    RECORD_NAME = "session"
+    WHAT = "This training session"
+    NEW_TITLE = "New training session"
+    TITLE = "Training session"
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
-        self._catalog = ctx.catalog()
-        ui = load_ui("training_form", self, (RosterView, CountsView, HistoryView))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(ui)
+        ui = self._build_editor(ctx, prompts, "training_form", (RosterView, CountsView))
         self.setWindowTitle(ui.windowTitle())
         self.setStyleSheet(INVALID_STYLE + TRAINING_STYLE)
-        self.tabs: QTabWidget = ui.findChild(QTabWidget, "tabs")
-        self.roster_grid: RosterView = ui.findChild(RosterView, "rosterGrid")
-        self.counts_grid: CountsView = ui.findChild(CountsView, "countsGrid")
-        self.history_view: HistoryView = ui.findChild(HistoryView, "historyTable")
-        self.problems_label: QLabel = ui.findChild(QLabel, "problemsLabel")
-        self.vetting_label: QLabel = ui.findChild(QLabel, "vettingWarning")
-        self.paste_report_label: QLabel = ui.findChild(QLabel, "pasteReport")
-        self.summary_label: QLabel = ui.findChild(QLabel, "summaryLabel")
-        self._stack: QStackedWidget = ui.findChild(QStackedWidget, "attendanceStack")
+        self.roster_grid = self._child(ui, RosterView, "rosterGrid")
+        self.counts_grid = self._child(ui, CountsView, "countsGrid")
+        self.vetting_label = self._child(ui, QLabel, "vettingWarning")
+        self.paste_report_label = self._child(ui, QLabel, "pasteReport")
+        self.summary_label = self._child(ui, QLabel, "summaryLabel")
+        self._stack = self._child(ui, QStackedWidget, "attendanceStack")
         self.buttons = {button.objectName(): button for button in ui.findChildren(QPushButton)}
-        self.inputs: dict[str, QWidget] = field_inputs(ui, (self.roster_grid, self.counts_grid))
+        self.inputs = field_inputs(ui, (self.roster_grid, self.counts_grid))
         missing = set(TRAINING.names) - set(self.inputs)
         assert not missing, f"ui/training_form.ui has no input for {sorted(missing)}"
         self.picker: PersonPicker | None = None
-        self._uuid: str | None = None
-        self._revision: int | None = None
         self._mode = ROSTER
         self._loaded = TrainingDraft()
         self._loaded_people: dict[str, PersonDraft] = {}
-        self._baseline: object = None
-        self._touched: set[str] = set()
-        self._all_touched = False
-        self._populating = False
-        self._history_stale = True
         self._problems: list[Problem] = []
         self._last_draft = TrainingDraft()
         self._grid_cache: tuple[tuple[str, int], GridReading] | None = None
         self._confirmed_new: set[str] = set()
-        self._marker = Marker()
         self._tab_stops = tab_stops(ui, "training_form")
         set_tab_order(self._tab_stops)
         self._label_fields(ui)
         chain = self._tab_stops
         self._input_order = {w: chain.index(w) for w in self.inputs.values() if w in chain}
-        self._fill_choices()
-        self._connect_inputs()
-        self._connect_buttons()
-        add_shortcuts(
-            self,
+        self._fill_choices(TRAINING)
+        self.roster_grid.set_catalog(self._catalog)
+        self.counts_grid.set_catalog(self._catalog)
+        self._connect_inputs(TRAINING)
+        self._connect_grids()
+        self._connect_form_buttons(ui)
+        self._connect_participant_buttons()
+        self._add_form_keys(
             (
-                ("Ctrl+N", self._on_new_requested),
-                ("Ctrl+S", self.save),
-                ("Ctrl+Return", self.save_and_new),
-                ("Ctrl+Enter", self.save_and_new),
-                ("Esc", self._on_close_requested),
                 ("Insert", self._on_add_row_requested),
                 ("Ctrl+Delete", self._on_remove_row_requested),
                 ("F4", self._on_pick_requested),
-            ),
+            )
         )
         self.new_record()
 
@@ -186,67 +160,39 @@ class TrainingForm(ParticipantActions, QWidget):
         """Labels and accessible names from the field definitions, with mnemonics;
         the participants' buttons get the letters left."""
         chain = self._tab_stops
-        labels = [
-            label
-            for label in ui.findChildren(QLabel)
-            if label.buddy() is not None and label.buddy() in self.inputs.values()
-        ]
+        labels = self._labelled_inputs(ui)
         labels.sort(key=lambda label: chain.index(label.buddy()))
-        fields = {widget: name for name, widget in self.inputs.items()}
-        texts = [(label, TRAINING[fields[label.buddy()]].label) for label in labels]
+        texts = [(label, TRAINING[self._field_of(label.buddy())].label) for label in labels]
         buttons = [
             (self.buttons[name], self.buttons[name].text())
             for name in ("addRowButton", "pickButton", "pasteButton", "removeRowButton")
         ]
         label_inputs(texts, buttons=buttons)
 
-    def _fill_choices(self) -> None:
-        for field in TRAINING:
-            widget = self.inputs[field.name]
-            if field.type is FieldType.CHOICE:
-                assert isinstance(widget, QComboBox)
-                for code, label in field.choices:
-                    widget.addItem(label, code)
-            elif isinstance(widget, CodeComboBox) and field.reference_list:
-                widget.set_reference_list(self._catalog, field.reference_list)
-        self.roster_grid.set_catalog(self._catalog)
-        self.counts_grid.set_catalog(self._catalog)
-
-    def _connect_inputs(self) -> None:
-        for name, widget in self.inputs.items():
-            if isinstance(widget, CodeComboBox):
-                widget.editTextChanged.connect(self._on_input_changed)
-                widget.lineEdit().editingFinished.connect(
-                    lambda n=name, w=widget: self._on_code_combo_finished(n, w)
-                )
-                widget.activated.connect(lambda _i, n=name: self._touch(n))
-            elif isinstance(widget, QComboBox):
-                widget.currentIndexChanged.connect(lambda _i, n=name: self._touch(n))
-            elif isinstance(widget, QPlainTextEdit):
-                widget.textChanged.connect(lambda n=name: self._touch(n))
-            elif isinstance(widget, QLineEdit):
-                widget.textChanged.connect(self._on_input_changed)
-                widget.editingFinished.connect(lambda n=name: self._on_line_edit_finished(n))
-        self.inputs["attendance_mode"].currentIndexChanged.connect(self._on_attendance_mode_changed)
-        self.inputs["venue_type"].code_changed.connect(self._on_venue_type_changed)
+    def _connect_grids(self) -> None:
+        mode = self.inputs["attendance_mode"]
+        assert isinstance(mode, QComboBox)
+        mode.currentIndexChanged.connect(self._on_attendance_mode_changed)
+        self._code_combo("venue_type").code_changed.connect(self._on_venue_type_changed)
         for grid in (self.roster_grid, self.counts_grid):
-            model = grid.model()
+            model = grid.part_model
+            assert model is not None
             model.cell_edited.connect(self._on_grid_cell_edited)
             model.rowsInserted.connect(self._on_input_changed)
             model.rowsRemoved.connect(self._on_input_changed)
             model.modelReset.connect(self._on_input_changed)
         self.roster_grid.paste_requested.connect(self._on_paste_requested)
-        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
 
-    def _connect_buttons(self) -> None:
-        self.buttons["saveButton"].clicked.connect(self.save)
-        self.buttons["saveAndNewButton"].clicked.connect(self.save_and_new)
-        self.buttons["newButton"].clicked.connect(self._on_new_requested)
-        self.buttons["closeButton"].clicked.connect(self._on_close_requested)
+    def _connect_participant_buttons(self) -> None:
         self.buttons["addRowButton"].clicked.connect(self._on_add_row_requested)
         self.buttons["pickButton"].clicked.connect(self._on_pick_requested)
         self.buttons["pasteButton"].clicked.connect(self._on_paste_requested)
         self.buttons["removeRowButton"].clicked.connect(self._on_remove_row_requested)
+
+    def _code_combo(self, name: str) -> CodeComboBox:
+        widget = self.inputs[name]
+        assert isinstance(widget, CodeComboBox)
+        return widget
 
     # -- the contract ------------------------------------------------------------
 
@@ -272,26 +218,6 @@ class TrainingForm(ParticipantActions, QWidget):
         self._populate(loaded.draft, loaded.people)
         self._focus(self.inputs["title"])
 
-    def has_unsaved_changes(self) -> bool:
-        """Whether the form differs from the session as loaded, saved or started."""
-        self._commit_editing()
-        return self._state() != self._baseline
-
-    def confirm_discard(self) -> bool:
-        """Ask Save/Discard/Cancel when there are unsaved changes; True means go on.
-
-        Discard puts the form back as it was loaded, saved or started.
-        """
-        if not self.has_unsaved_changes():
-            return True
-        answer = self._ask_unsaved()
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            self._populate(self._loaded, self._loaded_people)
-            return True
-        return False
-
     def save(self) -> bool:
         """Save the session (and create its new participants); False when refused."""
         self._commit_editing()
@@ -309,23 +235,16 @@ class TrainingForm(ParticipantActions, QWidget):
             self._focus_problem(self._problems[0])
             return False
         grid = self._grid()
-        # New parts get their UUIDs here, so the form knows them without a reload.
-        parts = [copy.copy(part) for part in self._parts_of(draft)]
-        for part in parts:
-            part.uuid = part.uuid or new_uuid()
-        if self._mode == ROSTER:
-            draft = replace(draft, enrollments=parts)
-        else:
-            draft = replace(draft, counts=parts)
+        draft, parts = with_part_uuids(draft, self._mode)
         try:
-            saved = save_session_with_roster(self._ctx, _copied(draft), new_people)
+            saved = save_session_with_roster(self._ctx, copied(draft), new_people)
         except ValidationFailed as error:
             self._show_problems([self._error_text(e, rows) for e in error.errors])
             return False
         except UserError as error:
             self._show_error(str(error))
             return False
-        grid_rows = grid.rows()
+        grid_rows: Sequence[GridRow] = grid.rows()
         for row, part in zip(rows, parts, strict=True):
             grid_rows[row].uuid = part.uuid
         created = {person.uuid: person for person in new_people}
@@ -333,7 +252,6 @@ class TrainingForm(ParticipantActions, QWidget):
             person = created.get(grid_rows[row].person_uuid)
             if person is not None:
                 self.roster_grid.became_stored(row, person)
-        self._uuid, self._revision = saved.uuid, saved.revision
         draft.uuid, draft.revision = saved.uuid, saved.revision
         assert grid.part_model is not None
         # What the grid now reads as: the parts just saved, no one left to create.
@@ -341,56 +259,23 @@ class TrainingForm(ParticipantActions, QWidget):
             (self._mode, grid.part_model.version),
             GridReading(list(parts), [], rows, [], []),  # type: ignore[arg-type]
         )
-        self._loaded = _copied(draft)
+        self._loaded = copied(draft)
         self._loaded_people = {p.uuid: p for p in self.roster_grid.stored_people() if p.uuid}
         self._show_paste_report([], False)
-        self._baseline = self._state()
-        self._show_title()
-        self._history_stale = True
-        self._refresh_history_if_shown()
+        self._stored_as(saved.uuid, saved.revision)
         self._refresh()
         self.record_saved.emit(saved.uuid)
         return True
 
-    def save_and_new(self) -> bool:
-        """Save, then start the next session keeping topic, provider, venue and dates."""
-        if not self.save():
-            return False
+    def _next_record(self) -> None:
+        """The next session keeps topic, provider, venue and dates."""
         self.new_record(keep_from=self._loaded)
-        return True
 
-    # -- what the user is asked (tests replace these) -----------------------------
+    def _closed(self) -> None:
+        self.closed.emit()
 
-    def _show_problems(self, messages: list[str]) -> None:
-        listed = "\n".join(f"• {message}" for message in messages)
-        QMessageBox.warning(
-            self, "This session cannot be saved yet", f"Please correct:\n\n{listed}"
-        )
-
-    def _show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "The session was not saved", message)
-
-    def _ask_unsaved(self) -> str:
-        """The answer: "save", "discard" or "cancel"."""
-        return ask_unsaved(self, "This training session")
-
-    def _ask_switch_mode(self, message: str) -> bool:
-        """Whether to switch how attendance is recorded, discarding what ``message`` says."""
-        answer = QMessageBox.question(
-            self,
-            "Switch attendance",
-            message,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _ask_same_person(
-        self, person: PersonDraft, candidates: Sequence[PersonDraft]
-    ) -> tuple[str, str | None]:
-        """("use", uuid) to enrol a person already recorded, ("new", None) to create
-        ``person`` anyway, ("cancel", None) to stop saving."""
-        return ask_same_person(self, self._catalog, person, candidates)
+    def _populate_loaded(self) -> None:
+        self._populate(self._loaded, self._loaded_people)
 
     # -- reading and checking ----------------------------------------------------
 
@@ -401,12 +286,7 @@ class TrainingForm(ParticipantActions, QWidget):
         """The draft in the form, the persons it creates, what could not be read, and
         each part's grid row."""
         draft = TrainingDraft(uuid=self._uuid, revision=self._revision)
-        problems: list[Problem] = []
-        for field in TRAINING:
-            value, message = read_field(field, self.inputs[field.name])
-            if message is not None:
-                problems.append(Problem(field.name, None, message))
-            setattr(draft, field.name, value)
+        problems = self._read_inputs(TRAINING, draft)
         reading = self._grid_reading()
         if self._mode == COUNTS:
             draft.counts = list(reading.parts)  # type: ignore[arg-type]
@@ -442,9 +322,6 @@ class TrainingForm(ParticipantActions, QWidget):
         self._last_draft = draft
         return draft, new_people, rows
 
-    def _parts_of(self, draft: TrainingDraft) -> list[EnrollmentDraft] | list[AttendanceCountDraft]:
-        return draft.enrollments if self._mode == ROSTER else draft.counts
-
     def _error_text(self, error: FieldError, rows: list[int]) -> str:
         """A service's message about a part, numbered as the grid's row."""
         if error.row is None or error.row >= len(rows):
@@ -453,16 +330,12 @@ class TrainingForm(ParticipantActions, QWidget):
 
     def _position(self, problem: Problem) -> tuple[int, int]:
         if problem.row is None:
-            return (self._input_order.get(self.inputs.get(problem.field), GRID_ORDER), 0)
+            widget = self.inputs.get(problem.field)
+            return (GRID_ORDER if widget is None else self._input_order.get(widget, GRID_ORDER), 0)
         model = self._grid().part_model
         assert model is not None
         column = model.column_of(problem.field) if model.has_column(problem.field) else 0
         return (GRID_ORDER + problem.row, column)
-
-    def _settle_codes(self) -> None:
-        for widget in self.inputs.values():
-            if isinstance(widget, CodeComboBox):
-                settle_code(widget)
 
     def _commit_editing(self) -> None:
         for grid in (self.roster_grid, self.counts_grid):
@@ -474,10 +347,7 @@ class TrainingForm(ParticipantActions, QWidget):
 
     # -- showing problems and notes ---------------------------------------------
 
-    def _refresh(self) -> None:
-        # Focus moves while a closed form's widgets are being deleted; nothing to show then.
-        if self._populating or not isValid(self.problems_label):
-            return
+    def _recheck(self) -> None:
         self._check()
         self._show_marks()
 
@@ -485,7 +355,7 @@ class TrainingForm(ParticipantActions, QWidget):
         if self._all_touched:
             return True
         if problem.row is None:
-            return problem.field in self._touched
+            return (problem.field, None) in self._touched
         rows = self._grid().rows()
         return problem.row < len(rows) and problem.field in rows[problem.row].touched
 
@@ -507,11 +377,10 @@ class TrainingForm(ParticipantActions, QWidget):
             found = messages.get(widget)
             self._marker.mark(widget, "\n".join(found) if found else None)
         other = self.counts_grid if self._mode == ROSTER else self.roster_grid
-        assert other.part_model is not None and self._grid().part_model is not None
+        shown_model = self._grid().part_model
+        assert other.part_model is not None and shown_model is not None
         other.part_model.set_problems({})
-        self._grid().part_model.set_problems(
-            {key: "\n".join(found) for key, found in cells.items()}
-        )
+        shown_model.set_problems({key: "\n".join(found) for key, found in cells.items()})
         show_problem_lines(self.problems_label, [problem.text for problem in shown])
         self._show_attendance_notes(self._last_draft)
 
@@ -526,51 +395,31 @@ class TrainingForm(ParticipantActions, QWidget):
         self.vetting_label.setText(warning)
         self.vetting_label.setVisible(bool(warning))
 
-    def _touch(self, name: str) -> None:
-        if self._populating or not isValid(self.problems_label):
-            return
-        self._touched.add(name)
-        self._refresh()
-
     # -- filling -----------------------------------------------------------------
 
     def _populate(self, draft: TrainingDraft, people: dict[str, PersonDraft]) -> None:
         """Show ``draft``; it becomes what unsaved changes are measured against."""
         self._populating = True
         try:
-            for field in TRAINING:
-                write_field(
-                    field, self.inputs[field.name], getattr(draft, field.name), self._catalog
-                )
-            for widget in self.inputs.values():
-                if isinstance(widget, CodeComboBox):
-                    show_start(widget)
+            self._write_inputs(TRAINING, draft)
             self.roster_grid.set_roster(draft.enrollments, people)
             self.counts_grid.set_counts(draft.counts)
             self._show_mode()
             self._show_paste_report([], False)
         finally:
             self._populating = False
-        self._loaded = _copied(draft)
+        self._loaded = copied(draft)
         self._loaded_people = dict(people)
         self._confirmed_new.clear()
-        self._show_title()
-        self._touched.clear()
-        self._all_touched = draft.uuid is not None
-        self._history_stale = True
-        self._refresh_history_if_shown()
-        self._refresh()
-        self._baseline = self._state()
-
-    def _show_title(self) -> None:
-        if self._uuid is None:
-            self.setWindowTitle("New training session")
-        else:
-            self.setWindowTitle(f"Training session (revision {self._revision})")
+        self._shown_afresh()
 
     def _show_mode(self) -> None:
-        self._mode = COUNTS if self.inputs["attendance_mode"].currentData() == COUNTS else ROSTER
-        self._stack.setCurrentWidget(self._grid().parentWidget())
+        mode = self.inputs["attendance_mode"]
+        assert isinstance(mode, QComboBox)
+        self._mode = COUNTS if mode.currentData() == COUNTS else ROSTER
+        page = self._grid().parentWidget()
+        assert page is not None
+        self._stack.setCurrentWidget(page)
         for name in ("pickButton", "pasteButton"):
             self.buttons[name].setVisible(self._mode == ROSTER)
         add = self.buttons["addRowButton"]
@@ -581,13 +430,6 @@ class TrainingForm(ParticipantActions, QWidget):
         if self._mode != ROSTER:
             self.vetting_label.hide()
             self.paste_report_label.hide()
-
-    def _focus(self, widget: QWidget | None) -> None:
-        if widget is None:
-            return
-        if self.tabs.currentIndex() != 0:
-            self.tabs.setCurrentIndex(0)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _focus_problem(self, problem: Problem) -> None:
         if problem.row is None:
@@ -602,48 +444,29 @@ class TrainingForm(ParticipantActions, QWidget):
 
     # -- history -----------------------------------------------------------------
 
-    def _refresh_history_if_shown(self) -> None:
-        if self.tabs.currentWidget() is not self.history_view.parentWidget():
-            return
-        if self._uuid is None:
-            self.history_view.clear_entries()
-        elif self._history_stale:
-            entries = history(self._ctx, self._uuid)
-            names = self.roster_grid.names()
-            logged = {
-                value
-                for entry in entries
-                if entry.field and entry.field.endswith(".person")
-                for value in (entry.old_value, entry.new_value)
-                if value and value not in names
-            }
-            names.update(person_names(self._ctx, logged))
-            self.history_view.show_entries(
-                entries, self._catalog, TRAINING, ENROLLMENT, parts=HISTORY_PARTS, names=names
-            )
-        self._history_stale = False
+    def _show_history(self, uuid: str) -> None:
+        entries = record_history(self._ctx, uuid)
+        names = self.roster_grid.names()
+        logged = {
+            value
+            for entry in entries
+            if entry.field and entry.field.endswith(".person")
+            for value in (entry.old_value, entry.new_value)
+            if value and value not in names
+        }
+        names.update(person_names(self._ctx, logged))
+        self.history_view.show_entries(
+            entries, self._catalog, TRAINING, ENROLLMENT, parts=HISTORY_PARTS, names=names
+        )
 
     # -- slots -------------------------------------------------------------------
-
-    def _on_input_changed(self, *_args: object) -> None:
-        self._refresh()
-
-    def _on_line_edit_finished(self, name: str) -> None:
-        widget = self.inputs[name]
-        if TRAINING[name].type is FieldType.DATE and isinstance(widget, QLineEdit):
-            tidy_date(TRAINING[name], widget)
-        self._touch(name)
-
-    def _on_code_combo_finished(self, name: str, combo: CodeComboBox) -> None:
-        settle_code(combo)
-        self._touch(name)
 
     def _on_grid_cell_edited(self, _row: int, _field: str) -> None:
         self._refresh()
 
     def _on_venue_type_changed(self, venue: str | None) -> None:
         """A venue in the country or the United States says the venue country."""
-        country: CodeComboBox = self.inputs["venue_country"]
+        country = self._code_combo("venue_country")
         if self._populating or country.code() is not None or country.typed_text():
             return
         post = self._ctx.post_or_none()
@@ -653,28 +476,3 @@ class TrainingForm(ParticipantActions, QWidget):
         if code is not None and self._catalog.has("countries", code):
             country.set_code(code)
             show_start(country)
-
-    def _on_tabs_current_changed(self, _index: int) -> None:
-        self._refresh_history_if_shown()
-
-    def _on_new_requested(self) -> None:
-        if self.confirm_discard():
-            self.new_record()
-
-    def _on_close_requested(self) -> None:
-        popup = QApplication.activePopupWidget()
-        if popup is not None:
-            # Esc in an open completion list closes the list, not the form.
-            popup.close()
-            return
-        if self.confirm_discard():
-            self.closed.emit()
-
-
-def _copied(draft: TrainingDraft) -> TrainingDraft:
-    """A copy of ``draft`` whose parts may be changed apart (their values are immutable)."""
-    return replace(
-        draft,
-        enrollments=[copy.copy(part) for part in draft.enrollments],
-        counts=[copy.copy(part) for part in draft.counts],
-    )

@@ -12,14 +12,10 @@ from sqlalchemy import Connection
 from inl_desktop.domain.fields import ATTENDANCE_MODE, TRAINING_STATUS
 from inl_desktop.gui.common.paged_model import Index, PagedTableModel
 from inl_desktop.services.context import AppContext
-from inl_desktop.store.seizure_list import parse_timestamp
-from inl_desktop.store.training_list import (
-    COLUMNS,
-    PAGE_SIZE,
-    SORTABLE_KEYS,
-    TrainingFilter,
-    fetch_page,
-)
+from inl_desktop.services.record_lists import SESSION_COLUMNS as COLUMNS
+from inl_desktop.services.record_lists import SESSION_PAGE_SIZE as PAGE_SIZE
+from inl_desktop.services.record_lists import SESSION_SORTABLE_KEYS as SORTABLE_KEYS
+from inl_desktop.services.record_lists import TrainingFilter, parse_timestamp, session_rows
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
 REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -51,13 +47,7 @@ class TrainingTableModel(PagedTableModel):
         super().__init__(ctx, TrainingFilter(), "start_date", True, parent)
 
     def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
-        return fetch_page(
-            connection,
-            self._filter,
-            sort_key=self._sort_key,
-            descending=self._descending,
-            offset=offset,
-        )
+        return session_rows(connection, self._filter, self._sort_key, self._descending, offset)
 
     @staticmethod
     def is_sortable(column: int) -> bool:

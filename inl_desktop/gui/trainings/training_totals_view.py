@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.record_lists import TrainingFilter
 from inl_desktop.services.training_totals import (
     NOT_RECORDED,
     AudienceTotals,
@@ -27,7 +28,6 @@ from inl_desktop.services.training_totals import (
     TrainingTotals,
     training_totals,
 )
-from inl_desktop.store.training_list import TrainingFilter
 
 MEASURES = ("Unique persons", "Person-trainings")
 
@@ -133,12 +133,11 @@ class TrainingTotalsView(QWidget):
     def show_totals_for(self, filter_: TrainingFilter) -> None:
         """Compute the totals of ``filter_`` in the background and show them when ready."""
         self._filter = filter_
-        engine = self._ctx.engine
+        ctx = self._ctx
         self.summary_label.setText("Counting…")
 
         def count() -> TrainingTotals:
-            with engine.connect() as connection:
-                return training_totals(connection, filter_)
+            return training_totals(ctx, filter_)
 
         self._worker.start(count)
 
@@ -149,14 +148,14 @@ class TrainingTotalsView(QWidget):
     def copy_table(self) -> None:
         """Put the table on the clipboard as tab-separated text, with its headers."""
         shown = [
-            self.table.horizontalHeaderItem(column).text().replace("\n", " ")
+            _text(self.table.horizontalHeaderItem(column)).replace("\n", " ")
             for column in range(self.table.columnCount())
         ]
         lines = ["\t".join(["Audience category", *shown])]
         for row in range(self.table.rowCount()):
-            label = self.table.verticalHeaderItem(row).text()
+            label = _text(self.table.verticalHeaderItem(row))
             cells = [
-                (self.table.item(row, column).text()).replace(",", "")
+                _text(self.table.item(row, column)).replace(",", "")
                 for column in range(self.table.columnCount())
             ]
             lines.append("\t".join([label, *cells]))
@@ -228,3 +227,8 @@ class TrainingTotalsView(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(row, column, item)
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    """The text of a table's cell or header (empty where it has none)."""
+    return "" if item is None else item.text()
