@@ -1,4 +1,4 @@
-"""Layer rules of DESIGN.md: arrows point down, Qt only in gui/, openpyxl only in exchange/."""
+"""Layer rules of ARCHITECTURE.md: arrows point down, Qt only in gui/, openpyxl in exchange/."""
 
 from __future__ import annotations
 

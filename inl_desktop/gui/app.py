@@ -12,9 +12,9 @@ from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.collector import GuiThreadCollector
 from inl_desktop.gui.main_window import MainWindow
-from inl_desktop.gui.startup import StartupQuestions, open_for_gui
+from inl_desktop.gui.startup import PROGRAM, StartupQuestions
 from inl_desktop.services.context import AppContext, utc_now
-from inl_desktop.store.engine import resolve_db_path
+from inl_desktop.services.opening import Purpose, open_database_for, resolve_db_path
 
 EXIT_USAGE = 2
 # Set (to anything) to have "first painted" printed when the window's first area is
@@ -38,7 +38,7 @@ def run_gui(db: str | None) -> int:
     collector = GuiThreadCollector(app)
     path = resolve_db_path(db)
     try:
-        opened = open_for_gui(path, StartupQuestions(), now=utc_now)
+        opened = open_database_for(path, Purpose(PROGRAM), StartupQuestions(), now=utc_now)
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         QMessageBox.critical(None, "INL Desktop cannot open the database", str(error))

@@ -1,54 +1,27 @@
-"""Opening the database at start-up: one writer, a sound file, a safe folder.
+"""The start-up questions, asked in message boxes.
 
-In order: follow a database that was moved; take the writer lock (or offer to open
-read-only); check the file's header and offer the latest good backup when it is
-damaged; warn about a risky folder and offer to move the database to the safe
-default; migrate. The slow checks (``quick_check``) and the day's backup come after
-the window is shown, in the background (gui.housekeeping), so the clerk never waits
-for them; the same questions are asked when they find damage.
+Opening the database (``services.opening``) asks what to do when it is open in
+another window, damaged, or in a risky folder; these are the window's answers, given
+by the user. The day's background check asks the same damage questions when it finds
+damage after the window is shown (``MainWindow``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from inl_desktop.domain.errors import UserError
-from inl_desktop.services.backups import latest_good_backup, restore_database
-from inl_desktop.services.context import AppContext, current_user, utc_now
-from inl_desktop.store.backups import BackupFile
-from inl_desktop.store.engine import DB_FILE_NAME, default_data_dir
-from inl_desktop.store.integrity import Finding, check_header
-from inl_desktop.store.location import location_risk, move_database, moved_to
-from inl_desktop.store.lock import DatabaseInUse, WriterLock, this_process
-from inl_desktop.store.migrate import open_database
+from inl_desktop.services.opening import BackupFile, DatabaseInUse, Finding
 
 PROGRAM = "INL Desktop"
 
 
-@dataclass
-class OpenedDatabase:
-    """The database the window works on, and the lock that makes this process its writer."""
-
-    ctx: AppContext
-    path: Path
-    lock: WriterLock | None
-    read_only: bool = False
-    notices: list[str] = field(default_factory=list)
-
-    def close(self) -> None:
-        """Close the connections, then let the next instance write."""
-        self.ctx.engine.dispose()
-        if self.lock is not None:
-            self.lock.release()
-
-
 class StartupQuestions:
-    """What start-up asks the user, as message boxes (tests answer instead)."""
+    """What start-up asks the user, as message boxes (tests answer instead).
+
+    Implements ``services.opening.OpeningQuestions``.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self._parent = parent
@@ -131,74 +104,3 @@ class StartupQuestions:
         box.setDefaultButton(yes or no)
         box.exec()
         return yes is not None and box.clickedButton() is yes
-
-
-def open_for_gui(
-    path: Path,
-    questions: StartupQuestions,
-    now: Callable[[], datetime] = utc_now,
-    safe_path: Path | None = None,
-) -> OpenedDatabase | None:
-    """Open the database for the window, asking what to do when something is wrong.
-
-    None when the user chose to quit. UserError for a database that cannot be opened.
-    """
-    moved = moved_to(path)
-    if moved is not None:
-        questions.tell("The database was moved", f"The database was moved to\n{moved}")
-        path = moved
-    lock = WriterLock(path, this_process(PROGRAM, current_user(), now()))
-    try:
-        if path.parent.is_dir():
-            lock.acquire()
-    except DatabaseInUse as busy:
-        if not questions.open_read_only(busy):
-            return None
-        engine = open_database(path, now=now, read_only=True)
-        return OpenedDatabase(AppContext(engine, now=now), path, None, read_only=True)
-    try:
-        return _open_as_writer(path, lock, questions, now, safe_path)
-    except BaseException:
-        lock.release()
-        raise
-
-
-def _open_as_writer(
-    path: Path,
-    lock: WriterLock,
-    questions: StartupQuestions,
-    now: Callable[[], datetime],
-    safe_path: Path | None,
-) -> OpenedDatabase | None:
-    notices = []
-    if path.is_file():
-        finding = check_header(path)
-        if not finding.sound:
-            backup = latest_good_backup(path)
-            if backup is None:
-                questions.no_good_backup(path, finding)
-                lock.release()
-                return None
-            if not questions.restore_damaged(path, finding, backup):
-                lock.release()
-                return None
-            result = restore_database(path, backup.path, now())
-            notices.append(
-                f"Restored the backup of {backup.made_at.astimezone():%d %B %Y %H:%M}; "
-                f"the damaged file is kept as {result.set_aside}"
-            )
-        risk = location_risk(path)
-        safe = safe_path or default_data_dir() / DB_FILE_NAME
-        if risk and path != safe and questions.move_to_safe_folder(path, risk, safe):
-            try:
-                move_database(path, safe, now())
-            except UserError as error:
-                questions.tell("The database was not moved", str(error))
-            else:
-                lock.release()
-                lock = WriterLock(safe, lock.owner)
-                lock.acquire()
-                path = safe
-                notices.append(f"The database now lives in {safe}")
-    engine = open_database(path, now=now)
-    return OpenedDatabase(AppContext(engine, now=now), path, lock, notices=notices)

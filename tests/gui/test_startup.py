@@ -1,24 +1,29 @@
-"""Start-up: one writer (else read-only), a file cut short restored from a backup, a risky folder.
+"""Start-up's questions in the window: a second instance opens read-only, and the
+questions can be answered by a test instead of a person.
 
-The slower checks and the day's backup run after the window is shown (test_housekeeping).
+What opening does with the answers is in tests/services/test_opening.py; the slower
+checks and the day's backup run after the window is shown (test_housekeeping).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from inl_desktop.gui.main_window import MainWindow
-from inl_desktop.gui.startup import OpenedDatabase, StartupQuestions, open_for_gui
-from inl_desktop.services.backups import back_up_now
-from inl_desktop.store.backups import BackupFile, list_backups
-from inl_desktop.store.integrity import Finding
-from inl_desktop.store.lock import DatabaseInUse, WriterLock, this_process
-from inl_desktop.store.migrate import backup_database
+from inl_desktop.gui.startup import PROGRAM, StartupQuestions
+from inl_desktop.services.opening import (
+    BackupFile,
+    DatabaseInUse,
+    Finding,
+    Purpose,
+    open_database_for,
+)
+from inl_desktop.store.lock import WriterLock, this_process
 from tests.conftest import Clock
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -53,120 +58,48 @@ class ScriptedQuestions(StartupQuestions):
         self.asked.append(f"{title}: {text}")
 
 
-@pytest.fixture
-def opened() -> Iterator[list[OpenedDatabase]]:
-    """Databases the test opened; closed (and their locks released) at the end."""
-    found: list[OpenedDatabase] = []
-    yield found
-    for database in found:
-        database.close()
-
-
-def damage(path: Path) -> None:
-    """Cut the file short by half its pages, as a copy interrupted halfway leaves it."""
-    with path.open("r+b") as handle:
-        handle.truncate(path.stat().st_size // 8192 * 4096)
-
-
-def test_the_first_start_of_a_day_holds_the_writer_lock_and_leaves_the_backup_for_later(
-    db_path: Path, clock: Clock, opened: list[OpenedDatabase]
+def test_a_second_instance_opens_a_read_only_window(
+    qtbot: QtBot, app: QApplication, db_path: Path, clock: Clock
 ) -> None:
-    questions = ScriptedQuestions()
-
-    database = open_for_gui(db_path, questions, clock, safe_path=db_path)
-
-    assert database is not None
-    opened.append(database)
-    assert questions.asked == []
-    assert list_backups(db_path) == []  # made in the background once the window shows
-    assert database.lock is not None and database.lock.held
-
-
-def test_a_second_instance_is_told_who_has_it_and_can_open_it_read_only(
-    qtbot: QtBot, app: QApplication, db_path: Path, clock: Clock, opened: list[OpenedDatabase]
-) -> None:
-    holder = WriterLock(db_path, this_process("INL Desktop", "clerk"))
-    holder.acquire()
-    try:
+    with WriterLock(db_path, this_process(PROGRAM, "clerk")):
         questions = ScriptedQuestions(read_only=True)
-        database = open_for_gui(db_path, questions, clock, safe_path=db_path)
+        database = open_database_for(db_path, Purpose(PROGRAM), questions, clock)
         assert database is not None
-        opened.append(database)
-
-        assert len(questions.asked) == 1 and "by clerk" in questions.asked[0]
-        assert database.read_only and database.lock is None
-        window = MainWindow(database.ctx, database.path, read_only=True)
-        qtbot.addWidget(window)
-        assert window.windowTitle().endswith("(read-only)")
-        assert not window.backups.restore_file_button.isEnabled()
-        assert open_for_gui(db_path, ScriptedQuestions(read_only=False), clock) is None
-    finally:
-        holder.release()
+        try:
+            assert len(questions.asked) == 1 and "by clerk" in questions.asked[0]
+            window = MainWindow(database.ctx, database.path, read_only=True)
+            qtbot.addWidget(window)
+            assert window.windowTitle().endswith("(read-only)")
+            assert not window.backups.restore_file_button.isEnabled()
+        finally:
+            database.close()
 
 
-def test_a_damaged_database_is_set_aside_and_the_latest_good_backup_restored(
-    db_path: Path, clock: Clock, opened: list[OpenedDatabase]
+def answer_the_message_box(qtbot: QtBot, button_text: str, seen: list[str]) -> None:
+    """Click the button of the message box that is about to show, and note its text."""
+
+    def click(attempts_left: int = 50) -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+        shown = [box for box in boxes if box.isVisible()]
+        if shown:
+            box = shown[0]
+            seen.append(box.informativeText())
+            (button,) = [b for b in box.buttons() if b.text() == button_text]
+            button.click()
+        elif attempts_left:
+            QTimer.singleShot(20, lambda: click(attempts_left - 1))
+
+    QTimer.singleShot(0, click)
+
+
+@pytest.mark.parametrize(("button", "answer"), [("Open &read-only", True), ("&Quit", False)])
+def test_the_in_use_question_names_the_holder_and_returns_the_choice(
+    qtbot: QtBot, app: QApplication, db_path: Path, button: str, answer: bool
 ) -> None:
-    good = back_up_now(db_path, clock())
-    damage(db_path)
-    damaged_bytes = db_path.read_bytes()
-    questions = ScriptedQuestions(restore=True)
+    seen: list[str] = []
+    busy = DatabaseInUse(db_path, this_process(PROGRAM, "clerk"))
+    answer_the_message_box(qtbot, button, seen)
 
-    database = open_for_gui(db_path, questions, clock, safe_path=db_path)
+    assert StartupQuestions().open_read_only(busy) is answer
 
-    assert database is not None
-    opened.append(database)
-    assert questions.asked[0].startswith("damaged: ") and good.name in questions.asked[0]
-    (aside,) = db_path.parent.glob("post.damaged-*.sqlite")
-    assert aside.read_bytes() == damaged_bytes
-    assert database.ctx.post().code == "PK-ISB"
-    assert any("damaged file is kept" in notice for notice in database.notices)
-
-
-def test_quitting_at_the_damage_question_leaves_the_file_untouched(
-    db_path: Path, clock: Clock
-) -> None:
-    back_up_now(db_path, clock())
-    damage(db_path)
-    before = db_path.read_bytes()
-
-    assert open_for_gui(db_path, ScriptedQuestions(restore=False), clock) is None
-
-    assert db_path.read_bytes() == before
-    assert not list(db_path.parent.glob("*.damaged-*"))
-    with WriterLock(db_path, this_process("INL Desktop", "next")) as lock:
-        assert lock.held
-
-
-def test_a_damaged_database_without_a_good_backup_is_left_as_it_is(
-    db_path: Path, clock: Clock
-) -> None:
-    damage(db_path)
-    questions = ScriptedQuestions()
-
-    assert open_for_gui(db_path, questions, clock) is None
-
-    assert questions.asked[0].startswith("no backup: ")
-    assert db_path.exists() and not list(db_path.parent.glob("*.damaged-*"))
-
-
-def test_a_database_in_a_cloud_folder_is_moved_to_the_safe_folder(
-    tmp_path: Path, template_db: Path, clock: Clock, opened: list[OpenedDatabase]
-) -> None:
-    synced = backup_database(template_db, tmp_path / "OneDrive - State" / "post.sqlite")
-    safe = tmp_path / "safe" / "inl-desktop.sqlite"
-    questions = ScriptedQuestions(move=True)
-
-    database = open_for_gui(synced, questions, clock, safe_path=safe)
-
-    assert database is not None
-    opened.append(database)
-    assert "OneDrive" in questions.asked[0]
-    assert database.path == safe and database.ctx.post().code == "PK-ISB"
-    database.close()
-    opened.clear()
-    again = ScriptedQuestions()
-    reopened = open_for_gui(synced, again, clock, safe_path=safe)
-    assert reopened is not None
-    opened.append(reopened)
-    assert reopened.path == safe and again.asked[0].startswith("The database was moved")
+    assert len(seen) == 1 and "by clerk" in seen[0] and str(db_path) in seen[0]

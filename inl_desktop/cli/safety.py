@@ -1,4 +1,8 @@
-"""The ``backup``, ``restore`` and ``check`` commands of ``inl-desktop``."""
+"""``inl-desktop backup``, ``restore`` and ``check``: the database's safety net.
+
+``check`` and ``backup`` only read the database, so they run while the app has it
+open; ``restore`` replaces it and needs the writer lock.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,67 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from inl_desktop.services.backups import back_up_now, backup_summaries, check, restore_database
-from inl_desktop.services.context import utc_now
-from inl_desktop.store.engine import DatabaseUnusable, resolve_db_path
-from inl_desktop.store.migrate import open_database
+from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, CommandAnswers
 
-EXIT_OK, EXIT_FAILED = 0, 1
+if TYPE_CHECKING:
+    from inl_desktop.cli.common import Commands
+
+
+def add_parsers(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """The arguments of ``backup``, ``restore`` and ``check``."""
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="back the database up (SQLite's backup API) into backups/ beside it, or --out",
+    )
+    backup.add_argument("--out", type=Path, metavar="FILE", help="write the backup to FILE")
+    backup.add_argument(
+        "--list", action="store_true", help="list the backups with their dates and counts"
+    )
+    backup.add_argument("--json", action="store_true", help="print one JSON object last")
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (checked first; the current one is kept)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="is the database sound? exit 0 when it is, 1 when it is damaged",
+    )
+    check.add_argument(
+        "--quick", action="store_true", help="quick_check instead of the full integrity_check"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object last")
 
 
 def run(args: argparse.Namespace, command: str) -> int:
     """Run one of the three commands; return the exit code."""
+    from inl_desktop.services.context import utc_now
+    from inl_desktop.services.opening import writer_lock
+    from inl_desktop.store.engine import DatabaseUnusable, resolve_db_path
+
     path = resolve_db_path(args.db)
-    if command == "check":
-        return _check(path, quick=args.quick, as_json=args.json)
     if not path.is_file():
         raise DatabaseUnusable(f"Database {path} does not exist")
+    if command == "check":
+        return _check(path, quick=args.quick, as_json=args.json)
     if command == "backup":
         if args.list:
             return _list(path, as_json=args.json)
         return _backup(path, args.out, as_json=args.json)
-    return _restore(path, args.file)
+    with writer_lock(path, "inl-desktop restore", utc_now):
+        return _restore(path, args.file)
 
 
 def _check(path: Path, *, quick: bool, as_json: bool) -> int:
-    if not path.is_file():
-        raise DatabaseUnusable(f"Database {path} does not exist")
+    from inl_desktop.services.backups import check
+
     finding = check(path, thorough=not quick)
     print(("sound: " if finding.sound else "damaged: ") + finding.message)
     if as_json:
@@ -41,6 +80,9 @@ def _check(path: Path, *, quick: bool, as_json: bool) -> int:
 
 
 def _backup(path: Path, out: Path | None, *, as_json: bool) -> int:
+    from inl_desktop.services.backups import back_up_now
+    from inl_desktop.services.context import utc_now
+
     target = back_up_now(path, utc_now(), out)
     size = target.stat().st_size
     print(f"Backed up {path} to {target} ({size:,} bytes).")
@@ -50,6 +92,8 @@ def _backup(path: Path, out: Path | None, *, as_json: bool) -> int:
 
 
 def _list(path: Path, *, as_json: bool) -> int:
+    from inl_desktop.services.backups import backup_summaries
+
     summaries = backup_summaries(path)
     if not summaries:
         print(f"No backups of {path} yet.")
@@ -82,8 +126,16 @@ def _list(path: Path, *, as_json: bool) -> int:
 
 
 def _restore(path: Path, source: Path) -> int:
+    from inl_desktop.services.backups import restore_database
+    from inl_desktop.services.context import utc_now
+    from inl_desktop.services.opening import Purpose, open_database_for
+
     result = restore_database(path, source, utc_now())
-    open_database(path, now=utc_now).dispose()
+    # Opened once so that a backup of an older version is migrated now, under the lock.
+    migrating = Purpose("inl-desktop restore", write=False, safeguards=False)
+    restored = open_database_for(path, migrating, CommandAnswers(), utc_now)
+    if restored is not None:
+        restored.close()
     print(f"Restored {path} from {result.restored_from} (schema {result.schema}).")
     if result.previous_backup is not None:
         print(f"The database it replaced was backed up to {result.previous_backup}.")

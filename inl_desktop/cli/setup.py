@@ -1,0 +1,56 @@
+"""``inl-desktop setup``: the post's identity, set without a screen."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from inl_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, opened
+
+if TYPE_CHECKING:
+    from inl_desktop.cli.common import Commands
+
+
+def add_parser(commands: Commands, common: argparse.ArgumentParser) -> None:
+    """The ``setup`` command's arguments."""
+    setup = commands.add_parser(
+        "setup", parents=[common], help="set the post's identity without a screen"
+    )
+    setup.add_argument("--post", required=True, metavar="CODE", help="post code, e.g. PK-ISB")
+    setup.add_argument(
+        "--country", required=True, metavar="CC", help="country program code, e.g. PK"
+    )
+    setup.add_argument("--name", help="post name (default: from the reference data)")
+    setup.add_argument(
+        "--person-key-file",
+        metavar="FILE",
+        type=Path,
+        help="the country program's person-key secret (same at every post of the program)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Set the post up; a bad post is refused before any file is created."""
+    from inl_desktop.services.person_key import set_person_key_secret
+    from inl_desktop.services.post_keys import public_key_file
+    from inl_desktop.services.setup import checked_post, set_up_post
+
+    checked_post(args.post, args.country, args.name)
+    secret = None
+    if args.person_key_file is not None:
+        try:
+            secret = args.person_key_file.read_text(encoding="utf-8")
+        except OSError as error:
+            return fail(f"{args.person_key_file}: {error.strerror}", EXIT_USAGE)
+    with opened(args.db, "setup") as database:
+        ctx = database.ctx
+        identity = set_up_post(ctx, args.post, args.country, args.name)
+        print(f"Post {identity.code} ({identity.name}, {identity.country}) is set up.")
+        print(
+            f"Its exports are signed (key {public_key_file(ctx).fingerprint}); give headquarters "
+            f"the public key: inl-desktop key --out {identity.code}.pub"
+        )
+        if secret is not None:
+            print(f"Person key set (fingerprint {set_person_key_secret(ctx, secret)}).")
+    return EXIT_OK
