@@ -15,7 +15,7 @@ ALLOWED = {
     "exchange": {"domain"},
     "store": {"domain"},
     "services": {"domain", "store", "exchange"},
-    "gui": {"domain", "store", "services", "exchange"},
+    "gui": {"domain", "services", "exchange"},
 }
 QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
 

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.fields import SEIZURE_EVENT
 from inl_desktop.gui.common.history_view import field_title, shown_value
+from inl_desktop.gui.common.record_form import with_mnemonics
 from inl_desktop.gui.common.widgets import CodeListEdit
 from inl_desktop.gui.seizures.duplicate_dialog import DuplicateDialog
-from inl_desktop.gui.seizures.seizure_fields import with_mnemonics
 from inl_desktop.gui.seizures.seizure_items import format_kg
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.duplicates import PossibleDuplicate

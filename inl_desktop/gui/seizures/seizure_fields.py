@@ -3,7 +3,7 @@
 Which widget edits which field is said by the widget's dynamic property "field" in
 ui/seizure_form.ui; what the field is (label, type, list) comes from domain.fields.
 Reading, writing, mnemonics and invalid marks are shared with the other record
-forms (gui.record_form) and importable from here as before.
+forms (gui.common.record_form).
 """
 
 from __future__ import annotations
@@ -13,14 +13,6 @@ from PySide6.QtWidgets import QWidget
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.gui.common import record_form
 from inl_desktop.gui.common.history_view import HistoryView
-from inl_desktop.gui.common.record_form import INVALID_STYLE as INVALID_STYLE
-from inl_desktop.gui.common.record_form import Marker as Marker
-from inl_desktop.gui.common.record_form import Problem as Problem
-from inl_desktop.gui.common.record_form import as_text as as_text
-from inl_desktop.gui.common.record_form import label_inputs as label_inputs
-from inl_desktop.gui.common.record_form import read_field as read_field
-from inl_desktop.gui.common.record_form import with_mnemonics as with_mnemonics
-from inl_desktop.gui.common.record_form import write_field as write_field
 from inl_desktop.gui.seizures.seizure_items import ItemsGrid
 
 
