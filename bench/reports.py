@@ -107,10 +107,10 @@ def main() -> int:
     from inl_desktop.domain.periods import fiscal_year, fiscal_year_of, parse_period
     from inl_desktop.gui.app import make_application
     from inl_desktop.gui.reports.dashboard_page import DashboardPage
-    from inl_desktop.services.accomplishments import build_report, load_groupings
     from inl_desktop.services.context import AppContext, utc_now
-    from inl_desktop.services.dashboard import dashboard_figures
-    from inl_desktop.services.report_seizures import ReportScope
+    from inl_desktop.services.reports.accomplishments import build_report, load_groupings
+    from inl_desktop.services.reports.dashboard import dashboard_figures
+    from inl_desktop.services.reports.seizures import ReportScope
     from inl_desktop.store.migrate import open_database
     from inl_desktop.store.seizure_list import SeizureFilter
     from inl_desktop.store.training_list import TrainingFilter

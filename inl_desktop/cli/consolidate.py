@@ -36,7 +36,7 @@ def add_parser(commands: Commands, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Merge the workbooks; exit 1 when anything was not merged."""
     from inl_desktop.services.consolidate import consolidate
-    from inl_desktop.services.hq_report import summary_report
+    from inl_desktop.services.reports.hq import summary_report
 
     refusal = _refusal(args.files, args.report)
     if refusal:

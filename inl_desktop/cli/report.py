@@ -13,8 +13,8 @@ from inl_desktop.cli.common import EXIT_OK, fail, opened
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
-    from inl_desktop.services.accomplishments import Report
     from inl_desktop.services.context import AppContext
+    from inl_desktop.services.reports.accomplishments import Report
 
 SUFFIXES = {"text": ".txt", "pdf": ".pdf", "xlsx": ".xlsx"}
 
@@ -56,8 +56,8 @@ def add_parser(commands: Commands, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the report of the period and scope, then show or write it."""
     from inl_desktop.domain.periods import BadPeriod, parse_period
-    from inl_desktop.services.accomplishments import build_report, load_groupings
-    from inl_desktop.services.report_seizures import ReportScope
+    from inl_desktop.services.reports.accomplishments import build_report, load_groupings
+    from inl_desktop.services.reports.seizures import ReportScope
 
     try:
         period = parse_period(args.period)
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(args: argparse.Namespace, ctx: AppContext, report: Report, *, show_text: bool) -> None:
-    from inl_desktop.services.accomplishments import save_report_xlsx
+    from inl_desktop.services.reports.accomplishments import save_report_xlsx
 
     if args.format == "xlsx":
         print(f"Wrote {save_report_xlsx(ctx, report, args.out).resolve()}.")

@@ -49,7 +49,6 @@ from inl_desktop.exchange import format as fmt
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, open_workbook
 from inl_desktop.exchange.safety import WorkbookRefused, require_defused_xml
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.hq_report import summary_report
 from inl_desktop.services.merge import ownership, persons, seizures, trainings
 from inl_desktop.services.merge.run import MergeRun
 from inl_desktop.services.merge.tombstones import (
@@ -59,6 +58,7 @@ from inl_desktop.services.merge.tombstones import (
     read_tombstones,
 )
 from inl_desktop.services.post_keys import SignatureCheck, Trust, signature_json, trust
+from inl_desktop.services.reports.hq import summary_report
 from inl_desktop.store.migrate import backup_database, backups_dir
 from inl_desktop.store.models import ChangeLogEntry, MergeConflict
 from inl_desktop.store.reference import country_program

@@ -35,8 +35,8 @@ HEAVY = [
     "inl_desktop.services.importing",
     "inl_desktop.services.consolidate",
     "inl_desktop.services.export",
-    "inl_desktop.services.hq_report",
-    "inl_desktop.services.accomplishments",
+    "inl_desktop.services.reports.hq",
+    "inl_desktop.services.reports.accomplishments",
     "inl_desktop.gui.seizures.seizure_form",
 ]
 DASHBOARD_AREA = "7"

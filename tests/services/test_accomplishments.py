@@ -13,7 +13,8 @@ import pytest
 
 from inl_desktop.domain.drafts import AttendanceCountDraft, SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.periods import parse_period
-from inl_desktop.services.accomplishments import (
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.reports.accomplishments import (
     BASIS_AGGREGATE,
     BASIS_BOTH,
     BASIS_CASE,
@@ -22,8 +23,7 @@ from inl_desktop.services.accomplishments import (
     load_groupings,
     save_report_xlsx,
 )
-from inl_desktop.services.context import AppContext
-from inl_desktop.services.report_seizures import ReportScope
+from inl_desktop.services.reports.seizures import ReportScope
 from inl_desktop.services.seizures import save_seizure, set_seizure_deleted
 from inl_desktop.services.trainings import save_training
 from tests.services.service_builders import counts_training, roster_training, save_two_persons

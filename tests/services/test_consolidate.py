@@ -37,9 +37,9 @@ from inl_desktop.exchange.reader import RowProblem
 from inl_desktop.services.consolidate import consolidate, open_conflicts, summary_report
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
-from inl_desktop.services.hq_report import summary_rows
 from inl_desktop.services.person_key import set_person_key_secret
 from inl_desktop.services.persons import save_person
+from inl_desktop.services.reports.hq import summary_rows
 from inl_desktop.services.seizures import load_seizure, save_seizure, set_seizure_deleted
 from inl_desktop.services.setup import set_up_post
 from inl_desktop.services.trainings import save_training

@@ -20,7 +20,6 @@ from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.import_values import DateOrder, Decimals
 from inl_desktop.domain.periods import parse_period
-from inl_desktop.services.accomplishments import build_report, load_groupings
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.duplicates import find_lookalikes, find_possible_duplicates
 from inl_desktop.services.importing.mapping import ImportMapping
@@ -38,7 +37,8 @@ from inl_desktop.services.importing.run import (
     suggested_mapping,
 )
 from inl_desktop.services.importing.targets import ImportKind
-from inl_desktop.services.report_seizures import ReportScope
+from inl_desktop.services.reports.accomplishments import build_report, load_groupings
+from inl_desktop.services.reports.seizures import ReportScope
 from inl_desktop.services.seizures import save_seizure
 
 # A country/year/drug table written with "," as the delimiter *and* unquoted decimal

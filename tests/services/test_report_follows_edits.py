@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 
 from inl_desktop.domain.periods import parse_period
-from inl_desktop.services.accomplishments import Report, build_report, load_groupings
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.dashboard import dashboard_figures
 from inl_desktop.services.persons import load_person, merge_persons, save_person, set_person_deleted
-from inl_desktop.services.report_seizures import ReportScope
+from inl_desktop.services.reports.accomplishments import Report, build_report, load_groupings
+from inl_desktop.services.reports.dashboard import dashboard_figures
+from inl_desktop.services.reports.seizures import ReportScope
 from inl_desktop.services.trainings import load_training, save_training, set_training_deleted
 from inl_desktop.store.seizure_list import SeizureFilter
 from inl_desktop.store.training_list import TrainingFilter

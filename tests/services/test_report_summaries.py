@@ -11,13 +11,13 @@ import pytest
 
 from inl_desktop.domain.drafts import SeizureItemDraft
 from inl_desktop.domain.periods import parse_period
-from inl_desktop.services.accomplishments import load_groupings
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.dashboard import dashboard_figures
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.persons import load_person, merge_persons, save_person, set_person_deleted
-from inl_desktop.services.report_seizures import ReportScope, count_seizures
-from inl_desktop.services.report_trainings import count_trainings
+from inl_desktop.services.reports.accomplishments import load_groupings
+from inl_desktop.services.reports.dashboard import dashboard_figures
+from inl_desktop.services.reports.seizures import ReportScope, count_seizures
+from inl_desktop.services.reports.trainings import count_trainings
 from inl_desktop.services.seizures import load_seizure, save_seizure, set_seizure_deleted
 from inl_desktop.services.trainings import load_training, save_training, set_training_deleted
 from inl_desktop.store.seizure_list import SeizureFilter

@@ -19,17 +19,17 @@ from inl_desktop.cli import main
 from inl_desktop.domain.drafts import AttendanceCountDraft
 from inl_desktop.domain.periods import parse_period
 from inl_desktop.exchange import format as fmt
-from inl_desktop.services.accomplishments import Report, build_report, load_groupings
 from inl_desktop.services.consolidate import consolidate
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.dashboard import dashboard_figures
 from inl_desktop.services.export import ExportRequest, export_workbook
-from inl_desktop.services.hq_report import summary_rows
 from inl_desktop.services.person_key import set_person_key_secret
 from inl_desktop.services.persons import load_person, save_person
-from inl_desktop.services.report_seizures import ReportScope
+from inl_desktop.services.reports.accomplishments import Report, build_report, load_groupings
+from inl_desktop.services.reports.dashboard import dashboard_figures
+from inl_desktop.services.reports.hq import summary_rows
+from inl_desktop.services.reports.seizures import ReportScope
+from inl_desktop.services.reports.training_totals import Figures, training_totals
 from inl_desktop.services.setup import set_up_post
-from inl_desktop.services.training_totals import Figures, training_totals
 from inl_desktop.services.trainings import load_training, save_training
 from inl_desktop.store.migrate import backup_database, open_database
 from inl_desktop.store.seizure_list import SeizureFilter

@@ -16,7 +16,7 @@ from inl_desktop.domain.drafts import (
 )
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import save_person, set_person_deleted
-from inl_desktop.services.training_totals import (
+from inl_desktop.services.reports.training_totals import (
     AudienceTotals,
     Figures,
     TrainingTotals,

@@ -29,7 +29,11 @@ from inl_desktop.domain.periods import fiscal_year_of
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.gui.seizures.seizure_filters import GROUP_PREFIX, SeizureFilterBar
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.dashboard_read import DashboardFigures, SeizureFilter, read_dashboard
+from inl_desktop.services.reports.dashboard_read import (
+    DashboardFigures,
+    SeizureFilter,
+    read_dashboard,
+)
 
 SEXES = (("F", "Women"), ("M", "Men"))
 # Shown only when some trainee's sex is not recorded; never folded into women or men.

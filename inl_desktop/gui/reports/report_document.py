@@ -12,7 +12,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from inl_desktop.domain.errors import UserError
-from inl_desktop.services.accomplishments import Figure, Report
+from inl_desktop.services.reports.accomplishments import Figure, Report
 
 PDF_RESOLUTION = 300
 

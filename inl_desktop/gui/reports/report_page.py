@@ -27,15 +27,15 @@ from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label, line_edit_
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.gui.reports.report_document import report_html, write_report_pdf
 from inl_desktop.gui.seizures.seizure_filters import INVALID_STYLE
-from inl_desktop.services.accomplishments import (
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.countries import country_programs
+from inl_desktop.services.reports.accomplishments import (
     Report,
     build_report,
     load_groupings,
     save_report_xlsx,
 )
-from inl_desktop.services.context import AppContext
-from inl_desktop.services.countries import country_programs
-from inl_desktop.services.report_seizures import ReportScope
+from inl_desktop.services.reports.seizures import ReportScope
 
 PERIOD_TIP = (
     "2019, FY2020, FY2020Q1, 2019Q3, 2019-03, 2019M1-10 (the first 10 months of 2019) "

@@ -21,7 +21,7 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.record_lists import TrainingFilter
-from inl_desktop.services.training_totals import (
+from inl_desktop.services.reports.training_totals import (
     NOT_RECORDED,
     AudienceTotals,
     Figures,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.services.context import AppContext
-from inl_desktop.services.dashboard import DashboardFigures, dashboard_figures
+from inl_desktop.services.reports.dashboard import DashboardFigures, dashboard_figures
 from inl_desktop.store.seizure_list import SeizureFilter
 from inl_desktop.store.training_list import TrainingFilter
 

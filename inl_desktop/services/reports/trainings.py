@@ -20,8 +20,8 @@ from sqlalchemy import Connection
 
 from inl_desktop.domain.periods import split_months
 from inl_desktop.domain.statements import Groupings
-from inl_desktop.services.report_seizures import ReportScope
-from inl_desktop.services.training_totals import Figures
+from inl_desktop.services.reports.seizures import ReportScope
+from inl_desktop.services.reports.training_totals import Figures
 from inl_desktop.store.summaries import IN_COUNTRY
 
 

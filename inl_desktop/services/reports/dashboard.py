@@ -23,7 +23,7 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.periods import month as calendar_month
 from inl_desktop.domain.periods import month_end, split_calendar, split_months
 from inl_desktop.domain.units import MG_PER_KG
-from inl_desktop.services.report_seizures import distinct_values
+from inl_desktop.services.reports.seizures import distinct_values
 from inl_desktop.store.seizure_list import SeizureFilter, search_query
 from inl_desktop.store.seizure_list import where_sql as seizure_where
 from inl_desktop.store.training_list import TrainingFilter, from_sql

@@ -1,6 +1,6 @@
 """The seizures sentence, and the table's figures of what was counted and what was not.
 
-Seizures are counted by the rule of ``report_seizures`` (an agency's aggregate report
+Seizures are counted by the rule of ``reports.seizures`` (an agency's aggregate report
 where one covers the date, else its individual seizures; never both).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from inl_desktop.domain.statements import format_mass, join_words
-from inl_desktop.services.accomplishments.figures import (
+from inl_desktop.services.reports.accomplishments.figures import (
     BASIS_AGGREGATE,
     BASIS_BOTH,
     BASIS_CASE,
@@ -18,7 +18,7 @@ from inl_desktop.services.accomplishments.figures import (
     basis_of,
     kg,
 )
-from inl_desktop.services.report_seizures import (
+from inl_desktop.services.reports.seizures import (
     AGGREGATE,
     BEYOND,
     CASE,

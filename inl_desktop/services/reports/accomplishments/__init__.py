@@ -1,8 +1,8 @@
 """The accomplishments report: the sentences INL publishes and the figures behind them.
 
-Seizures are counted by the rule of ``report_seizures`` (an agency's aggregate report
+Seizures are counted by the rule of ``reports.seizures`` (an agency's aggregate report
 where one covers the date, else its individual seizures; never both); trainings as
-``report_trainings`` says. Every figure a sentence uses is in the table with the
+``reports.trainings`` says. Every figure a sentence uses is in the table with the
 basis it rests on, so a reviewer can check each number.
 """
 
@@ -15,7 +15,8 @@ from inl_desktop import __version__, paths
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.statements import BadGroupings, Groupings, parse_groupings
 from inl_desktop.exchange.report_workbook import write_report_workbook
-from inl_desktop.services.accomplishments.figures import (
+from inl_desktop.services.context import AppContext
+from inl_desktop.services.reports.accomplishments.figures import (
     BASIS_AGGREGATE,
     BASIS_BOTH,
     BASIS_CASE,
@@ -25,15 +26,14 @@ from inl_desktop.services.accomplishments.figures import (
     Report,
     Wording,
 )
-from inl_desktop.services.accomplishments.seizure_sentences import word_seizures
-from inl_desktop.services.accomplishments.training_sentences import (
+from inl_desktop.services.reports.accomplishments.seizure_sentences import word_seizures
+from inl_desktop.services.reports.accomplishments.training_sentences import (
     VENUE_PLACES,
     sex_not_recorded,
     word_trainings,
 )
-from inl_desktop.services.context import AppContext
-from inl_desktop.services.report_seizures import ReportScope, count_seizures
-from inl_desktop.services.report_trainings import count_trainings
+from inl_desktop.services.reports.seizures import ReportScope, count_seizures
+from inl_desktop.services.reports.trainings import count_trainings
 from inl_desktop.store.reference import UnknownCountry, country_program
 
 __all__ = [

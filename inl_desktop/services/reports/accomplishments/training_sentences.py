@@ -1,13 +1,13 @@
 """The trainees sentences (all trainees, by audience grouping, trained abroad) and the
 table's figures by audience category and sex; trainees are counted as
-``report_trainings`` says."""
+``reports.trainings`` says."""
 
 from __future__ import annotations
 
 from inl_desktop.domain.statements import join_words, over
-from inl_desktop.services.accomplishments.figures import BASIS_TRAINEES, Figure, Wording
-from inl_desktop.services.report_trainings import TrainingCounts
-from inl_desktop.services.training_totals import Figures
+from inl_desktop.services.reports.accomplishments.figures import BASIS_TRAINEES, Figure, Wording
+from inl_desktop.services.reports.training_totals import Figures
+from inl_desktop.services.reports.trainings import TrainingCounts
 from inl_desktop.store.summaries import IN_COUNTRY
 
 VENUE_PLACES = {"UNITED_STATES": "the United States", "THIRD_COUNTRY": "third countries"}

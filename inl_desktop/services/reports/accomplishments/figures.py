@@ -9,7 +9,7 @@ from typing import Any
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.statements import Groupings
 from inl_desktop.domain.units import MG_PER_KG
-from inl_desktop.services.report_seizures import AGGREGATE, CASE, KgSum, ReportScope
+from inl_desktop.services.reports.seizures import AGGREGATE, CASE, KgSum, ReportScope
 
 BASIS_CASE = "individual seizures"
 BASIS_AGGREGATE = "aggregate reports"
