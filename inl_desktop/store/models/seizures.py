@@ -108,7 +108,8 @@ class SeizureItem(Base):
         sa.Index("ix_seizure_items_list_province", "live", "province", "event_start"),
         sa.Index("ix_seizure_items_list_unit", "live", "unit", "event_start"),
         # Reports and the dashboard sum kg-equivalents over a period by agency and drug,
-        # by drug and month, and by province, from these alone (see services.reports.accomplishments).
+        # by drug and month, and by province, from these alone
+        # (see services.reports.accomplishments).
         sa.Index(
             "ix_seizure_items_report_agency",
             *("live", "agency", "drug", "event_start", "basis", "kg_equivalent_mg"),
