@@ -71,5 +71,6 @@ def test_cancel_leaves_no_file(
         assert page.start_export()
         qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     assert "cancelled" in page.result_label.text()
+    assert page.export_button.isEnabled() and not page.cancel_button.isEnabled()
     assert list(out.parent.iterdir()) == []
     assert page.history.rowCount() == 0

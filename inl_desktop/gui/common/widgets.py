@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
     QEvent,
@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.catalog import Catalog
 
+if TYPE_CHECKING:
+    from inl_desktop.gui.common.prompts import Prompts
+
 ChildT = TypeVar("ChildT", bound=QObject)
 
 
@@ -45,6 +48,16 @@ def with_suffix(path: Path, suffix: str) -> str:
     """``path`` as text, ending in ``suffix`` (".xlsx") whatever case the user typed it in."""
     text = str(path)
     return text if text.lower().endswith(suffix) else text + suffix
+
+
+def browse_save_path(
+    prompts: Prompts, parent: QWidget, edit: QLineEdit, title: str, filters: str, suffix: str
+) -> None:
+    """Ask where to save, starting from the path in ``edit``; the answer goes into ``edit``
+    ending in ``suffix``, and a dialog given up on leaves ``edit`` as it was."""
+    path = prompts.save_file(parent, title, edit.text(), filters)
+    if path is not None:
+        edit.setText(with_suffix(path, suffix))
 
 
 def popup_of(completer: QCompleter) -> QAbstractItemView:
@@ -362,6 +375,31 @@ def signals_blocked(*objects: QObject) -> Iterator[None]:
     finally:
         for blocker in blockers:
             blocker.unblock()
+
+
+def period_box(presets: Sequence[tuple[str, str]], tip: str, parent: QWidget) -> QComboBox:
+    """A box of period presets, (text, label) pairs, in which a period may also be typed.
+
+    Typed text never becomes an item: Enter applies it, and it must not pile up as a
+    preset (an item whose label is no period would read as all dates).
+    """
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setToolTip(tip)
+    for text, label in presets:
+        combo.addItem(label, text)
+    return combo
+
+
+def period_text(combo: QComboBox) -> str:
+    """The period a box of ``period_box`` stands for: the text of the preset whose label
+    it shows ("" for one that means all dates), else what was typed."""
+    text = combo.currentText().strip()
+    index = combo.findText(text)
+    if index >= 0:
+        text = combo.itemData(index) or ""
+    return text
 
 
 def show_period(combo: QComboBox, period: str) -> None:

@@ -3,7 +3,6 @@ register the posts' signing keys that their workbooks are checked against."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -11,9 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.prompts import Prompts
-from inl_desktop.gui.common.workers import Cancelled, Task
+from inl_desktop.gui.common.task_controls import TaskControls, show_task_failure
+from inl_desktop.gui.common.workers import Task
 from inl_desktop.services.consolidate import (
     COUNT_KEYS,
     ConsolidationResult,
@@ -83,19 +81,13 @@ class ConsolidatePage(QWidget):
         self.keys_label.setWordWrap(True)
         self.keys_label.setAccessibleName("Post keys")
         layout.addWidget(self.keys_label)
-        run = QHBoxLayout()
-        self.consolidate_button = QPushButton("&Consolidate", self)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar(self)
-        self.progress.setVisible(False)
-        self.progress.setAccessibleName("Consolidation progress")
-        for button in (self.consolidate_button, self.cancel_button):
-            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        run.addWidget(self.consolidate_button)
-        run.addWidget(self.cancel_button)
-        run.addWidget(self.progress, 1)
-        layout.addLayout(run)
+        self.task = Task(self)
+        self.controls = TaskControls(
+            self.task, "&Consolidate", "Consolidation progress", self, narrow=True
+        )
+        self.consolidate_button = self.controls.start_button
+        self.cancel_button = self.controls.cancel_button
+        layout.addWidget(self.controls)
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Consolidation status")
@@ -112,7 +104,6 @@ class ConsolidatePage(QWidget):
 
         self._add_conflict_panes(layout)
 
-        self.task = Task(self)
         self.task.progressed.connect(self._on_task_progressed)
         self.task.succeeded.connect(self._on_task_succeeded)
         self.task.failed.connect(self._on_task_failed)
@@ -121,7 +112,6 @@ class ConsolidatePage(QWidget):
         self.clear_button.clicked.connect(self.files.clear)
         self.add_key_button.clicked.connect(self._on_add_key_button_clicked)
         self.consolidate_button.clicked.connect(self._on_consolidate_button_clicked)
-        self.cancel_button.clicked.connect(self.task.cancel)
         self.keep_button.clicked.connect(self._on_keep_button_clicked)
         self.refresh_conflicts()
         self.refresh_keys()
@@ -281,19 +271,9 @@ class ConsolidatePage(QWidget):
                 self.status_label.setText("Add the workbooks to consolidate first")
             return False
         ctx = self._ctx
-        self.consolidate_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.progress.setRange(0, len(files))
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
         self.status_label.setText("Backing up the database…")
-        self.task.start(lambda report: consolidate(ctx, files, report))
+        self.controls.start(lambda report: consolidate(ctx, files, report), len(files))
         return True
-
-    def _finish(self) -> None:
-        self.consolidate_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-        self.progress.setVisible(False)
 
     def _on_add_files_button_clicked(self) -> None:
         self.add_files(
@@ -311,11 +291,10 @@ class ConsolidatePage(QWidget):
         self.start()
 
     def _on_task_progressed(self, done: int, what: str) -> None:
-        self.progress.setValue(done)
+        self.controls.progress.setValue(done)
         self.status_label.setText(what)
 
     def _on_task_succeeded(self, result: ConsolidationResult) -> None:
-        self._finish()
         self.results.setRowCount(len(result.files) + 1)
         for row, file_result in enumerate(result.files):
             counts = file_result.counts()
@@ -349,12 +328,9 @@ class ConsolidatePage(QWidget):
         )
 
     def _on_task_failed(self, error: object) -> None:
-        self._finish()
-        if isinstance(error, Cancelled):
-            self.status_label.setText("Cancelled; the workbook being merged was left out entirely.")
-        elif isinstance(error, UserError):
-            self.status_label.setText(str(error))
-        else:
-            self.status_label.setText(f"Consolidation failed unexpectedly: {error}")
-            if isinstance(error, BaseException):
-                sys.excepthook(type(error), error, error.__traceback__)
+        show_task_failure(
+            self.status_label,
+            error,
+            cancelled="Cancelled; the workbook being merged was left out entirely.",
+            unexpected="Consolidation failed unexpectedly",
+        )

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -28,8 +25,14 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain import periods
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.prompts import Prompts
-from inl_desktop.gui.common.widgets import buddy_label, with_suffix
-from inl_desktop.gui.common.workers import Cancelled, Task
+from inl_desktop.gui.common.task_controls import TaskControls, show_task_failure
+from inl_desktop.gui.common.widgets import (
+    browse_save_path,
+    buddy_label,
+    period_box,
+    period_text,
+)
+from inl_desktop.gui.common.workers import Task
 from inl_desktop.gui.seizures.seizure_filters import period_presets
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import (
@@ -58,14 +61,9 @@ class ExportPage(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.period_combo = QComboBox(self)
-        self.period_combo.setEditable(True)
-        # Enter must not add the typed period as an item: an item without a period's
-        # text reads as all dates.
-        self.period_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for text, label in period_presets(ctx.today()):
-            self.period_combo.addItem(label, text)
-        self.period_combo.setToolTip("2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or FROM..TO")
+        self.period_combo = period_box(
+            period_presets(ctx.today()), "2019, FY2020, FY2020Q1, 2019Q3, 2019-03 or FROM..TO", self
+        )
         form.addRow(buddy_label("&Period:", self.period_combo, self), self.period_combo)
 
         form.addRow(QLabel("Profile:", self), self._profile_choice())
@@ -85,18 +83,11 @@ class ExportPage(QWidget):
         form.addRow(buddy_label("&Save to:", self.file_edit, self), file_row)
         layout.addLayout(form)
 
-        buttons = QHBoxLayout()
-        self.export_button = QPushButton("E&xport", self)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(False)
-        self.progress.setAccessibleName("Export progress")
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.progress, 1)
-        layout.addLayout(buttons)
+        self.task = Task(self)
+        self.controls = TaskControls(self.task, "E&xport", "Export progress", self)
+        self.export_button = self.controls.start_button
+        self.cancel_button = self.controls.cancel_button
+        layout.addWidget(self.controls)
         self.result_label = QLabel("", self)
         self.result_label.setWordWrap(True)
         self.result_label.setAccessibleName("Export result")
@@ -105,12 +96,10 @@ class ExportPage(QWidget):
 
         self._add_history(layout)
 
-        self.task = Task(self)
         self.task.progressed.connect(self._on_task_progressed)
         self.task.succeeded.connect(self._on_task_succeeded)
         self.task.failed.connect(self._on_task_failed)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.cancel_button.clicked.connect(self.task.cancel)
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
         self.refresh_history()
 
@@ -144,10 +133,7 @@ class ExportPage(QWidget):
 
     def request(self) -> ExportRequest:
         """The export the widgets describe; BadPeriod for an unreadable period."""
-        text = self.period_combo.currentText().strip()
-        index = self.period_combo.findText(text)
-        if index >= 0:
-            text = self.period_combo.itemData(index) or ""
+        text = period_text(self.period_combo)
         period = periods.parse_period(text) if text else None
         return ExportRequest(
             out=Path(self.file_edit.text().strip()).expanduser(),
@@ -169,11 +155,8 @@ class ExportPage(QWidget):
             self.result_label.setText("Choose the file to save to")
             return False
         ctx = self._ctx
-        self.export_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.progress.setVisible(True)
         self.result_label.setText("Exporting…")
-        self.task.start(lambda report: export_workbook(ctx, request, report))
+        self.controls.start(lambda report: export_workbook(ctx, request, report))
         return True
 
     def refresh_history(self) -> None:
@@ -192,38 +175,32 @@ class ExportPage(QWidget):
             for column, value in enumerate(values):
                 self.history.setItem(row, column, QTableWidgetItem(value))
 
-    def _finish(self) -> None:
-        self.export_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-        self.progress.setVisible(False)
-
     def _on_export_button_clicked(self) -> None:
         self.start_export()
 
     def _on_browse_button_clicked(self) -> None:
-        path = self._prompts.save_file(
-            self, "Save the exchange workbook", self.file_edit.text(), "Excel workbook (*.xlsx)"
+        browse_save_path(
+            self._prompts,
+            self,
+            self.file_edit,
+            "Save the exchange workbook",
+            "Excel workbook (*.xlsx)",
+            ".xlsx",
         )
-        if path is not None:
-            self.file_edit.setText(with_suffix(path, ".xlsx"))
 
     def _on_task_progressed(self, done: int, what: str) -> None:
         self.result_label.setText(f"Exporting… {done:,} rows written ({what})")
 
     def _on_task_succeeded(self, result: ExportResult) -> None:
-        self._finish()
         rows = ", ".join(f"{sheet} {count:,}" for sheet, count in result.rows.items())
         since = f" Changes since {result.since:%Y-%m-%d %H:%M} UTC." if result.since else ""
         self.result_label.setText(f"Wrote {result.file}.{since} Rows: {rows}.")
         self.refresh_history()
 
     def _on_task_failed(self, error: object) -> None:
-        self._finish()
-        if isinstance(error, Cancelled):
-            self.result_label.setText("Export cancelled; no file was written.")
-        elif isinstance(error, UserError):
-            self.result_label.setText(str(error))
-        else:
-            self.result_label.setText(f"The export failed unexpectedly: {error}")
-            if isinstance(error, BaseException):
-                sys.excepthook(type(error), error, error.__traceback__)
+        show_task_failure(
+            self.result_label,
+            error,
+            cancelled="Export cancelled; no file was written.",
+            unexpected="The export failed unexpectedly",
+        )

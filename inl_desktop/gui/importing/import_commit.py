@@ -4,7 +4,6 @@ the GUI thread, with the errors workbook and the saved mapping."""
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.prompts import Prompts
-from inl_desktop.gui.common.widgets import with_suffix
+from inl_desktop.gui.common.task_controls import show_task_failure
+from inl_desktop.gui.common.widgets import browse_save_path
 from inl_desktop.gui.common.workers import Task
 from inl_desktop.gui.importing.import_preview import plural
 from inl_desktop.gui.importing.import_source import ImportState
@@ -56,6 +56,12 @@ def result_summary(result: ImportResult) -> str:
     if left_out:
         text += " " + ", ".join(left_out) + "."
     return text
+
+
+def _typed_path(text: str, suffix: str) -> Path:
+    """The file typed in a field, ending in ``suffix`` (added when the user left it off)."""
+    path = Path(text).expanduser()
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
 class ImportPage(QWizardPage):
@@ -176,9 +182,7 @@ class ImportPage(QWizardPage):
             if not text:
                 self.result_label.setText("Choose where to save the rejected rows.")
                 return False
-            errors_file = Path(text).expanduser()
-            if errors_file.suffix.lower() != ".xlsx":
-                errors_file = errors_file.with_name(errors_file.name + ".xlsx")
+            errors_file = _typed_path(text, ".xlsx")
         if self.profile_check.isChecked() and not self._save_profile(plan):
             return False
         ctx = self._state.ctx
@@ -194,9 +198,7 @@ class ImportPage(QWizardPage):
         if not text:
             self.result_label.setText("Choose the file to save the mapping to.")
             return False
-        path = Path(text).expanduser()
-        if path.suffix.lower() != ".json":
-            path = path.with_name(path.name + ".json")
+        path = _typed_path(text, ".json")
         profile = copy.deepcopy(plan.mapping)
         profile.name = self.profile_name_edit.text().strip()
         try:
@@ -236,25 +238,24 @@ class ImportPage(QWizardPage):
         self.progress.setVisible(False)
         self.import_button.setEnabled(True)
         self._wizard_buttons_enabled(True)
-        if isinstance(error, UserError):
-            self.result_label.setText(f"Nothing was imported: {error}")
-        else:
-            self.result_label.setText(
-                f"The import failed unexpectedly; nothing was written: {error}"
-            )
-            if isinstance(error, BaseException):
-                sys.excepthook(type(error), error, error.__traceback__)
+        show_task_failure(
+            self.result_label,
+            error,
+            expected="Nothing was imported: ",
+            unexpected="The import failed unexpectedly; nothing was written",
+        )
 
     def _on_errors_button_clicked(self) -> None:
-        path = self._prompts.save_file(
-            self, "Save the rejected rows", self.errors_edit.text(), "Excel workbook (*.xlsx)"
+        browse_save_path(
+            self._prompts,
+            self,
+            self.errors_edit,
+            "Save the rejected rows",
+            "Excel workbook (*.xlsx)",
+            ".xlsx",
         )
-        if path is not None:
-            self.errors_edit.setText(with_suffix(path, ".xlsx"))
 
     def _on_profile_button_clicked(self) -> None:
-        path = self._prompts.save_file(
-            self, "Save the mapping", self.profile_edit.text(), "Mapping (*.json)"
+        browse_save_path(
+            self._prompts, self, self.profile_edit, "Save the mapping", "Mapping (*.json)", ".json"
         )
-        if path is not None:
-            self.profile_edit.setText(with_suffix(path, ".json"))

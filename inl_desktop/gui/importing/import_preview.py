@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import re
-import sys
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.common.task_controls import show_task_failure
 from inl_desktop.gui.common.widgets import buddy_label
 from inl_desktop.gui.common.workers import Task
 from inl_desktop.gui.importing.import_source import WARNING_STYLE, ImportState, cell_text
@@ -300,12 +299,7 @@ class PreviewPage(QWizardPage):
             return
         self.progress.setVisible(False)
         self.counts_label.setText("")
-        if isinstance(error, UserError):
-            self.message_label.setText(str(error))
-        else:
-            self.message_label.setText(f"The rows could not be read: {error}")
-            if isinstance(error, BaseException):
-                sys.excepthook(type(error), error, error.__traceback__)
+        show_task_failure(self.message_label, error, unexpected="The rows could not be read")
         self.completeChanged.emit()
 
     def _on_filter_combo_current_index_changed(self, _index: int) -> None:

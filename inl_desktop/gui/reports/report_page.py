@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,13 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain import periods
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.prompts import Prompts
-from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label, line_edit_of
+from inl_desktop.gui.common.widgets import (
+    CodeComboBox,
+    buddy_label,
+    line_edit_of,
+    period_box,
+    period_text,
+)
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.gui.reports.report_document import report_html, write_report_pdf
 from inl_desktop.gui.seizures.seizure_filters import INVALID_STYLE
@@ -70,15 +75,8 @@ class ReportPage(QWidget):
         today = ctx.today()
         catalog = ctx.catalog()
 
-        self.period_combo = QComboBox(self)
-        self.period_combo.setEditable(True)
-        # Enter applies the typed period; it must not pile up as a preset.
-        self.period_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.period_combo.setToolTip(PERIOD_TIP)
-        for text, label in report_period_presets(
-            periods.fiscal_year_of(today), today.year, today.month
-        ):
-            self.period_combo.addItem(label, text)
+        presets = report_period_presets(periods.fiscal_year_of(today), today.year, today.month)
+        self.period_combo = period_box(presets, PERIOD_TIP, self)
         self.country_combo = CodeComboBox(self, blank_text="All countries")
         programs = country_programs()
         self.country_combo.set_choices([(code, program.name) for code, program in programs.items()])
@@ -171,12 +169,8 @@ class ReportPage(QWidget):
 
     def scope(self) -> ReportScope:
         """What the widgets select. Raises BadPeriod for unreadable period text."""
-        text = self.period_combo.currentText().strip()
-        index = self.period_combo.findText(text)
-        if index >= 0:
-            text = self.period_combo.itemData(index) or text
         return ReportScope(
-            periods.parse_period(text),
+            periods.parse_period(period_text(self.period_combo)),
             country=self.country_combo.code(),
             post=self.post_combo.code(),
             agency=self.agency_combo.code(),
