@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from inl_desktop.domain.catalog import Catalog
+from inl_desktop.domain.errors import FieldError, UserError, ValidationFailed
 from inl_desktop.domain.fields import FieldDef, FieldType
 from inl_desktop.gui.common.history_view import HistoryView
 from inl_desktop.gui.common.prompts import Prompts
@@ -44,6 +45,7 @@ from inl_desktop.gui.common.record_form import (
 )
 from inl_desktop.gui.common.widgets import CodeComboBox, CodeListEdit
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.records import Saved
 
 W = TypeVar("W", bound=QObject)
 
@@ -281,6 +283,29 @@ class RecordEditor(_EditorBase):
 
     def _reveal(self, widget: QWidget) -> None:
         """Scroll ``widget`` into view (where the form scrolls)."""
+
+    def _refused(self, messages: list[str], widget: QWidget | None) -> bool:
+        """The record cannot be saved yet: say why and go to the first problem (False,
+        for ``save`` to return)."""
+        self._show_problems(messages)
+        self._focus(widget)
+        return False
+
+    def _store(
+        self,
+        write: Callable[[], Saved | None],
+        error_text: Callable[[FieldError], str] = str,
+    ) -> Saved | None:
+        """Run ``write`` (the questions a save asks, then the service's save). A record
+        the service refuses, or that could not be written, is explained to the user and
+        gives None, as does a question answered with Cancel."""
+        try:
+            return write()
+        except ValidationFailed as error:
+            self._show_problems([error_text(field_error) for field_error in error.errors])
+        except UserError as error:
+            self._show_error(str(error))
+        return None
 
     def _show_problems(self, messages: list[str]) -> None:
         self._prompts.cannot_save(self, f"This {self.RECORD_NAME} cannot be saved yet", messages)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.gui.common.filter_bar import FilterBar
+from inl_desktop.gui.common.keys import pressed_key
 from inl_desktop.gui.common.widgets import fill_column_menu, sync_column_menu
 from inl_desktop.gui.common.workers import LatestOnly
 from inl_desktop.services.context import AppContext
@@ -46,6 +48,9 @@ class ListPage(QWidget):
 
     count_label: QLabel
     table: QTableView
+    # The list's table model (a PagedTableModel): ``uuid_at``, ``current_filter``,
+    # ``set_filter``, ``reload``, ``sort_column`` and ``sort_order``.
+    model: Any
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +124,18 @@ class ListPage(QWidget):
         """Show what ``_count_job`` found."""
         raise NotImplementedError
 
+    def _show_count_text(self, text: str) -> None:
+        """Show a count, marked as one of deleted records in the deleted view."""
+        if self.model.current_filter.deleted:
+            text = "Deleted: " + text
+        self.count_label.setText(text)
+
+    def _on_model_query_changed(self) -> None:
+        # Counting waits for a pause in typing, so it never competes with the next
+        # keystroke's page.
+        self.count_label.setText("Counting…")
+        self._count_later()
+
     def _on_counter_result_ready(self, result: object) -> None:
         self._show_count(result)
 
@@ -149,12 +166,8 @@ class ListPage(QWidget):
         self._open_current()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.table
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-        ):
-            key = event.key()
+        key = pressed_key(event) if watched is self.table else None
+        if key is not None:
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self._open_current()
                 return True
@@ -176,19 +189,27 @@ class ListPage(QWidget):
     def _save_header_state(self, key: str) -> None:
         QSettings().setValue(key, self.table.horizontalHeader().saveState())
 
+    def _on_header_sort_indicator_changed(self, _section: int, _order: Qt.SortOrder) -> None:
+        # A column the list cannot be sorted by keeps the indicator where the rows are.
+        header = self.table.horizontalHeader()
+        column, order = self.model.sort_column, self.model.sort_order
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, order):
+            header.blockSignals(True)
+            header.setSortIndicator(column, order)
+            header.blockSignals(False)
+
 
 class RecordListPage(ListPage):
     """A list whose records open in a form that takes the list's place.
 
     The list panel holds the filter bar, the table and a footer with the totals, a
     Columns menu, Restore (in the deleted view) and New. A subclass builds its
-    form (``_make_form``) and provides the record actions.
+    filter bar and its form (``_form_for_records``) and provides the record actions.
     """
 
     records_changed = Signal()
 
-    # The list's table model: ``uuid_at``, ``current_filter``, ``set_filter``, ``reload``.
-    model: Any
+    filter_bar: FilterBar
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -257,9 +278,13 @@ class RecordListPage(ListPage):
 
     # -- what a subclass provides -----------------------------------------------------
 
-    def _open(self, uuid: str) -> None:
-        """Open the stored record ``uuid`` in the form."""
+    def _form_for_records(self) -> Any:
+        """The entry form (``new_record``, ``open_record``), built if need be."""
         raise NotImplementedError
+
+    def _may_leave_form(self) -> bool:
+        """Whether the form may show another record (a subclass may ask first)."""
+        return True
 
     def _set_deleted(self, uuid: str, deleted: bool) -> None:
         """Delete the record ``uuid`` (soft: it can be restored), or restore it."""
@@ -278,6 +303,36 @@ class RecordListPage(ListPage):
         self.model.reload()
 
     # -- the records ------------------------------------------------------------------
+
+    def _new(self) -> None:
+        """Open the form on a new, empty record."""
+        if not self._may_leave_form():
+            return
+        form = self._form_for_records()
+        form.new_record()
+        self.stack.setCurrentWidget(form)
+
+    def _open(self, uuid: str) -> None:
+        """Open the form on the stored record ``uuid`` (a record that cannot be read is
+        explained under the list)."""
+        if not self._may_leave_form():
+            return
+        form = self._form_for_records()
+        try:
+            form.open_record(uuid)
+        except UserError as error:
+            self.totals_label.setText(str(error))
+            return
+        self.stack.setCurrentWidget(form)
+
+    def refresh_reference_lists(self) -> None:
+        """Offer the current reference lists in the filters (after they were edited)."""
+        self.filter_bar.set_catalog(self._ctx.catalog())
+        self.model.reload()
+
+    def wait_for_totals(self) -> None:
+        """Block until the totals are computed (shutdown, tests and benchmarks)."""
+        self._wait_for_count()
 
     def _selected_uuid(self) -> tuple[int | None, str | None]:
         """The current row and the record it shows."""

@@ -73,7 +73,10 @@ class LatestOnly(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ticket = 0
-        self._relay = _Relay(self)
+        # No parent: a child relay is deleted with this object's children, possibly
+        # before the pool waits for a job that then emits on it. Unparented, the relay
+        # lives as long as Python holds it, and every job does.
+        self._relay = _Relay()
         self._relay.finished.connect(self._on_relay_finished)
         self._relay.failed.connect(self._on_relay_failed)
         self._pool = QThreadPool(self)
@@ -141,7 +144,7 @@ class Task(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.relay = _TaskRelay(self)
+        self.relay = _TaskRelay()  # no parent: see LatestOnly; the running job holds it
         self.relay.progressed.connect(self.progressed)
         self.relay.succeeded.connect(self._on_relay_succeeded)
         self.relay.failed.connect(self._on_relay_failed)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.fields import PERSON, FieldType
+from inl_desktop.gui.common.keys import pressed_key
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.persons import load_person
 from inl_desktop.services.record_lists import people_found
@@ -203,13 +203,8 @@ class PickPersonDialog(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down in the search box moves into the results, as in a completion list.
-        if (
-            watched is self.search_edit
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-            and self.results.count()
-        ):
+        down = watched is self.search_edit and pressed_key(event) == Qt.Key.Key_Down
+        if down and self.results.count():
             self.results.setFocus()
             self.results.setCurrentRow(max(self.results.currentRow(), 0))
             return True

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.fields import SEX
+from inl_desktop.gui.common.filter_bar import choice_combo
+from inl_desktop.gui.common.keys import pressed_key
 from inl_desktop.gui.common.list_page import ListPage, Selection
 from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.widgets import CodeComboBox, buddy_label
@@ -62,10 +63,8 @@ class PeopleFilterBar(QWidget):
         self.search_edit.setPlaceholderText("Name, national ID, unit, phone or email (3+ letters)")
         self.search_edit.setClearButtonEnabled(True)
         self.agency_combo = CodeComboBox(self, blank_text="All agencies")
-        self.sex_combo = QComboBox(self)
-        self.sex_combo.addItem("Any sex", None)  # women, men and sex not recorded
-        for code, label in SEX:
-            self.sex_combo.addItem(label, code)
+        # Any sex: women, men and those whose sex is not recorded.
+        self.sex_combo = choice_combo(self, "Any sex", SEX)
         self.province_combo = CodeComboBox(self, blank_text="All provinces")
         for combo in (self.agency_combo, self.province_combo):
             combo.setMinimumContentsLength(8)
@@ -116,6 +115,8 @@ class PeoplePage(ListPage):
     person_deleted = Signal(str, str)  # uuid, name for the Undo message
 
     COUNT_FAILED = "The persons could not be counted"
+
+    model: PeopleTableModel
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
@@ -280,30 +281,12 @@ class PeoplePage(ListPage):
     def _on_filter_bar_filter_changed(self, filter_: PeopleFilter) -> None:
         self.apply_filter(filter_)
 
-    def _on_model_query_changed(self) -> None:
-        # Counted when typing pauses: every keystroke updates the list, and counting
-        # each one would only compete with showing it.
-        self.count_label.setText("Counting…")
-        self._count_later()
-
     def _count_job(self) -> Callable[[], int]:
         ctx, filter_ = self._ctx, self.model.current_filter
         return lambda: people_count(ctx, filter_)
 
     def _show_count(self, count: int) -> None:
-        text = f"{count:,} person{'s' if count != 1 else ''}"
-        if self.model.current_filter.deleted:
-            text = f"Deleted: {text}"
-        self.count_label.setText(text)
-
-    def _on_header_sort_indicator_changed(self, _section: int, _order: Qt.SortOrder) -> None:
-        # A column the list cannot be sorted by keeps the indicator where the rows are.
-        header = self.table.horizontalHeader()
-        column, order = self.model.sort_column, self.model.sort_order
-        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, order):
-            header.blockSignals(True)
-            header.setSortIndicator(column, order)
-            header.blockSignals(False)
+        self._show_count_text(f"{count:,} person{'s' if count != 1 else ''}")
 
     def _open_current(self) -> None:
         row = self._current_row()
@@ -335,12 +318,7 @@ class PeoplePage(ListPage):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.search_edit
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-        ):
+        if watched is self.search_edit and pressed_key(event) == Qt.Key.Key_Down:
             self.table.setFocus()
             if not self.table.currentIndex().isValid() and self.model.rowCount():
                 self.table.selectRow(0)

@@ -9,14 +9,13 @@ from PySide6.QtGui import QBrush, QColor
 from sqlalchemy import Connection
 
 from inl_desktop.domain.fields import SEX
-from inl_desktop.gui.common.paged_model import Index, PagedTableModel
+from inl_desktop.gui.common.paged_model import LEFT, REVISION_ROLE, RIGHT, Index, PagedTableModel
+from inl_desktop.gui.common.paged_model import UUID_ROLE as UUID_ROLE
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.record_lists import PEOPLE_COLUMNS as COLUMNS
 from inl_desktop.services.record_lists import PEOPLE_PAGE_SIZE as PAGE_SIZE
 from inl_desktop.services.record_lists import PeopleFilter, people_rows
 
-UUID_ROLE = Qt.ItemDataRole.UserRole
-REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT = QColor("#6b6b6b")
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -25,8 +24,6 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ROLES = frozenset((_DISPLAY, _ALIGNMENT, _FOREGROUND, int(UUID_ROLE), int(REVISION_ROLE)))
 _SEX = dict(SEX)
 _LABEL_LISTS = {"agency": "agencies", "province": "provinces"}
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 class PeopleTableModel(PagedTableModel):
@@ -42,17 +39,12 @@ class PeopleTableModel(PagedTableModel):
     def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
         return people_rows(connection, self._filter, self._sort_key, self._descending, offset)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        column = COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.label
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and column.sort_sql is None:
+    def is_sortable(self, column: int) -> bool:
+        """Whether the list can be sorted by a column (counted figures cannot)."""
+        return super().is_sortable(column) and COLUMNS[column].sort_sql is not None
+
+    def _header_tip(self, column: Any) -> str | None:
+        if column.sort_sql is None:
             return f"{column.label} (in sessions not deleted); the list cannot be sorted by it"
         return None
 
@@ -68,19 +60,12 @@ class PeopleTableModel(PagedTableModel):
         if role == _DISPLAY:
             return self._cell(row, COLUMNS[index.column()].key)
         if role == _ALIGNMENT:
-            return _RIGHT if COLUMNS[index.column()].numeric else _LEFT
+            return RIGHT if COLUMNS[index.column()].numeric else LEFT
         if role == _FOREGROUND:
             return self._draft_brush if row["status"] == "draft" else None
         if role == UUID_ROLE:
             return row["uuid"]
         return row["revision"]
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_sql is None:
-            return
-        self._sort_key = COLUMNS[column].key
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
 
     # Cells ----------------------------------------------------------------------
 
@@ -95,10 +80,6 @@ class PeopleTableModel(PagedTableModel):
         if key == "trainings":
             return f"{value:,}"
         return str(value)
-
-    def uuid_at(self, row: int) -> str | None:
-        """The person UUID of a row."""
-        return self._rows[row]["uuid"] if 0 <= row < len(self._rows) else None
 
     def name_at(self, row: int) -> str:
         """The name of the person of a row ("" for no row)."""

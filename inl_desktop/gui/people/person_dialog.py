@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.drafts import PersonDraft
-from inl_desktop.domain.errors import UserError, ValidationFailed
 from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON
 from inl_desktop.domain.validation import validate_person
 from inl_desktop.gui.common.editor_base import RecordEditor
@@ -42,6 +41,7 @@ from inl_desktop.services.context import AppContext
 from inl_desktop.services.history import record_history
 from inl_desktop.services.persons import find_same_person, load_person, save_person
 from inl_desktop.services.record_lists import person_trainings
+from inl_desktop.services.records import Saved
 
 TRAINING_COLUMNS = ("Start", "End", "Title", "Audience", "Completion")
 # Log keys of a merge, which are not fields of the form.
@@ -162,18 +162,16 @@ class PersonDialog(RecordEditor, QDialog):
         draft, problems = self._check()
         self._show_marks(problems)
         if problems:
-            self._show_problems([problem.message for problem in problems])
-            self._focus(self.inputs.get(problems[0].field))
-            return False
-        try:
+            messages = [problem.message for problem in problems]
+            return self._refused(messages, self.inputs.get(problems[0].field))
+
+        def write() -> Saved | None:
             if draft.uuid is None and not self._added_anyway(draft):
-                return False
-            saved = save_person(self._ctx, copy.deepcopy(draft))
-        except ValidationFailed as error:
-            self._show_problems([str(field_error) for field_error in error.errors])
-            return False
-        except UserError as error:
-            self._show_error(str(error))
+                return None
+            return save_person(self._ctx, copy.deepcopy(draft))
+
+        saved = self._store(write)
+        if saved is None:
             return False
         draft.uuid, draft.revision = saved.uuid, saved.revision
         self._loaded = draft

@@ -10,17 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +24,8 @@ from PySide6.QtWidgets import (
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.fields import PERSON
+from inl_desktop.gui.common.candidates import candidate_table, selected_row, show_rows
+from inl_desktop.gui.common.keys import pressed_key
 from inl_desktop.services.rosters import DirectoryPerson
 
 MIN_LENGTH = 3
@@ -63,21 +61,14 @@ class PersonPicker(QDialog):
         search_label = QLabel("&Search the directory", self)
         search_label.setBuddy(self.search_edit)
         self.search_edit.setAccessibleName("Search the directory")
-        self.table = QTableWidget(0, len(COLUMNS) + 1, self)
-        self.table.setAccessibleName("People found")
-        self.table.setHorizontalHeaderLabels(
-            [PERSON[name].label for name in COLUMNS] + ["Trainings"]
+        self.table = candidate_table(
+            self,
+            "People found",
+            [PERSON[name].label for name in COLUMNS] + ["Trainings"],
+            resize=QHeaderView.ResizeMode.Interactive,
+            widths=(200, 60, 190, 120, 130, 70),
         )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((200, 60, 190, 120, 130, 70)):
-            self.table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Search result")
         buttons = QDialogButtonBox(self)
@@ -114,9 +105,9 @@ class PersonPicker(QDialog):
     # -- keys --------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
+        key = pressed_key(event) if watched is self.search_edit else None
+        if key is not None:
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(key))
             if step is not None and self.table.rowCount():
                 row = self.table.currentRow() + step
                 self.table.selectRow(max(0, min(row, self.table.rowCount() - 1)))
@@ -128,19 +119,20 @@ class PersonPicker(QDialog):
     def _on_search_edit_text_changed(self, text: str) -> None:
         words = [word for word in text.split() if len(word) >= MIN_LENGTH]
         self._found = list(self._search(text)) if words else []
-        self.table.setRowCount(len(self._found))
-        for row, match in enumerate(self._found):
-            person = match.person
-            cells = (
-                person.full_name or "",
-                PERSON["sex"].choice_label(person.sex or ""),
-                self._catalog.label("agencies", person.agency),
-                person.rank or "",
-                person.national_id or "",
-                str(match.trainings),
-            )
-            for column, value in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+        show_rows(
+            self.table,
+            [
+                (
+                    match.person.full_name or "",
+                    PERSON["sex"].choice_label(match.person.sex or ""),
+                    self._catalog.label("agencies", match.person.agency),
+                    match.person.rank or "",
+                    match.person.national_id or "",
+                    str(match.trainings),
+                )
+                for match in self._found
+            ],
+        )
         if self._found:
             self.table.selectRow(0)
         if not words:
@@ -155,14 +147,14 @@ class PersonPicker(QDialog):
         self._on_table_selection_changed()
 
     def _on_table_selection_changed(self) -> None:
-        self.choose_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        self.choose_button.setEnabled(selected_row(self.table) is not None)
 
     def _on_choose_button_clicked(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        row = selected_row(self.table)
+        if row is None:
             return
         self.accept()
-        self.person_chosen.emit(self._found[rows[0].row()].person)
+        self.person_chosen.emit(self._found[row].person)
 
     def _on_new_button_clicked(self) -> None:
         self.accept()

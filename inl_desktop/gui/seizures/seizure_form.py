@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.drafts import SeizureDraft
-from inl_desktop.domain.errors import UserError, ValidationFailed
 from inl_desktop.domain.fields import SEIZURE_EVENT
 from inl_desktop.domain.validation import validate_seizure
 from inl_desktop.gui.common.editor_base import RecordEditor
@@ -47,7 +46,7 @@ from inl_desktop.gui.seizures.seizure_items import INPUT_FIELDS, ItemsGrid
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.duplicates import find_possible_duplicates
 from inl_desktop.services.history import record_history
-from inl_desktop.services.records import new_uuid
+from inl_desktop.services.records import Saved, new_uuid
 from inl_desktop.services.seizures import case_period, load_seizure, save_seizure
 
 # What save-and-new carries over to the next report of the same batch.
@@ -198,21 +197,19 @@ class SeizureForm(RecordEditor, QWidget):
         draft, problems = self._check()
         self._show_marks()
         if problems:
-            self._show_problems([problem.text for problem in problems])
-            self._focus(self._widget_for(problems[0].key))
-            return False
-        try:
+            messages = [problem.text for problem in problems]
+            return self._refused(messages, self._widget_for(problems[0].key))
+
+        def write() -> Saved | None:
             if draft.uuid is None and not self._linked_or_kept(draft):
-                return False
+                return None
             # New items get their UUIDs here, so the form knows them without a reload.
             for item in draft.items:
                 item.uuid = item.uuid or new_uuid()
-            saved = save_seizure(self._ctx, copy.deepcopy(draft))
-        except ValidationFailed as error:
-            self._show_problems([str(field_error) for field_error in error.errors])
-            return False
-        except UserError as error:
-            self._show_error(str(error))
+            return save_seizure(self._ctx, copy.deepcopy(draft))
+
+        saved = self._store(write)
+        if saved is None:
             return False
         filled = [row for row in self.items_grid.rows() if not row.is_blank()]
         for row, item in zip(filled, draft.items, strict=True):

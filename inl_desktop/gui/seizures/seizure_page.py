@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import SeizureDraft, SeizureItemDraft
-from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.list_page import RecordListPage
 from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.seizures.seizure_filters import SeizureFilterBar
@@ -60,6 +59,8 @@ class SeizurePage(RecordListPage):
 
     seizure_deleted = Signal(str, str)  # uuid, description for the Undo message
 
+    filter_bar: SeizureFilterBar
+
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
     ) -> None:
@@ -108,20 +109,14 @@ class SeizurePage(RecordListPage):
 
     def new_seizure(self) -> None:
         """Open the form on a new, empty report."""
-        self.form.new_record()
-        self.stack.setCurrentWidget(self.form)
+        self._new()
 
     def open_seizure(self, uuid: str) -> None:
         """Open the form on a stored seizure."""
-        try:
-            self.form.open_record(uuid)
-        except UserError as error:
-            self.totals_label.setText(str(error))
-            return
-        self.stack.setCurrentWidget(self.form)
+        self._open(uuid)
 
-    def _open(self, uuid: str) -> None:
-        self.open_seizure(uuid)
+    def _form_for_records(self) -> SeizureForm:
+        return self.form
 
     def _describe(self, row: int, uuid: str) -> str:
         # A row is one drug item; the message names the whole seizure, so read it first.
@@ -133,26 +128,11 @@ class SeizurePage(RecordListPage):
     def _deleted(self, uuid: str, description: str) -> None:
         self.seizure_deleted.emit(uuid, description)
 
-    def refresh_reference_lists(self) -> None:
-        """Offer the current reference lists in the filters (after they were edited)."""
-        self.filter_bar.set_catalog(self._ctx.catalog())
-        self.model.reload()
-
-    def wait_for_totals(self) -> None:
-        """Block until the totals are computed (shutdown, tests and benchmarks)."""
-        self._wait_for_count()
-
     def save_layout(self) -> None:
         """Remember column order, widths and visibility."""
         self._save_header_state(SETTINGS_HEADER)
 
     # Totals ----------------------------------------------------------------------
-
-    def _on_model_query_changed(self) -> None:
-        # Counting waits for a pause in typing, so it never competes with the next
-        # keystroke's page.
-        self.totals_label.setText("Counting…")
-        self._count_later()
 
     def _count_job(self) -> Callable[[], SeizureTotals]:
         ctx, filter_ = self._ctx, self.model.current_filter
@@ -162,6 +142,4 @@ class SeizurePage(RecordListPage):
         text = f"{totals.items:,} items · {totals.kg_equivalent:,.3f} kg-equivalent"
         if totals.items_without_kg:
             text += f" ({totals.items_without_kg:,} without kg-equivalent)"
-        if self.model.current_filter.deleted:
-            text = "Deleted: " + text
-        self.totals_label.setText(text)
+        self._show_count_text(text)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QWidget
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import AttendanceCountDraft
 from inl_desktop.domain.fields import ATTENDANCE_COUNT
-from inl_desktop.gui.common.part_grid import Column, GridRow, PartModel, PartView, parse_cell
+from inl_desktop.gui.common.part_grid import Column, GridRow, PartModel, PartView
+from inl_desktop.gui.trainings.grid_cells import CellProblem, read_cells
 
 _WIDTHS = {"audience": 220, "sex": 90, "enrolled": 90, "completed": 90}
 COUNT_COLUMNS = tuple(Column(f, f.label, _WIDTHS[f.name]) for f in ATTENDANCE_COUNT)
@@ -50,19 +51,15 @@ class CountsView(PartView):
         """Remove a row."""
         self.counts_model.remove_row(at)
 
-    def read(self) -> tuple[list[tuple[int, AttendanceCountDraft]], list[tuple[int, str, str]]]:
+    def read(self) -> tuple[list[tuple[int, AttendanceCountDraft]], list[CellProblem]]:
         """The counts typed (each with its row) and the problems of reading them."""
         lookups = self.counts_model.lookups
         counts: list[tuple[int, AttendanceCountDraft]] = []
-        problems: list[tuple[int, str, str]] = []
+        problems: list[CellProblem] = []
         for n, row in enumerate(self.rows()):
             if row.is_blank():
                 continue
             count = AttendanceCountDraft(uuid=row.uuid)
-            for column in COUNT_COLUMNS:
-                value, message = parse_cell(column.field, row.values.get(column.name), lookups)
-                if message is not None:
-                    problems.append((n, column.name, message))
-                setattr(count, column.name, value)
+            read_cells(count, COUNT_COLUMNS, row, n, lookups, problems)
             counts.append((n, count))
         return counts, problems

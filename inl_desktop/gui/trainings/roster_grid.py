@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QWidget
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.drafts import EnrollmentDraft, PersonDraft
 from inl_desktop.domain.fields import ENROLLMENT, PERSON
-from inl_desktop.gui.common.part_grid import Column, GridRow, PartModel, PartView, parse_cell
+from inl_desktop.gui.common.part_grid import Column, GridRow, PartModel, PartView
+from inl_desktop.gui.trainings.grid_cells import CellProblem, read_cells
 from inl_desktop.services.records import new_uuid
 
 PERSON_COLUMNS = (
@@ -153,30 +154,22 @@ class RosterView(PartView):
 
     def read(
         self,
-    ) -> tuple[list[tuple[int, EnrollmentDraft]], list[PersonDraft], list[tuple[int, str, str]]]:
+    ) -> tuple[list[tuple[int, EnrollmentDraft]], list[PersonDraft], list[CellProblem]]:
         """The enrollments typed (each with its row), the persons to create, and the
         problems of reading them as (row, field, message). Blank rows are skipped."""
         lookups = self.roster_model.lookups
         enrollments: list[tuple[int, EnrollmentDraft]] = []
         new_people: list[PersonDraft] = []
-        problems: list[tuple[int, str, str]] = []
+        problems: list[CellProblem] = []
         for n, row in enumerate(self.rows()):
             if row.is_blank():
                 continue
             enrollment = EnrollmentDraft(person_uuid=row.person_uuid, uuid=row.uuid)
-            for column in ENROLLMENT_COLUMNS:
-                value, message = parse_cell(column.field, row.values.get(column.name), lookups)
-                if message is not None:
-                    problems.append((n, column.name, message))
-                setattr(enrollment, column.name, value)
+            read_cells(enrollment, ENROLLMENT_COLUMNS, row, n, lookups, problems)
             enrollments.append((n, enrollment))
             if row.new_person:
                 person = PersonDraft(uuid=row.person_uuid, status="final")
-                for column in PERSON_COLUMNS:
-                    value, message = parse_cell(column.field, row.values.get(column.name), lookups)
-                    if message is not None:
-                        problems.append((n, column.name, message))
-                    setattr(person, column.name, value)
+                read_cells(person, PERSON_COLUMNS, row, n, lookups, problems)
                 new_people.append(person)
         return enrollments, new_people, problems
 

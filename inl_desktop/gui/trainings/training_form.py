@@ -27,7 +27,7 @@ from inl_desktop.domain.drafts import (
     PersonDraft,
     TrainingDraft,
 )
-from inl_desktop.domain.errors import FieldError, UserError, ValidationFailed
+from inl_desktop.domain.errors import FieldError
 from inl_desktop.domain.fields import ATTENDANCE_COUNT, ENROLLMENT, TRAINING
 from inl_desktop.domain.validation import validate_training
 from inl_desktop.gui.common.part_grid import GridRow
@@ -236,13 +236,11 @@ class TrainingForm(ParticipantActions, QWidget):
             return False
         grid = self._grid()
         draft, parts = with_part_uuids(draft, self._mode)
-        try:
-            saved = save_session_with_roster(self._ctx, copied(draft), new_people)
-        except ValidationFailed as error:
-            self._show_problems([self._error_text(e, rows) for e in error.errors])
-            return False
-        except UserError as error:
-            self._show_error(str(error))
+        saved = self._store(
+            lambda: save_session_with_roster(self._ctx, copied(draft), new_people),
+            lambda error: self._error_text(error, rows),
+        )
+        if saved is None:
             return False
         grid_rows: Sequence[GridRow] = grid.rows()
         for row, part in zip(rows, parts, strict=True):

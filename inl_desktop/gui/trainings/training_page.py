@@ -8,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import QPushButton, QSplitter, QWidget
 
-from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.list_page import RecordListPage
 from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.trainings.training_filters import TrainingFilterBar
@@ -31,6 +30,8 @@ class TrainingPage(RecordListPage):
     """List of training sessions (one row per session) and the form to enter one."""
 
     training_deleted = Signal(str, str)  # uuid, description for the Undo message
+
+    filter_bar: TrainingFilterBar
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, prompts: Prompts | None = None
@@ -85,24 +86,14 @@ class TrainingPage(RecordListPage):
 
     def new_training(self) -> None:
         """Open the form on a new, empty session."""
-        if not self._may_leave_form():
-            return
-        self.form.new_record()
-        self.stack.setCurrentWidget(self.form)
+        self._new()
 
     def open_training(self, uuid: str) -> None:
         """Open the form on a stored session."""
-        if not self._may_leave_form():
-            return
-        try:
-            self.form.open_record(uuid)
-        except UserError as error:
-            self.totals_label.setText(str(error))
-            return
-        self.stack.setCurrentWidget(self.form)
+        self._open(uuid)
 
-    def _open(self, uuid: str) -> None:
-        self.open_training(uuid)
+    def _form_for_records(self) -> TrainingForm:
+        return self.form
 
     def _set_deleted(self, uuid: str, deleted: bool) -> None:
         set_training_deleted(self._ctx, uuid, deleted)
@@ -111,14 +102,13 @@ class TrainingPage(RecordListPage):
         self.training_deleted.emit(uuid, description)
 
     def refresh_reference_lists(self) -> None:
-        """Offer the current reference lists in the filters (after they were edited)."""
-        self.filter_bar.set_catalog(self._ctx.catalog())
+        """Offer the current reference lists and providers in the filters."""
         self.filter_bar.set_providers(providers(self._ctx))
-        self.model.reload()
+        super().refresh_reference_lists()
 
     def wait_for_totals(self) -> None:
-        """Block until the totals are computed (shutdown, tests and benchmarks)."""
-        self._wait_for_count()
+        """Block until the totals, and those by sex and audience, are computed."""
+        super().wait_for_totals()
         self.totals_view.wait()
 
     def save_layout(self) -> None:
@@ -131,8 +121,7 @@ class TrainingPage(RecordListPage):
     # Slots -----------------------------------------------------------------------
 
     def _on_model_query_changed(self) -> None:
-        self.totals_label.setText("Counting…")
-        self._count_later()
+        super()._on_model_query_changed()
         if self.totals_button.isChecked():
             self.totals_view.show_totals_for(self.model.current_filter)
 
@@ -151,22 +140,12 @@ class TrainingPage(RecordListPage):
         if filter_.audience is not None:
             audience = self._ctx.catalog().label("audience_categories", filter_.audience)
             text += f" (participants: {audience} only)"
-        if filter_.deleted:
-            text = "Deleted: " + text
-        self.totals_label.setText(text)
+        self._show_count_text(text)
 
     def _on_totals_button_toggled(self, shown: bool) -> None:
         self.totals_view.setVisible(shown)
         if shown:
             self.totals_view.show_totals_for(self.model.current_filter)
-
-    def _on_header_sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
-        # Figures counted per page cannot order the whole list: put the arrow back.
-        if not self.model.is_sortable(column):
-            header = self.table.horizontalHeader()
-            header.blockSignals(True)
-            header.setSortIndicator(self.model.sort_column, self.model.sort_order)
-            header.blockSignals(False)
 
     def _list_shown_again(self) -> None:
         self.filter_bar.set_providers(providers(self._ctx))  # a session may name a new one

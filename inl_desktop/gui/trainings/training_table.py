@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,15 +9,14 @@ from PySide6.QtGui import QBrush, QColor
 from sqlalchemy import Connection
 
 from inl_desktop.domain.fields import ATTENDANCE_MODE, TRAINING_STATUS
-from inl_desktop.gui.common.paged_model import Index, PagedTableModel
+from inl_desktop.gui.common.paged_model import UUID_ROLE as UUID_ROLE
+from inl_desktop.gui.common.paged_model import PagedTableModel
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.record_lists import SESSION_COLUMNS as COLUMNS
 from inl_desktop.services.record_lists import SESSION_PAGE_SIZE as PAGE_SIZE
 from inl_desktop.services.record_lists import SESSION_SORTABLE_KEYS as SORTABLE_KEYS
-from inl_desktop.services.record_lists import TrainingFilter, parse_timestamp, session_rows
+from inl_desktop.services.record_lists import TrainingFilter, session_rows
 
-UUID_ROLE = Qt.ItemDataRole.UserRole
-REVISION_ROLE = Qt.ItemDataRole.UserRole + 1
 DRAFT = QColor("#6b6b6b")
 CANCELLED = QColor("#6b6b6b")
 
@@ -49,35 +47,16 @@ class TrainingTableModel(PagedTableModel):
     def fetch_page(self, connection: Connection, offset: int) -> list[dict[str, Any]]:
         return session_rows(connection, self._filter, self._sort_key, self._descending, offset)
 
-    @staticmethod
-    def is_sortable(column: int) -> bool:
+    def is_sortable(self, column: int) -> bool:
         """Whether the list can be sorted by a column (counted figures cannot)."""
-        return 0 <= column < len(COLUMNS) and COLUMNS[column].key in SORTABLE_KEYS
+        return super().is_sortable(column) and COLUMNS[column].key in SORTABLE_KEYS
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            column = COLUMNS[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column.label
-            if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if role == Qt.ItemDataRole.ToolTipRole and column.key in _FIGURE_TIPS:
-                return _FIGURE_TIPS[column.key] + "; the list cannot be sorted by it"
+    def _header_tip(self, column: Any) -> str | None:
+        if column.key in _FIGURE_TIPS:
+            return _FIGURE_TIPS[column.key] + "; the list cannot be sorted by it"
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(row, column.key)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    def _row_data(self, row: dict[str, Any], column: Any, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column.key == "title":
             return row["title"]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -85,18 +64,7 @@ class TrainingTableModel(PagedTableModel):
                 return QBrush(DRAFT)
             if row["training_status"] == "cancelled":
                 return QBrush(CANCELLED)
-        if role == UUID_ROLE:
-            return row["uuid"]
-        if role == REVISION_ROLE:
-            return row["revision"]
         return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not self.is_sortable(column):
-            return
-        self._sort_key = COLUMNS[column].key
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
 
     # Cells ----------------------------------------------------------------------
 
@@ -113,20 +81,4 @@ class TrainingTableModel(PagedTableModel):
             return f"{int(row[key]):,} (+{unknown:,} sex not recorded)"
         if key in _FIGURE_TIPS:
             return f"{int(row[key]):,}"
-        if key == "status":
-            return "Final" if row["status"] == "final" else "Draft"
-        if key == "updated_at":
-            stamp = parse_timestamp(row["updated_at"])
-            if stamp is None:
-                return ""
-            return stamp.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
-        value = row.get(key)
-        return "" if value is None else str(value)
-
-    def uuid_at(self, row: int) -> str | None:
-        """The session UUID of a row."""
-        return self._rows[row]["uuid"] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, uuid: str) -> int | None:
-        """The row showing a session, if it is among the rows fetched."""
-        return next((n for n, row in enumerate(self._rows) if row["uuid"] == uuid), None)
+        return super()._cell(row, key)
