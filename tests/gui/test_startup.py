@@ -17,45 +17,25 @@ from pytestqt.qtbot import QtBot
 from inl_desktop.gui.main_window import MainWindow
 from inl_desktop.gui.startup import PROGRAM, StartupQuestions
 from inl_desktop.services.opening import (
-    BackupFile,
     DatabaseInUse,
-    Finding,
     Purpose,
     open_database_for,
 )
 from inl_desktop.store.lock import WriterLock, this_process
 from tests.conftest import Clock
+from tests.scripted_opening import ScriptedAnswers
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints", extend=True
 )
 
 
-class ScriptedQuestions(StartupQuestions):
-    """Answers start-up's questions as the test says, and records them."""
+class ScriptedQuestions(ScriptedAnswers, StartupQuestions):
+    """Start-up's questions (the window's kind) answered as the test says, and recorded."""
 
     def __init__(self, *, read_only: bool = True, restore: bool = True, move: bool = True) -> None:
-        super().__init__()
-        self.answers = {"read_only": read_only, "restore": restore, "move": move}
-        self.asked: list[str] = []
-
-    def open_read_only(self, busy: DatabaseInUse) -> bool:
-        self.asked.append(f"in use: {busy}")
-        return self.answers["read_only"]
-
-    def restore_damaged(self, path: Path, finding: Finding, backup: BackupFile) -> bool:
-        self.asked.append(f"damaged: {finding.message}; backup {backup.path.name}")
-        return self.answers["restore"]
-
-    def no_good_backup(self, path: Path, finding: Finding) -> None:
-        self.asked.append(f"no backup: {finding.message}")
-
-    def move_to_safe_folder(self, path: Path, risk: str, safe: Path) -> bool:
-        self.asked.append(f"risky: {risk}")
-        return self.answers["move"]
-
-    def tell(self, title: str, text: str) -> None:
-        self.asked.append(f"{title}: {text}")
+        StartupQuestions.__init__(self)
+        ScriptedAnswers.__init__(self, read_only=read_only, restore=restore, move=move)
 
 
 def test_a_second_instance_opens_a_read_only_window(

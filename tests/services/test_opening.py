@@ -15,9 +15,7 @@ import pytest
 from inl_desktop.domain.errors import UserError
 from inl_desktop.services.backups import back_up_now
 from inl_desktop.services.opening import (
-    BackupFile,
     DatabaseInUse,
-    Finding,
     OpenedDatabase,
     Purpose,
     open_database_for,
@@ -28,34 +26,9 @@ from inl_desktop.store.location import move_database
 from inl_desktop.store.lock import WriterLock, this_process
 from inl_desktop.store.migrate import backup_database
 from tests.conftest import Clock
+from tests.scripted_opening import ScriptedAnswers
 
 WINDOW = "INL Desktop"
-
-
-class ScriptedAnswers:
-    """Answers opening's questions as the test says, and records them."""
-
-    def __init__(self, *, read_only: bool = True, restore: bool = True, move: bool = True) -> None:
-        self.answers = {"read_only": read_only, "restore": restore, "move": move}
-        self.asked: list[str] = []
-
-    def open_read_only(self, busy: DatabaseInUse) -> bool:
-        self.asked.append(f"in use: {busy}")
-        return self.answers["read_only"]
-
-    def restore_damaged(self, path: Path, finding: Finding, backup: BackupFile) -> bool:
-        self.asked.append(f"damaged: {finding.message}; backup {backup.path.name}")
-        return self.answers["restore"]
-
-    def no_good_backup(self, path: Path, finding: Finding) -> None:
-        self.asked.append(f"no backup: {finding.message}")
-
-    def move_to_safe_folder(self, path: Path, risk: str, safe: Path) -> bool:
-        self.asked.append(f"risky: {risk}")
-        return self.answers["move"]
-
-    def tell(self, title: str, text: str) -> None:
-        self.asked.append(f"{title}: {text}")
 
 
 @pytest.fixture
