@@ -6,9 +6,11 @@ what a user would find in the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -22,7 +24,10 @@ from inl_desktop.domain.drafts import (
     TrainingDraft,
 )
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.person_key import set_person_key_secret
 from inl_desktop.services.persons import save_person
+from inl_desktop.services.setup import set_up_post
+from inl_desktop.store.migrate import backup_database, open_database
 from inl_desktop.store.summaries import rebuild_summaries
 
 TABLES = (
@@ -229,3 +234,27 @@ def assert_summaries_match_their_rows(ctx: AppContext) -> None:
         connection.rollback()
     for table in SUMMARIES:
         assert kept[table] == rebuilt[table], table
+
+
+PERSON_KEY_SECRET = "pakistan-program-person-key-2026"
+
+
+def open_post(
+    folder: Path,
+    template: Path,
+    code: str,
+    clock: Callable[[], datetime],
+    *,
+    person_key_secret: str | None = PERSON_KEY_SECRET,
+) -> AppContext:
+    """A post database of its own (a copy of the tests' template set up as ``code``);
+    a post other than headquarters gets the program's person-key secret unless told not."""
+    path = backup_database(template, folder / f"{code}.sqlite")
+    ctx = AppContext(open_database(path, now=clock), user=f"clerk-{code}", now=clock)
+    if code == "PK-HQ":
+        set_up_post(ctx, code, "PK", "Headquarters")
+        return ctx
+    set_up_post(ctx, code, "PK")
+    if person_key_secret is not None:
+        set_person_key_secret(ctx, person_key_secret)
+    return ctx

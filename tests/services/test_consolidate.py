@@ -25,6 +25,7 @@ from service_builders import (
     bilal,
     counts_training,
     heroin_and_tablets,
+    open_post,
     roster_training,
     rows,
     scalar,
@@ -41,11 +42,8 @@ from inl_desktop.services.person_key import set_person_key_secret
 from inl_desktop.services.persons import save_person
 from inl_desktop.services.reports.hq import summary_rows
 from inl_desktop.services.seizures import load_seizure, save_seizure, set_seizure_deleted
-from inl_desktop.services.setup import set_up_post
 from inl_desktop.services.trainings import save_training
-from inl_desktop.store.migrate import backup_database, open_database
 
-SECRET = "pakistan-program-person-key-2026"
 REMARK = '=HYPERLINK("x")'
 CNIC = "0012345678901"
 TABLES = (
@@ -59,18 +57,6 @@ TABLES = (
     "change_log",
     "merge_conflicts",
 )
-
-
-def open_post(folder: Path, template: Path, code: str, clock: Callable[[], datetime]) -> AppContext:
-    """A post database of its own (a copy of the tests' template set up as ``code``)."""
-    path = backup_database(template, folder / f"{code}.sqlite")
-    ctx = AppContext(open_database(path, now=clock), user=f"clerk-{code}", now=clock)
-    if code == "PK-HQ":
-        set_up_post(ctx, code, "PK", "Headquarters")
-    else:
-        set_up_post(ctx, code, "PK")
-        set_person_key_secret(ctx, SECRET)
-    return ctx
 
 
 def hashish(**overrides: object) -> SeizureDraft:

@@ -23,6 +23,7 @@ from service_builders import (
     bilal,
     counts_training,
     heroin_and_tablets,
+    open_post,
     roster_training,
     rows,
     scalar,
@@ -36,14 +37,10 @@ from inl_desktop.exchange.reader import RowProblem
 from inl_desktop.services.consolidate import ConsolidationResult, FileResult, consolidate
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.export import ExportRequest, export_workbook
-from inl_desktop.services.person_key import set_person_key_secret
 from inl_desktop.services.persons import save_person
 from inl_desktop.services.seizures import save_seizure
-from inl_desktop.services.setup import set_up_post
 from inl_desktop.services.trainings import save_training
-from inl_desktop.store.migrate import backup_database, open_database
 
-SECRET = "pakistan-program-person-key-2026"
 TABLES = (
     "seizure_events",
     "seizure_items",
@@ -69,17 +66,6 @@ POST_ROWS = {
     "persons": "SELECT * FROM persons WHERE post_code = ? ORDER BY uuid",
 }
 NOTHING: dict[str, list[tuple[object, ...]]] = {name: [] for name in POST_ROWS}
-
-
-def open_post(folder: Path, template: Path, code: str, clock: Callable[[], datetime]) -> AppContext:
-    path = backup_database(template, folder / f"{code}.sqlite")
-    ctx = AppContext(open_database(path, now=clock), user=f"clerk-{code}", now=clock)
-    if code == "PK-HQ":
-        set_up_post(ctx, code, "PK", "Headquarters")
-    else:
-        set_up_post(ctx, code, "PK")
-        set_person_key_secret(ctx, SECRET)
-    return ctx
 
 
 def hashish() -> SeizureDraft:

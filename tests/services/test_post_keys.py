@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from service_builders import all_counts, heroin_and_tablets, rows, scalar
+from service_builders import all_counts, heroin_and_tablets, open_post, rows, scalar
 from signing_helpers import register_posts, sign_again
 
 from inl_desktop.exchange import format as fmt
@@ -33,14 +33,7 @@ from inl_desktop.services.post_keys import (
 )
 from inl_desktop.services.seizures import save_seizure
 from inl_desktop.services.setup import set_up_post
-from inl_desktop.store.migrate import backup_database, open_database
-
-
-def open_post(folder: Path, template: Path, code: str, clock: Callable[[], datetime]) -> AppContext:
-    path = backup_database(template, folder / f"{code}.sqlite")
-    ctx = AppContext(open_database(path, now=clock), user=f"clerk-{code}", now=clock)
-    set_up_post(ctx, code, "PK", "Headquarters" if code == "PK-HQ" else None)
-    return ctx
+from inl_desktop.store.migrate import open_database
 
 
 @pytest.fixture
@@ -48,8 +41,11 @@ def posts(
     tmp_path: Path, template_db: Path, clock: Callable[[], datetime]
 ) -> Iterator[dict[str, AppContext]]:
     """Islamabad and Lahore with a seizure each, and headquarters (no keys registered)."""
-    made = {code: open_post(tmp_path, template_db, code, clock) for code in ("PK-ISB", "PK-LHE")}
-    made["PK-HQ"] = open_post(tmp_path, template_db, "PK-HQ", clock)
+    made = {
+        code: open_post(tmp_path, template_db, code, clock, person_key_secret=None)
+        for code in ("PK-ISB", "PK-LHE")
+    }
+    made["PK-HQ"] = open_post(tmp_path, template_db, "PK-HQ", clock, person_key_secret=None)
     made["PK-HQ"].user = "analyst"
     for code in ("PK-ISB", "PK-LHE"):
         save_seizure(made[code], heroin_and_tablets())
