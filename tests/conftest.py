@@ -15,6 +15,8 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="inl-desktop-tests-"))
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
 os.environ.pop("INL_DESKTOP_DB", None)
+# Users' passwords are wrapped with Argon2id at its cheapest: the tests sign in often.
+os.environ["INL_DESKTOP_KDF_SECONDS"] = "0"
 
 import pytest  # noqa: E402
 

@@ -4,15 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inl_desktop.services.opening import BackupFile, DatabaseInUse, Finding
+from inl_desktop.services.opening import BackupFile, Credentials, DatabaseInUse, Finding
 
 
 class ScriptedAnswers:
     """Answers opening's questions as the test says, and records them."""
 
-    def __init__(self, *, read_only: bool = True, restore: bool = True, move: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        read_only: bool = True,
+        restore: bool = True,
+        move: bool = True,
+        signs_in: list[Credentials] | None = None,
+        first_admin: Credentials | None = None,
+    ) -> None:
         self.answers = {"read_only": read_only, "restore": restore, "move": move}
         self.asked: list[str] = []
+        self.signs_in = list(signs_in or [])
+        self.admin = first_admin
+        self.recovery_keys: list[str] = []
+
+    def sign_in(self, path: Path, names: list[str], failures: int) -> Credentials | None:
+        self.asked.append(f"sign in ({failures} wrong) as one of {', '.join(names)}")
+        return self.signs_in.pop(0) if self.signs_in else None
+
+    def first_admin(self, path: Path) -> Credentials | None:
+        self.asked.append("first admin")
+        return self.admin
+
+    def keep_recovery_key(self, path: Path, recovery_key: str) -> None:
+        self.recovery_keys.append(recovery_key)
 
     def open_read_only(self, busy: DatabaseInUse) -> bool:
         self.asked.append(f"in use: {busy}")

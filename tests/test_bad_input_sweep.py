@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from protected_workbooks import WORKBOOK_PASSWORD, readable_copy
 
 from inl_desktop.cli import main
 from inl_desktop.domain.drafts import PersonDraft, SeizureDraft, SeizureItemDraft
@@ -114,7 +115,8 @@ def seizure_with(field: str, value: object) -> SeizureDraft:
 
 
 def exported_cell(ctx: AppContext, folder: Path, sheet: str, key: str) -> object:
-    out = export_workbook(ctx, ExportRequest(folder / "round-trip.xlsx", profile="full")).file
+    request = ExportRequest(folder / "round-trip.xlsx", profile="full", password=WORKBOOK_PASSWORD)
+    out = readable_copy(export_workbook(ctx, request).file)
     book = load_workbook(out, read_only=True)
     try:
         rows = list(book[sheet].iter_rows(values_only=True))

@@ -24,6 +24,7 @@ from inl_desktop.cli import (
     report,
     safety,
     setup,
+    users,
 )
 from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, db_option
 from inl_desktop.domain.errors import UserError
@@ -39,10 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"inl-desktop {__version__}")
     parser.add_argument("--db", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--user", metavar="NAME", help=argparse.SUPPRESS)
     common = db_option()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", parents=[common], help="start the app (the default)")
-    for module in (info, setup, export, consolidate, report, importing, demo):
+    for module in (info, setup, export, consolidate, report, importing, demo, users):
         module.add_parser(commands, common)
     safety.add_parsers(commands, common)
     keys.add_parsers(commands, common)
@@ -74,6 +76,7 @@ RUNS = {
     "demo": demo.run,
     "import": importing.run,
     "report": report.run,
+    "users": users.run,
 }
 
 
@@ -96,8 +99,13 @@ def _run(args: argparse.Namespace, command: str) -> int:
 
 
 def _exit_code(error: UserError) -> int:
-    """2 for a database that cannot be used at all, 1 for any other refusal."""
+    """2 for a database that cannot be used at all (or not by this user), 1 for any other
+    refusal."""
+    from inl_desktop.cli.common import SignInNeeded
+    from inl_desktop.domain.roles import NotAllowed
+    from inl_desktop.store.cipher import DatabaseLocked, WrongPassword
     from inl_desktop.store.engine import DatabaseUnusable
     from inl_desktop.store.migrate import NewerSchema
 
-    return EXIT_USAGE if isinstance(error, DatabaseUnusable | NewerSchema) else EXIT_FAILED
+    unusable = DatabaseUnusable | NewerSchema | WrongPassword | DatabaseLocked | SignInNeeded
+    return EXIT_USAGE if isinstance(error, unusable | NotAllowed) else EXIT_FAILED

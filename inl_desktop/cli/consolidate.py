@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, fail, opened
+from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, fail, opened, user_of, workbook_password
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     refusal = _refusal(args.files, args.report)
     if refusal:
         return fail(refusal)
-    with opened(str(args.into), "consolidate") as database:
+    with opened(str(args.into), "consolidate", user=user_of(args)) as database:
         ctx = database.ctx
         if ctx.post_or_none() is None:
             return fail(
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         def progress(done: int, what: str) -> None:
             print(f"\r{what[:70]:<70}", end="", file=sys.stderr, flush=True)
 
-        result = consolidate(ctx, args.files, progress)
+        result = consolidate(ctx, args.files, progress, workbook_password(args.files))
         print(file=sys.stderr)
         _print_table(result)
         if args.report is not None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_OK, opened
+from inl_desktop.cli.common import EXIT_OK, opened, user_of
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from inl_desktop.services.demo import generate_demo
     from inl_desktop.services.setup import set_up_post
 
-    with opened(args.db, "demo") as database:
+    with opened(args.db, "demo", user=user_of(args)) as database:
         ctx = database.ctx
         if ctx.post_or_none() is None:
             code = (args.post or "PK-ISB").upper()

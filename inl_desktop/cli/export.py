@@ -7,7 +7,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_OK, fail, opened
+from inl_desktop.cli.common import (
+    EXIT_OK,
+    WORKBOOK_PASSWORD_FILE_ENV,
+    fail,
+    opened,
+    read_password,
+    user_of,
+)
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
@@ -26,7 +33,8 @@ def add_parser(commands: Commands, common: argparse.ArgumentParser) -> None:
         "--profile",
         choices=("hq", "full"),
         default="hq",
-        help="hq (default): no personal data; full: names and national IDs included",
+        help="hq (default): no personal data; full: names and national IDs included, "
+        "written with a password (asked, or read from $INL_DESKTOP_WORKBOOK_PASSWORD_FILE)",
     )
     export.add_argument(
         "--since-last",
@@ -45,8 +53,14 @@ def run(args: argparse.Namespace) -> int:
         period = parse_period(args.period) if args.period else None
     except BadPeriod as error:
         return fail(str(error))
-    request = ExportRequest(args.out, period, args.profile, args.since_last)
-    with opened(args.db, "export", create=False) as database:
+    password = None
+    if args.profile == "full":
+        password = read_password(
+            "The password of the full export (it carries personal data)",
+            WORKBOOK_PASSWORD_FILE_ENV,
+        )
+    request = ExportRequest(args.out, period, args.profile, args.since_last, password)
+    with opened(args.db, "export", create=False, user=user_of(args)) as database:
         try:
             result = export_workbook(database.ctx, request)
         except BadExportRequest as error:

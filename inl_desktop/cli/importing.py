@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, fail, opened
+from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, fail, opened, user_of
 from inl_desktop.domain.errors import UserError
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         table = read_table(args.file, mapping)
     except UserError as error:
         return fail(str(error))
-    with opened(args.db, "import") as database:
+    with opened(args.db, "import", user=user_of(args)) as database:
         ctx = database.ctx
         if ctx.post_or_none() is None:
             return fail("set up the post first (inl-desktop setup)")

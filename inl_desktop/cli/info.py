@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_OK, opened
+from inl_desktop.cli.common import EXIT_OK, opened, user_of
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     path = resolve_db_path(args.db)
     if path.exists():
-        with opened(args.db, "info", create=False) as database:
+        with opened(args.db, "info", create=False, user=user_of(args)) as database:
             info = database_info(database.ctx, database.path)
     else:
         if path.parent.exists():

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, opened
+from inl_desktop.cli.common import EXIT_OK, EXIT_USAGE, fail, opened, user_of
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, command: str) -> int:
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise DatabaseUnusable(f"Database {path} does not exist")
-    with opened(args.db, command, create=False) as database:
+    with opened(args.db, command, create=False, user=user_of(args)) as database:
         ctx = database.ctx
         if command == "key":
             return _key(ctx, args.out, as_json=args.json)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_OK, fail, opened
+from inl_desktop.cli.common import EXIT_OK, fail, opened, user_of
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     suffix = SUFFIXES[args.format]
     if args.out is not None and args.out.suffix.lower() != suffix:
         return fail(f"the output must be a {suffix} file: {args.out}")
-    with opened(args.db, "report", create=False) as database:
+    with opened(args.db, "report", create=False, user=user_of(args)) as database:
         ctx = database.ctx
         groupings = load_groupings(ctx.catalog(), args.groupings)
         scope = ReportScope(

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, CommandAnswers
+from inl_desktop.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CommandAnswers,
+    credentials_for,
+    read_password,
+    user_of,
+)
 
 if TYPE_CHECKING:
     from inl_desktop.cli.common import Commands
+    from inl_desktop.services.users import Credentials
 
 
 def add_parsers(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -51,13 +60,20 @@ def add_parsers(commands: Commands, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: str) -> int:
     """Run one of the three commands; return the exit code."""
+    from inl_desktop.domain.roles import Permission
     from inl_desktop.services.context import utc_now
     from inl_desktop.services.opening import writer_lock
+    from inl_desktop.services.users import is_encrypted, require_at
     from inl_desktop.store.engine import DatabaseUnusable, resolve_db_path
 
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise DatabaseUnusable(f"Database {path} does not exist")
+    credentials = None
+    if is_encrypted(path):
+        credentials = credentials_for(path, user_of(args))
+        needed = {"check": Permission.EXPORT_HQ, "backup": Permission.BACK_UP}
+        require_at(path, credentials, needed.get(command, Permission.RESTORE))
     if command == "check":
         return _check(path, quick=args.quick, as_json=args.json)
     if command == "backup":
@@ -65,7 +81,7 @@ def run(args: argparse.Namespace, command: str) -> int:
             return _list(path, as_json=args.json)
         return _backup(path, args.out, as_json=args.json)
     with writer_lock(path, "inl-desktop restore", utc_now):
-        return _restore(path, args.file)
+        return _restore(path, args.file, credentials, user_of(args))
 
 
 def _check(path: Path, *, quick: bool, as_json: bool) -> int:
@@ -125,15 +141,44 @@ def _list(path: Path, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _restore(path: Path, source: Path) -> int:
+BACKUP_PASSWORD_FILE_ENV = "INL_DESKTOP_BACKUP_PASSWORD_FILE"
+
+
+def _backup_credentials(source: Path, credentials: Credentials) -> Credentials:
+    """Credentials valid on the day the backup was made: those given, else the user's
+    password of that day (asked, or read from $INL_DESKTOP_BACKUP_PASSWORD_FILE)."""
+    from inl_desktop.services.users import Credentials, WrongPassword, backup_unlocked
+
+    try:
+        backup_unlocked(source, credentials)
+        return credentials
+    except WrongPassword:
+        if not os.environ.get(BACKUP_PASSWORD_FILE_ENV) and not sys.stdin.isatty():
+            raise
+    name = credentials.name
+    password = read_password(
+        f"Password of {name} on the day of the backup", BACKUP_PASSWORD_FILE_ENV
+    )
+    older = Credentials(name, password)
+    backup_unlocked(source, older)
+    return older
+
+
+def _restore(path: Path, source: Path, credentials: Credentials | None, user: str | None) -> int:
     from inl_desktop.services.backups import restore_database
     from inl_desktop.services.context import utc_now
     from inl_desktop.services.opening import Purpose, open_database_for
+    from inl_desktop.services.users import is_encrypted
 
+    if is_encrypted(source):
+        credentials = _backup_credentials(source, credentials or credentials_for(source, user))
     result = restore_database(path, source, utc_now())
     # Opened once so that a backup of an older version is migrated now, under the lock.
     migrating = Purpose("inl-desktop restore", write=False, safeguards=False)
-    restored = open_database_for(path, migrating, CommandAnswers(), utc_now)
+    answers = CommandAnswers(
+        credentials.name if credentials else user, credentials.password if credentials else None
+    )
+    restored = open_database_for(path, migrating, answers, utc_now)
     if restored is not None:
         restored.close()
     print(f"Restored {path} from {result.restored_from} (schema {result.schema}).")

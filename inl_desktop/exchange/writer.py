@@ -237,6 +237,11 @@ def _write(
     return counts
 
 
+def check_target(target: Path) -> None:
+    """ExportFailed, with the reason, when ``target`` cannot be written."""
+    _check_target(target)
+
+
 def _check_target(target: Path) -> None:
     folder = target.parent
     if target.is_dir():

@@ -9,13 +9,13 @@ transaction: a crash during a restore leaves the database as it was.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.info import COUNT_QUERIES
 from inl_desktop.store.backups import (
@@ -25,6 +25,7 @@ from inl_desktop.store.backups import (
     make_backup,
     make_snapshot_backup,
 )
+from inl_desktop.store.cipher import connect, copy_key_file, database_errors
 from inl_desktop.store.integrity import (
     CheckAbandoned,
     Finding,
@@ -71,7 +72,7 @@ class RestoreResult:
 def summarise(backup: BackupFile) -> BackupSummary:
     """Read a backup's schema version, post and record counts (read-only)."""
     try:
-        connection = sqlite3.connect(backup.path.resolve().as_uri() + "?mode=ro", uri=True)
+        connection = connect(backup.path, read_only=True)
         try:
             schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
             post = connection.execute("SELECT code FROM post_identity").fetchone()
@@ -81,7 +82,7 @@ def summarise(backup: BackupFile) -> BackupSummary:
             }
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except (*database_errors(), UserError) as error:  # type: ignore[misc]
         return BackupSummary(backup, None, None, {}, f"cannot be read: {error}")
     return BackupSummary(
         backup, schema[0] if schema else None, post[0] if post else None, counts, None
@@ -160,11 +161,13 @@ def restore_database(db_path: Path, source: Path, now: datetime) -> RestoreResul
         else:
             aside = set_aside(db_path, now)
     _write_pages(source, db_path)
+    copy_key_file(source, db_path)
     return RestoreResult(source, previous, aside, schema)
 
 
 def restore_in_place(ctx: AppContext, db_path: Path, source: Path) -> RestoreResult:
     """Restore while the app has the database open: the context moves to the restored one."""
+    ctx.require(Permission.RESTORE)
     ctx.engine.dispose()
     result = restore_database(db_path, source, ctx.now())
     old = ctx.engine
@@ -176,7 +179,7 @@ def restore_in_place(ctx: AppContext, db_path: Path, source: Path) -> RestoreRes
 def _write_pages(source: Path, db_path: Path) -> None:
     try:
         copy_pages(source, db_path, "WAL", read_only_source=True)
-    except sqlite3.Error as error:
+    except database_errors() as error:
         raise RestoreRefused(
             f"The backup could not be restored: {storage_failure(error)}; "
             "the database was not changed"

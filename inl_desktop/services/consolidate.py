@@ -31,9 +31,10 @@ workbook at hand not merged; the workbooks merged before stay.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,7 +46,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.exchange import format as fmt
+from inl_desktop.exchange import protection
 from inl_desktop.exchange.reader import ExchangeWorkbook, RowProblem, open_workbook
 from inl_desktop.exchange.safety import WorkbookRefused, require_defused_xml
 from inl_desktop.services.context import AppContext
@@ -175,9 +178,15 @@ class ConsolidationResult:
 
 
 def consolidate(
-    ctx: AppContext, files: Sequence[Path], progress: Progress | None = None
+    ctx: AppContext,
+    files: Sequence[Path],
+    progress: Progress | None = None,
+    password: str | None = None,
 ) -> ConsolidationResult:
-    """Merge the workbooks into the database, each in its own transaction (see above)."""
+    """Merge the workbooks into the database, each in its own transaction (see above).
+
+    ``password`` opens the password-protected ones (full exports)."""
+    ctx.require(Permission.CONSOLIDATE)
     require_defused_xml()
     if not files:
         raise ConsolidationRefused("No workbooks to consolidate")
@@ -186,7 +195,7 @@ def consolidate(
     program = country_program(post.country)
     known_posts = {post.country: {p.code for p in program.posts} | {post.code}}
     backup = _backup(ctx)
-    read = functools.partial(_read, ctx.catalog(), ctx.today(), known_posts, trust(ctx))
+    read = functools.partial(_read, ctx.catalog(), ctx.today(), known_posts, trust(ctx), password)
     results = []
     # The next workbook is read and checked while this one is merged: SQLite lets
     # other threads run while it writes, so the two overlap.
@@ -276,11 +285,16 @@ def _in_sheet_order(problems: Sequence[RowProblem]) -> list[RowProblem]:
 
 
 def _read(
-    catalog: Catalog, today: date, known_posts: dict[str, set[str]], keys: Trust, path: Path
+    catalog: Catalog,
+    today: date,
+    known_posts: dict[str, set[str]],
+    keys: Trust,
+    password: str | None,
+    path: Path,
 ) -> _Checked:
     """Read and check a workbook (outside any transaction: nothing is locked meanwhile,
     and it touches no database, so it may run on another thread)."""
-    with open_workbook(path, known_posts) as book:
+    with _readable(path, password) as readable, open_workbook(readable, known_posts) as book:
         signature = keys.check(book)  # signed by its post's key, before anything else
         _check_profile_columns(book)
         sheet = seizures.gather_seizures(book)
@@ -302,6 +316,16 @@ def _read(
         return _Checked(
             about.post_code, about.person_key_id, events, sessions, tombstones, rejected, signature
         )
+
+
+@contextlib.contextmanager
+def _readable(path: Path, password: str | None) -> Iterator[Path]:
+    """The workbook itself, or the plain copy of a password-protected one."""
+    if not protection.is_protected(path):
+        yield path
+        return
+    with protection.decrypted(path, password) as plain:
+        yield plain
 
 
 def _check_profile_columns(book: ExchangeWorkbook) -> None:
@@ -402,6 +426,7 @@ def keep_hq_copy(ctx: AppContext, conflict_id: int) -> None:
     """Decide a conflict for the copy HQ holds: it leaves the open conflicts, and the
     change log says who decided and when. (To take the post's version instead, the post
     saves the record again: its next revision replaces HQ's copy when it arrives.)"""
+    ctx.require(Permission.DECIDE_CONFLICTS)
     with ctx.sessions.begin() as session:
         conflict = session.get(MergeConflict, conflict_id)
         if conflict is None or conflict.resolved_at is not None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission, Role, allows, require
 from inl_desktop.store.engine import make_session_factory
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ class AppContext:
     engine: Engine
     user: str = field(default_factory=current_user)
     now: Callable[[], datetime] = utc_now
+    # A database without users (not encrypted) is worked on as its admin, as before
+    # users existed; on an encrypted one, the role of the user who signed in.
+    role: Role = Role.ADMIN
     _sessions: sessionmaker[Session] | None = field(default=None, init=False, repr=False)
     _catalog: Catalog | None = field(default=None, init=False, repr=False)
     _post: Post | None = field(default=None, init=False, repr=False)
@@ -71,6 +75,14 @@ class AppContext:
         if self._sessions is None:
             self._sessions = make_session_factory(self.engine)
         return self._sessions
+
+    def require(self, permission: Permission) -> None:
+        """NotAllowed unless the signed-in user's role may do ``permission``."""
+        require(self.role, permission, self.user)
+
+    def may(self, permission: Permission) -> bool:
+        """True when the signed-in user's role may do ``permission``."""
+        return allows(self.role, permission)
 
     def today(self) -> date:
         """Today's date where the user is (event dates carry no time zone)."""

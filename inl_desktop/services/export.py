@@ -6,6 +6,7 @@ from before signing gets its key on its first export).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.fields import FieldType
 from inl_desktop.domain.periods import Period
+from inl_desktop.domain.roles import Permission
 from inl_desktop.exchange import format as fmt
+from inl_desktop.exchange import protection
 from inl_desktop.exchange.format import Column, Kind
-from inl_desktop.exchange.writer import Progress, SheetData, write_workbook
+from inl_desktop.exchange.writer import Progress, SheetData, check_target, write_workbook
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.person_key import key_id, person_key, person_key_secret
 from inl_desktop.services.post_keys import signing_key
@@ -46,6 +49,8 @@ class ExportRequest:
     period: Period | None = None
     profile: str = "hq"
     since_last: bool = False
+    # The full profile's workbook is encrypted with this password (it carries personal data).
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -361,6 +366,7 @@ def export_workbook(
     """Write the workbook (atomically) and record the export."""
     if request.profile not in PROFILES:
         raise BadExportRequest(f"Profile {request.profile!r} is not one of: {', '.join(PROFILES)}")
+    ctx.require(Permission.EXPORT_FULL if request.profile == "full" else Permission.EXPORT_HQ)
     target = request.out.resolve()
     if target.suffix.lower() != ".xlsx":
         raise BadExportRequest(f"{target.name}: the exchange workbook must end in .xlsx")
@@ -395,9 +401,9 @@ def export_workbook(
         ),
         ("person_key_id", key_id(secret)),
     ]
-    with ctx.engine.connect() as connection:
+    with ctx.engine.connect() as connection, _written_to(target, request) as written:
         rows = write_workbook(
-            target,
+            written,
             about,
             hq_user_keys(
                 export_sheets(connection, selection, catalog, request.profile, secret),
@@ -420,6 +426,21 @@ def export_workbook(
             )
         )
     return ExportResult(target, rows, since)
+
+
+@contextlib.contextmanager
+def _written_to(target: Path, request: ExportRequest) -> Iterator[Path]:
+    """Where the workbook is written: the target for the hq profile; for the full profile,
+    a private temporary file encrypted into the target with the request's password."""
+    if request.profile != "full":
+        yield target
+        return
+    password = protection.check_password(request.password)
+    check_target(target)
+    with protection.private_folder() as folder:
+        plain = folder / target.name
+        yield plain
+        protection.protect(plain, target, password)
 
 
 def recent_exports(ctx: AppContext, limit: int = 50) -> list[ExportRecord]:

@@ -22,8 +22,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy import Engine
+
 from inl_desktop.domain.errors import UserError
 from inl_desktop.services.context import AppContext, current_user, utc_now
+from inl_desktop.services.users import (
+    Credentials,
+    SignedIn,
+    WrongPassword,
+    encrypt_database,
+    is_encrypted,
+    sign_in,
+    signed_in_role,
+    user_names,
+)
 from inl_desktop.store.backups import BackupFile
 from inl_desktop.store.engine import DB_FILE_NAME, default_data_dir, resolve_db_path
 from inl_desktop.store.integrity import Finding, check_header
@@ -36,6 +48,7 @@ from inl_desktop.store.migrate import open_database
 __all__ = [
     "DB_FILE_NAME",
     "BackupFile",
+    "Credentials",
     "DatabaseInUse",
     "Finding",
     "OpenedDatabase",
@@ -65,6 +78,17 @@ class OpeningQuestions(Protocol):
     def move_to_safe_folder(self, path: Path, risk: str, safe: Path) -> bool:
         """The folder is risky (``risk`` says why): move the database to ``safe`` (True)?"""
 
+    def sign_in(self, path: Path, names: list[str], failures: int) -> Credentials | None:
+        """The database is encrypted: who signs in, of ``names`` (None: stop)?
+        ``failures`` is the number of wrong passwords given so far."""
+
+    def first_admin(self, path: Path) -> Credentials | None:
+        """The database has no users and is not encrypted: the first admin, with whom
+        to encrypt it now (None: leave it as it is)."""
+
+    def keep_recovery_key(self, path: Path, recovery_key: str) -> None:
+        """The database was just encrypted: show the recovery key, once."""
+
 
 @dataclass(frozen=True)
 class Purpose:
@@ -86,13 +110,17 @@ class Purpose:
 
 @dataclass
 class OpenedDatabase:
-    """An open database, and the lock that makes this process its writer."""
+    """An open database, and the lock that makes this process its writer.
+
+    ``signed_in`` is who unlocked an encrypted database (None for a plain one).
+    """
 
     ctx: AppContext
     path: Path
     lock: WriterLock | None
     read_only: bool = False
     notices: list[str] = field(default_factory=list)
+    signed_in: SignedIn | None = None
 
     def close(self) -> None:
         """Close the connections, then let the next instance write."""
@@ -116,9 +144,14 @@ def open_database_for(
         if moved is not None:
             questions.tell("The database was moved", f"The database was moved to\n{moved}")
             path = moved
+    signed_in = None
+    if is_encrypted(path):
+        signed_in = _signed_in(path, questions)
+        if signed_in is None:
+            return None
     if not purpose.write:
         engine = open_database(path, now=now, create=purpose.create)
-        return OpenedDatabase(AppContext(engine, now=now), path, None)
+        return OpenedDatabase(_context(engine, signed_in, now), path, None, signed_in=signed_in)
     lock = WriterLock(path, this_process(purpose.program, current_user(), now()))
     try:
         if _can_hold_a_lock(path):
@@ -127,9 +160,16 @@ def open_database_for(
         if not questions.open_read_only(busy):
             return None
         engine = open_database(path, now=now, read_only=True)
-        return OpenedDatabase(AppContext(engine, now=now), path, None, read_only=True)
+        ctx = _context(engine, signed_in, now)
+        return OpenedDatabase(ctx, path, None, read_only=True, signed_in=signed_in)
     try:
-        return _open_as_writer(path, lock, purpose, questions, now)
+        opened = _open_as_writer(path, lock, purpose, questions, now)
+        if opened is not None:
+            opened.signed_in = signed_in
+            opened.ctx = _context(opened.ctx.engine, signed_in, now)
+            if signed_in is None and purpose.safeguards:
+                _protected_if_asked(opened, questions, now)
+        return opened
     except BaseException:
         lock.release()
         raise
@@ -150,6 +190,49 @@ def writer_lock(
         yield lock
     finally:
         lock.release()
+
+
+def _signed_in(path: Path, questions: OpeningQuestions) -> SignedIn | None:
+    """Ask for credentials until they unlock the database, or the answer is to stop."""
+    names = user_names(path)
+    failures = 0
+    while True:
+        credentials = questions.sign_in(path, names, failures)
+        if credentials is None:
+            return None
+        try:
+            return sign_in(path, credentials)
+        except WrongPassword:
+            failures += 1
+
+
+def _context(engine: Engine, signed_in: SignedIn | None, now: Callable[[], datetime]) -> AppContext:
+    """The context of an open database: its signed-in user and their role, or for a plain
+    database the operating-system user as its admin."""
+    if signed_in is None:
+        return AppContext(engine, now=now)
+    try:
+        name, role = signed_in_role(engine, signed_in.name)
+    except BaseException:
+        engine.dispose()
+        raise
+    return AppContext(engine, user=name, now=now, role=role)
+
+
+def _protected_if_asked(
+    opened: OpenedDatabase, questions: OpeningQuestions, now: Callable[[], datetime]
+) -> None:
+    """A plain database: ask for its first admin and, given one, encrypt it in place."""
+    admin = questions.first_admin(opened.path)
+    if admin is None:
+        return
+    opened.ctx.engine.dispose()
+    recovery_key = encrypt_database(opened.path, admin, now)
+    opened.signed_in = sign_in(opened.path, admin)
+    engine = open_database(opened.path, now=now)
+    opened.ctx = _context(engine, opened.signed_in, now)
+    questions.keep_recovery_key(opened.path, recovery_key)
+    opened.notices.append(f"The database is encrypted; {opened.ctx.user} is its admin")
 
 
 def _can_hold_a_lock(path: Path) -> bool:

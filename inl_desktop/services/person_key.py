@@ -16,6 +16,7 @@ import secrets
 from sqlalchemy import select
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.models import AppSetting
 
@@ -45,6 +46,7 @@ def kept_secret(ctx: AppContext, setting_key: str) -> bytes:
 
 def set_person_key_secret(ctx: AppContext, secret: str) -> str:
     """Keep the country program's secret; return its fingerprint."""
+    ctx.require(Permission.POST_SETUP)
     secret = secret.strip()
     if len(secret) < MIN_SECRET_LENGTH:
         raise BadPersonKey(f"The person key must be at least {MIN_SECRET_LENGTH} characters long")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from inl_desktop.domain.drafts import PersonDraft
 from inl_desktop.domain.errors import UserError, ValidationFailed
 from inl_desktop.domain.fields import COMPLETION, ENROLLMENT, PERSON
+from inl_desktop.domain.roles import Permission
 from inl_desktop.domain.validation import validate_person
 from inl_desktop.services import records
 from inl_desktop.services.context import AppContext
@@ -62,7 +63,7 @@ def write_person(session: Session, ctx: AppContext, draft: PersonDraft) -> Saved
     else:
         person = records.find_record(session, Person, draft.uuid, "person")
     before = records.start_save(
-        session, ctx, person, draft, "person", lambda: _snapshot(person), "them"
+        session, ctx, person, draft, "person", lambda: _snapshot(person), "them", reviewed=False
     )
     for name in _FIELDS:
         setattr(person, name, getattr(draft, name))
@@ -87,7 +88,9 @@ def set_person_deleted(
     """Soft-delete (or restore) a person."""
     with ctx.sessions.begin() as session:
         person = records.find_record(session, Person, uuid, "person")
-        return records.mark_deleted(session, ctx, person, KIND, deleted, revision, "person")
+        return records.mark_deleted(
+            session, ctx, person, KIND, deleted, revision, "person", reviewed=False
+        )
 
 
 def find_same_person(ctx: AppContext, draft: PersonDraft) -> list[PersonDraft]:
@@ -147,6 +150,7 @@ def merge_persons(
     merged person is soft-deleted, logged as "merged into" the kept one; the kept
     person and each session whose roster changed get a new revision and a log entry.
     """
+    ctx.require(Permission.EDIT_DRAFTS)
     if keep_uuid == merged_uuid:
         raise UserError("A person cannot be merged with themself")
     if values is not None:

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.exchange import signing
 from inl_desktop.exchange.reader import ExchangeWorkbook
 from inl_desktop.exchange.safety import WorkbookRefused
@@ -145,6 +146,7 @@ def register_post_key(
 ) -> Registration:
     """Register the public key of a post's key file (its text; ``name`` names it in
     messages). Another key of the same post is replaced only with ``replace``."""
+    ctx.require(Permission.POST_KEYS)
     key_file = signing.read_public_key_text(text, name)
     post_code = key_file.post_code
     _check_post(ctx, post_code, f"{name} is the key of")
@@ -241,6 +243,7 @@ def _posts_of(setting: AppSetting | None) -> set[str]:
 def accept_unsigned(ctx: AppContext, post_code: str, accept: bool = True) -> set[str]:
     """Accept (or no longer accept) unsigned workbooks of a post; return the posts
     accepted. The change log records the change."""
+    ctx.require(Permission.POST_KEYS)
     post_code = post_code.strip().upper()
     _check_post(ctx, post_code, "Unsigned workbooks cannot be accepted from")
     with ctx.sessions.begin() as session:

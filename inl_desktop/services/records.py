@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from inl_desktop.domain.drafts import PersonDraft, SeizureDraft, TrainingDraft
 from inl_desktop.domain.errors import RecordNotFound, StaleRevision, UserError
 from inl_desktop.domain.fields import RecordDef
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext
 from inl_desktop.store.models import ChangeLogEntry, RecordColumns
 
@@ -124,12 +125,16 @@ def start_save(
     label: str,
     before: Callable[[], dict[str, str]],
     pronoun: str = "it",
+    reviewed: bool = True,
 ) -> dict[str, str]:
     """Stamp and add a new record (the draft has no UUID yet), or check and stamp the
     edit of a stored one; return its logged values before the save (none if new).
 
     ``before`` is read once the edit is allowed and before its revision is raised.
+    ``reviewed``: the record's final status is a reviewer's (seizures and trainings);
+    otherwise a clerk may save it final (persons).
     """
+    check_role(ctx, record if draft.uuid is not None else None, draft.status, reviewed)
     if draft.uuid is None:
         stamp_new(record, ctx, draft.status)
         session.add(record)
@@ -138,6 +143,17 @@ def start_save(
     values = before()
     stamp_change(record, ctx)
     return values
+
+
+FINAL = "final"
+
+
+def check_role(ctx: AppContext, stored: RecordColumns | None, status: str, reviewed: bool) -> None:
+    """NotAllowed unless the user may save the record: a clerk enters and edits drafts; a
+    reviewer marks them final and edits final ones."""
+    ctx.require(Permission.EDIT_DRAFTS)
+    if reviewed and FINAL in (status, stored.status if stored is not None else None):
+        ctx.require(Permission.MARK_FINAL)
 
 
 def find_record(session: Session, model: type[T], uuid: str, label: str) -> T:
@@ -230,9 +246,11 @@ def mark_deleted(
     deleted: bool,
     revision: int | None,
     label: str,
+    reviewed: bool = True,
 ) -> Saved:
     """Soft-delete or restore a record, raising its revision and logging it; refused
     when ``revision`` is not the stored one (a ``label`` changed elsewhere)."""
+    check_role(ctx, record, record.status, reviewed)
     check_revision(record, revision, label)
     if (record.deleted_at is not None) == deleted:
         return Saved(record.uuid, record.revision)

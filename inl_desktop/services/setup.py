@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext, Post
 from inl_desktop.services.post_keys import signing_key
 from inl_desktop.store.models import Person, PostIdentity, SeizureEvent, TrainingSession
@@ -44,6 +45,7 @@ def checked_post(code: str, country: str, name: str | None = None) -> tuple[str,
 def set_up_post(ctx: AppContext, code: str, country: str, name: str | None = None) -> Post:
     """Record (or correct) the post's identity, seed its reference data, and make the
     post's signing key if it has none (a database set up as another post gets a new one)."""
+    ctx.require(Permission.POST_SETUP)
     code, country, post_name = checked_post(code, country, name)
     with ctx.sessions.begin() as session:
         post = session.scalar(select(PostIdentity))

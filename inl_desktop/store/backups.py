@@ -10,12 +10,12 @@ one, and the newest of each of the last 4 weeks that have one.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from inl_desktop.store import cipher
 from inl_desktop.store.engine import BUSY_TIMEOUT_MS
 from inl_desktop.store.migrate import backup_database, backups_dir, write_backup
 
@@ -113,6 +113,7 @@ def rotate(db_path: Path, now: datetime) -> list[Path]:
     removed = []
     for backup in backups_to_remove(list_backups(db_path), now):
         backup.path.unlink(missing_ok=True)
+        cipher.keys_path(backup.path).unlink(missing_ok=True)
         removed.append(backup.path)
     return removed
 
@@ -134,25 +135,20 @@ def write_snapshot(
     total)`` is called after each step (in pages); an exception it raises abandons
     the copy, removes the partial file and propagates.
     """
-    return write_backup(
-        target, lambda partial: _copy_snapshot(source, partial, progress, step_pages)
-    )
+    write_backup(target, lambda partial: _copy_snapshot(source, partial, progress, step_pages))
+    cipher.copy_key_file(source, target)
+    return target
 
 
 def _copy_snapshot(
     source: Path, target: Path, progress: Callable[[int, int], None] | None, step_pages: int
 ) -> None:
-    src = sqlite3.connect(
-        source.resolve().as_uri() + "?mode=ro",
-        uri=True,
-        isolation_level=None,
-        check_same_thread=False,
-    )
+    src = cipher.connect(source, read_only=True, isolation_level=None, check_same_thread=False)
     try:
         src.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
-        dst = sqlite3.connect(target)
+        dst = cipher.connect(target, key=cipher.KEYRING.key_for(source))
         try:
             src.backup(
                 dst,

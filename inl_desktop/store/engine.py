@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,10 +15,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.store.cipher import SQLITE_HEADER
 
 DB_ENV_VAR = "INL_DESKTOP_DB"
 DB_FILE_NAME = "inl-desktop.sqlite"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -75,7 +76,7 @@ def check_db_path(path: Path, *, create_parent: bool) -> None:
                 header = handle.read(len(SQLITE_HEADER))
         except OSError as error:
             raise DatabaseUnusable(f"Database {path} cannot be read: {error.strerror}") from None
-        if header and header != SQLITE_HEADER:
+        if header and header != SQLITE_HEADER and not _has_key_file(path):
             raise DatabaseUnusable(f"Database {path} is not an SQLite database")
         if not os.access(path, os.W_OK):
             raise DatabaseUnusable(f"Database {path} is read-only")
@@ -96,6 +97,12 @@ def check_db_path(path: Path, *, create_parent: bool) -> None:
         raise DatabaseUnusable(f"{parent} is not a folder")
     if not os.access(parent, os.W_OK):
         raise DatabaseUnusable(f"Folder {parent} is read-only; the database cannot be created")
+
+
+def _has_key_file(path: Path) -> bool:
+    from inl_desktop.store.cipher import is_encrypted
+
+    return is_encrypted(path)
 
 
 # The WAL-reset bug (SQLite 3.7.0 to 3.51.2) can damage a database when one connection
@@ -143,12 +150,17 @@ class _TakingTurns(sqlite3.Connection):
 def _translate_storage_error(context: ExceptionContext) -> None:
     """Turn SQLite's expected failures into messages for the user; leave bugs alone."""
     error = context.original_exception
-    if not isinstance(error, sqlite3.DatabaseError):
+    if not isinstance(error, sqlite3.DatabaseError) and not _is_cipher_error(error):
         return
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     for codes, failure, message in _STORAGE_FAILURES:
         if code in codes:
             raise failure(message.format(error=error)) from error
+
+
+def _is_cipher_error(error: BaseException) -> bool:
+    module = sys.modules.get("sqlcipher3")
+    return module is not None and isinstance(error, module.DatabaseError)
 
 
 # SQLite's primary result codes of the expected failures, the exception each becomes
@@ -209,20 +221,16 @@ def make_engine(path: Path | str, *, echo: bool = False, read_only: bool = False
 
     ``read_only`` opens the file in SQLite's read-only mode: writes fail with
     DatabaseReadOnly, and the connection never checkpoints. Where the SQLite library
-    has the WAL-reset bug, the engine's connections commit one at a time.
+    has the WAL-reset bug, the engine's connections commit one at a time. An encrypted
+    database (``store.cipher``) is opened with SQLCipher and the key its user unlocked.
     """
-    connect_args: dict[str, Any] = {}
-    if has_wal_reset_bug():
-        connect_args["factory"] = type("TakingTurns", (_TakingTurns,), {"turn": threading.Lock()})
-    if read_only:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        engine = create_engine(
-            "sqlite://",
-            echo=echo,
-            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, **connect_args),
-        )
+    from inl_desktop.store.cipher import KEYRING
+
+    key = KEYRING.key_for(Path(path))
+    if key is not None:
+        engine = _cipher_engine(Path(path), key, echo=echo, read_only=read_only)
     else:
-        engine = create_engine(f"sqlite:///{path}", echo=echo, connect_args=connect_args)
+        engine = _plain_engine(Path(path), echo=echo, read_only=read_only)
     event.listen(engine, "connect", _on_connect_read_only if read_only else _on_connect)
     event.listen(engine, "handle_error", _translate_storage_error)
 
@@ -231,6 +239,40 @@ def make_engine(path: Path | str, *, echo: bool = False, read_only: bool = False
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _plain_engine(path: Path, *, echo: bool, read_only: bool) -> Engine:
+    connect_args: dict[str, Any] = {}
+    if has_wal_reset_bug():
+        connect_args["factory"] = type("TakingTurns", (_TakingTurns,), {"turn": threading.Lock()})
+    if read_only:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        return create_engine(
+            "sqlite://",
+            echo=echo,
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, **connect_args),
+        )
+    return create_engine(f"sqlite:///{path}", echo=echo, connect_args=connect_args)
+
+
+def _cipher_engine(path: Path, key: bytes, *, echo: bool, read_only: bool) -> Engine:
+    """SQLAlchemy's SQLCipher dialect, given the raw key as its pass phrase (SQLCipher
+    reads ``x'<hex>'`` as a raw key and derives nothing)."""
+    from sqlalchemy.engine import URL
+    from sqlalchemy.pool import QueuePool
+
+    from inl_desktop.store.cipher import cipher_module
+
+    module = cipher_module()
+    target = path.resolve().as_uri() + "?mode=ro" if read_only else str(path)
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
+    return create_engine(
+        url,
+        echo=echo,
+        module=module,
+        poolclass=QueuePool,
+        creator=lambda: module.connect(target, uri=read_only, check_same_thread=False),
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

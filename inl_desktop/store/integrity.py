@@ -7,17 +7,19 @@ SQLite; ``PRAGMA quick_check`` reads every page (seconds on a large database);
 
 from __future__ import annotations
 
-import sqlite3
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from inl_desktop.store.engine import SQLITE_HEADER
+from inl_desktop.store import cipher
+from inl_desktop.store.cipher import SQLITE_HEADER
 
 _HEADER_SIZE = 100
-COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+# SQLCipher 4's page size: an encrypted file is a whole number of them.
+CIPHER_PAGE_SIZE = 4096
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal", ".keys")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ def check_header(path: Path) -> Finding:
         return Finding(False, f"{path} does not exist")
     except OSError as error:
         return Finding(False, f"{path} cannot be read: {error.strerror}")
+    if cipher.is_encrypted(path):
+        return _check_encrypted(path, size)
     if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_HEADER):
         return Finding(False, f"{path} is not an SQLite database (its first bytes are wrong)")
     (page_size,) = struct.unpack(">H", header[16:18])
@@ -59,6 +63,22 @@ def check_header(path: Path) -> Finding:
     return Finding(True, "the header is sound")
 
 
+def _check_encrypted(path: Path, size: int) -> Finding:
+    """An encrypted file's header is ciphertext: check its length in SQLCipher's pages,
+    then that its first page opens with the key."""
+    if size % CIPHER_PAGE_SIZE:
+        return Finding(False, f"{path} is cut short: {size:,} bytes is not a whole number of pages")
+    try:
+        connection = cipher.connect(path, read_only=True)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except cipher.database_errors() as error:
+        return Finding(False, f"{path} is damaged: {' '.join(str(error).split())}")
+    return Finding(True, "the header is sound")
+
+
 def check_database(path: Path, *, thorough: bool = False) -> Finding:
     """The header check, then ``quick_check`` (or ``integrity_check`` when thorough)."""
     finding = check_header(path)
@@ -66,12 +86,12 @@ def check_database(path: Path, *, thorough: bool = False) -> Finding:
         return finding
     pragma = "integrity_check" if thorough else "quick_check"
     try:
-        connection = sqlite3.connect(path)
+        connection = cipher.connect(path)
         try:
             rows = [row[0] for row in connection.execute(f"PRAGMA {pragma}")]
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except cipher.database_errors() as error:
         return Finding(False, f"{path} is damaged: {' '.join(str(error).split())}")
     return _finding(path, pragma, rows)
 
@@ -100,13 +120,13 @@ def check_in_use(path: Path, stop: Callable[[], bool] = lambda: False) -> Findin
     if not finding.sound:
         return finding
     try:
-        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        connection = cipher.connect(path, read_only=True)
         try:
             connection.set_progress_handler(lambda: int(stop()), _STOP_POLL_STEPS)
             rows = [row[0] for row in connection.execute("PRAGMA quick_check")]
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except cipher.database_errors() as error:
         if stop():
             raise CheckAbandoned from None
         return Finding(False, f"{path} is damaged: {' '.join(str(error).split())}")

@@ -20,10 +20,11 @@ from sqlalchemy import Engine
 
 from inl_desktop import paths
 from inl_desktop.domain.errors import UserError
+from inl_desktop.store import cipher
 from inl_desktop.store.engine import DatabaseUnusable, check_db_path, make_engine
 
 # The newest migration in db/versions; a test keeps the two in step.
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014"
 
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
@@ -62,9 +63,8 @@ def inspect_database(path: Path) -> DatabaseState:
     """Read the schema revision without changing the file (read-only connection)."""
     if not path.exists() or path.stat().st_size == 0:
         return DatabaseState(exists=path.exists(), revision=None, foreign_tables=False)
-    uri = path.resolve().as_uri() + "?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True)
+        connection = cipher.connect(path, read_only=True)
         try:
             tables = {
                 row[0]
@@ -76,7 +76,7 @@ def inspect_database(path: Path) -> DatabaseState:
                 revision = row[0] if row else None
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except cipher.database_errors() as error:
         raise DatabaseUnusable(f"Database {path} cannot be read: {error}") from None
     foreign = bool(tables - {"alembic_version"}) and "alembic_version" not in tables
     return DatabaseState(exists=True, revision=revision, foreign_tables=foreign)
@@ -93,7 +93,9 @@ def backup_database(source: Path, target: Path) -> Path:
     temporary name and moved into place once complete, so a backup interrupted by a
     crash or a full disk never sits under the final name.
     """
-    return write_backup(target, lambda partial: copy_pages(source, partial, "DELETE"))
+    write_backup(target, lambda partial: copy_pages(source, partial, "DELETE"))
+    cipher.copy_key_file(source, target)
+    return target
 
 
 def write_backup(target: Path, copy: Callable[[Path], None]) -> Path:
@@ -110,7 +112,7 @@ def write_backup(target: Path, copy: Callable[[Path], None]) -> Path:
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, target)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, *cipher.database_errors()) as error:  # type: ignore[misc]
         reason = storage_failure(error)
         raise BackupFailed(f"The backup {target} could not be written: {reason}") from None
     finally:
@@ -124,12 +126,10 @@ def copy_pages(
 ) -> None:
     """Every page of ``source`` into ``target`` with SQLite's backup API (consistent even
     while ``source`` is in use), then ``target`` set to ``journal_mode``."""
-    if read_only_source:
-        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    else:
-        src = sqlite3.connect(source)
+    src = cipher.connect(source, read_only=read_only_source)
     try:
-        dst = sqlite3.connect(target)
+        # An encrypted source is copied into a file with the same key.
+        dst = cipher.connect(target, key=cipher.KEYRING.key_for(source))
         try:
             src.backup(dst)
             dst.execute(f"PRAGMA journal_mode = {journal_mode}")
@@ -139,7 +139,7 @@ def copy_pages(
         src.close()
 
 
-def storage_failure(error: OSError | sqlite3.Error) -> str:
+def storage_failure(error: BaseException) -> str:
     """Why a file could not be written, in words ("the disk is full")."""
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:

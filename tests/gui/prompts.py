@@ -103,6 +103,10 @@ class ScriptedPrompts(Prompts):
     def open_files(self, parent: QWidget, title: str, start: str, filters: str) -> list[Path]:
         return [Path(path) for path in self._answer("open_files", title)]
 
+    def password(self, parent: QWidget, title: str, text: str) -> str | None:
+        answer = self._answer("password", title, text)
+        return None if answer is None else str(answer)
+
     def save_file(self, parent: QWidget, title: str, start: str, filters: str) -> Path | None:
         answer = self._answer("save_file", title)
         return None if answer is None else Path(answer)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from protected_workbooks import WORKBOOK_PASSWORD
 from service_builders import (
     all_counts,
     assert_summaries_match_their_rows,
@@ -86,7 +87,7 @@ class World:
 
     def export(self, post: AppContext, name: str, profile: str = "hq") -> Path:
         out = self.folder / name
-        export_workbook(post, ExportRequest(out, profile=profile))
+        export_workbook(post, ExportRequest(out, profile=profile, password=WORKBOOK_PASSWORD))
         return out
 
     def table_counts(self) -> dict[str, int]:
@@ -416,7 +417,7 @@ def test_personal_data_comes_back_byte_identical_in_the_full_profile(world: Worl
     save_training(world.isb, roster_training([person], title="Court management"))
     full = world.export(world.isb, "isb-full.xlsx", profile="full")
 
-    result = consolidate(world.hq, [full])
+    result = consolidate(world.hq, [full], password=WORKBOOK_PASSWORD)
 
     assert result.files[0].rejected == []
     assert rows(world.hq, "SELECT full_name, national_id FROM persons WHERE uuid = ?", person) == [
@@ -428,7 +429,8 @@ def test_personal_data_comes_back_byte_identical_in_the_full_profile(world: Worl
 def test_a_full_profile_later_fills_in_what_the_hq_profile_left_out(world: World) -> None:
     consolidate(world.hq, [world.export(world.isb, "isb-hq.xlsx")])
 
-    result = consolidate(world.hq, [world.export(world.isb, "isb-full.xlsx", profile="full")])
+    full = world.export(world.isb, "isb-full.xlsx", profile="full")
+    result = consolidate(world.hq, [full], password=WORKBOOK_PASSWORD)
 
     assert result.files[0].conflicts == 0
     assert result.files[0].updated == 2  # the two persons' names and IDs

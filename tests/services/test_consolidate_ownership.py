@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from protected_workbooks import WORKBOOK_PASSWORD
 from service_builders import (
     ayesha,
     bilal,
@@ -92,7 +93,7 @@ class Posts:
 
     def export(self, post: AppContext, name: str, profile: str = "hq") -> Path:
         out = self.folder / name
-        export_workbook(post, ExportRequest(out, profile=profile))
+        export_workbook(post, ExportRequest(out, profile=profile, password=WORKBOOK_PASSWORD))
         return out
 
     def table_counts(self) -> dict[str, int]:
@@ -350,7 +351,8 @@ def test_columns_the_hq_profile_does_not_carry_refuse_the_workbook_whole(
 
 
 def test_the_full_profile_still_carries_names(posts: Posts) -> None:
-    result = consolidate(posts.hq, [posts.export(posts.pew, "pew-full.xlsx", "full")])
+    full = posts.export(posts.pew, "pew-full.xlsx", "full")
+    result = consolidate(posts.hq, [full], password=WORKBOOK_PASSWORD)
 
     assert result.everything_merged
     assert rows(posts.hq, "SELECT full_name, national_id FROM persons") == [

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from protected_workbooks import WORKBOOK_PASSWORD, readable_copy
 
 from inl_desktop.domain.drafts import (
     EnrollmentDraft,
@@ -83,8 +84,9 @@ def test_cells_are_typed_as_hq_expects(
     ctx: AppContext, recorded: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "post.xlsx"
-    result = export_workbook(ctx, ExportRequest(out, profile="full"))
+    result = export_workbook(ctx, ExportRequest(out, profile="full", password=WORKBOOK_PASSWORD))
     assert result.rows["Seizures"] == 4
+    out = readable_copy(out)
     heroin = next(r for r in rows(out, "Seizures") if r["drug"] == "HEROIN"
                   and r["event_uuid"] == recorded["in_2020"])  # fmt: skip
     assert heroin["event_date"] == datetime(2020, 5, 1)  # a date cell, not text
@@ -183,7 +185,8 @@ def test_a_failed_export_leaves_the_earlier_file_untouched(
         raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError):
-        export_workbook(ctx, ExportRequest(out, profile="full"), progress=stop)
+        request = ExportRequest(out, profile="full", password=WORKBOOK_PASSWORD)
+        export_workbook(ctx, request, progress=stop)
     assert out.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["post.xlsx"]
 

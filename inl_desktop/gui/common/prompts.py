@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from inl_desktop.domain.catalog import Catalog
@@ -153,6 +153,11 @@ class Prompts:
         """Where to write a file, or None when the user gave up."""
         path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
         return Path(path) if path else None
+
+    def password(self, parent: QWidget, title: str, text: str) -> str | None:
+        """A password typed (hidden), or None when the user gave up."""
+        typed, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+        return typed if ok else None
 
     def folder(self, parent: QWidget, title: str, start: str) -> Path | None:
         """A folder, or None when the user gave up."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.exchange.protection import is_protected
 from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.task_controls import TaskControls, show_task_failure
 from inl_desktop.gui.common.workers import Task
@@ -270,9 +271,19 @@ class ConsolidatePage(QWidget):
             if not files:
                 self.status_label.setText("Add the workbooks to consolidate first")
             return False
+        password = None
+        if any(is_protected(path) for path in files):
+            password = self._prompts.password(
+                self,
+                "Password-protected workbooks",
+                "Some of these workbooks are full exports, protected with a password. "
+                "Their password:",
+            )
+            if password is None:
+                return False
         ctx = self._ctx
         self.status_label.setText("Backing up the database…")
-        self.controls.start(lambda report: consolidate(ctx, files, report), len(files))
+        self.controls.start(lambda report: consolidate(ctx, files, report, password), len(files))
         return True
 
     def _on_add_files_button_clicked(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -154,10 +155,35 @@ class ExportPage(QWidget):
         if not self.file_edit.text().strip():
             self.result_label.setText("Choose the file to save to")
             return False
+        if request.profile == "full":
+            password = self._workbook_password()
+            if password is None:
+                self.result_label.setText("Not exported: a full export needs a password")
+                return False
+            request = dataclasses.replace(request, password=password)
         ctx = self._ctx
         self.result_label.setText("Exporting…")
         self.controls.start(lambda report: export_workbook(ctx, request, report))
         return True
+
+    def _workbook_password(self) -> str | None:
+        """The full export's password, typed twice (None: the user gave up, or the two
+        differ, which is said)."""
+        title = "Password of the full export"
+        first = self._prompts.password(
+            self,
+            title,
+            "A full export carries names and national IDs, so it is written with a "
+            "password (at least 8 characters). Give it to headquarters separately, "
+            "never in the same e-mail.\n\nPassword:",
+        )
+        if first is None:
+            return None
+        again = self._prompts.password(self, title, "The same password again:")
+        if again != first:
+            self._prompts.warn(self, title, "The two passwords differ; nothing was exported.")
+            return None
+        return first
 
     def refresh_history(self) -> None:
         """List the exports recorded in the database, newest first."""

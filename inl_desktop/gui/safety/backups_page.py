@@ -32,6 +32,7 @@ from inl_desktop.services.backups import (
     restore_in_place,
 )
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.users import Credentials, backup_unlocked, is_encrypted
 
 COLUMNS = (
     ("Made", None),
@@ -194,6 +195,8 @@ class BackupsPage(QWidget):
         if not self._confirm_restore(source, schema):
             return None
         try:
+            if not self._backup_unlocked(source):
+                return None
             result = restore_in_place(self._ctx, self._db_path, source)
         except UserError as error:
             self._show_failure(str(error))
@@ -207,6 +210,22 @@ class BackupsPage(QWidget):
         self.database_restored.emit(result)
         self.reload()
         return result
+
+    def _backup_unlocked(self, source: Path) -> bool:
+        """An encrypted backup opens with a password valid on its day: ask for it (False:
+        the user gave up). WrongPassword when it is not."""
+        if not is_encrypted(source):
+            return True
+        password = self._prompts.password(
+            self,
+            "Restore a backup",
+            f"The backup {source.name} is encrypted. Your password on the day it was made, "
+            f"{self._ctx.user}:",
+        )
+        if password is None:
+            return False
+        backup_unlocked(source, Credentials(self._ctx.user, password))
+        return True
 
     def _on_back_up_button_clicked(self) -> None:
         self.back_up()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo.seizures import add_seizures
 from inl_desktop.services.demo.shared import DemoRandom, DemoRun, Progress, demo_lists
@@ -59,6 +60,7 @@ def generate_demo(
     progress: Progress | None = None,
 ) -> DemoResult:
     """Add ``seizure_items`` drug items (in events of 1-4 items) and ``trainings`` sessions."""
+    ctx.require(Permission.POST_SETUP)
     rng = DemoRandom(seed)
     catalog = ctx.catalog()
     post = ctx.post()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inl_desktop.domain.drafts import PersonDraft, SeizureDraft, TrainingDraft
+from inl_desktop.domain.roles import Permission
 from inl_desktop.exchange.import_errors import write_rejected_rows
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing import outcomes
@@ -40,6 +41,7 @@ def commit_import(
 ) -> ImportResult:
     """Write the plan's ready rows in one transaction (the new reference values the
     mapping asks for first), and the rejected rows to ``errors_file``."""
+    ctx.require(Permission.IMPORT)
     ready = [row for row in plan.rows if row.outcome == outcomes.READY]
     rejected = [row for row in plan.rows if row.outcome == outcomes.REJECTED]
     written = None

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inl_desktop.domain.errors import FieldError, RecordNotFound, UserError, ValidationFailed
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.records import Saved, log_changes
 from inl_desktop.services.reference_lists.checks import (
@@ -114,6 +115,7 @@ def add_item(
 
     ``aliases``: other names of the code, a sequence or one text separated by "|" or ";".
     """
+    ctx.require(Permission.REFERENCE_LISTS)
     spec = list_spec(list_name)
     code, label = normalise_code(code), label.strip()
     parent = normalise_code(parent) if parent and parent.strip() else None
@@ -174,6 +176,7 @@ def update_item(
     ``attributes`` None keeps the stored ones; so does ``aliases`` None (a sequence, or
     one text separated by "|" or ";", replaces them; "" removes them).
     """
+    ctx.require(Permission.REFERENCE_LISTS)
     spec = list_spec(list_name)
     code, label = normalise_code(code), label.strip()
     parent = normalise_code(parent) if parent and parent.strip() else None
@@ -205,6 +208,7 @@ def update_item(
 def set_retired(ctx: AppContext, list_name: str, code: str, retired: bool) -> None:
     """Retire a code (kept for the records that hold it, not offered for new ones)
     or restore it."""
+    ctx.require(Permission.REFERENCE_LISTS)
     spec = list_spec(list_name)
     with ctx.sessions.begin() as session:
         item = _find(session, spec, normalise_code(code))
@@ -243,6 +247,7 @@ def _in_use_message(spec: ListSpec, item: ReferenceItem, counts: Counter[str]) -
 
 def delete_item(ctx: AppContext, list_name: str, code: str) -> None:
     """Delete a code no record uses; CodeInUse (retire it instead) when one does."""
+    ctx.require(Permission.REFERENCE_LISTS)
     spec = list_spec(list_name)
     code = normalise_code(code)
     with ctx.sessions.begin() as session:

@@ -25,6 +25,7 @@ from inl_desktop.store.models.post import (
     PostIdentity,
     PostKey,
     ReferenceItem,
+    User,
 )
 from inl_desktop.store.models.seizures import (
     SeizureEvent,
@@ -101,5 +102,6 @@ __all__ = [
     "TraineePerson",
     "TraineeTotal",
     "TrainingSession",
+    "User",
     "deleted_index",
 ]

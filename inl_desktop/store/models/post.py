@@ -101,3 +101,23 @@ class PostKey(Base):
     added_by: Mapped[str] = mapped_column(sa.String(100))
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replaced_by: Mapped[str | None] = mapped_column(sa.String(100))
+
+
+class User(Base):
+    """Someone who signs in to an encrypted database, and their role.
+
+    The database key wrapped with the user's password lives in the key file beside the
+    database (``store.cipher``); this row says what the user may do. A disabled user
+    keeps the row (the change log names them) and loses the wrapped key.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(sa.String(100))
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_by: Mapped[str | None] = mapped_column(sa.String(100))
