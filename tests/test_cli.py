@@ -128,8 +128,12 @@ def test_info_json_is_one_object_with_path_schema_post_and_counts(
         "counts",
         "sqlite",
         "location_warning",
+        "encrypted",
+        "user",
+        "role",
     }
     assert info["db_path"] == str(db_path)
+    assert (info["encrypted"], info["role"]) == (False, "admin")  # no users: its admin
     assert info["schema_version"]
     assert info["post"]["code"] == "PK-ISB"
     assert info["counts"] == {

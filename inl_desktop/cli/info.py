@@ -44,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
     for name, count in info.counts.items():
         print(f"{name.replace('_', ' ').capitalize() + ':':<17}{count:>12,}")
     print(f"SQLite:    {info.sqlite['version']}, {info.sqlite['safeguard']}")
+    if info.encrypted:
+        print(f"Security:  encrypted (SQLCipher); signed in as {info.user} ({info.role})")
+    elif path.exists():
+        print("Security:  not encrypted (no users yet: 'inl-desktop users add NAME --role admin')")
     if info.location_warning:
         print(f"Warning:   {info.location_warning}")
     return EXIT_OK

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inl_desktop.store.cipher import is_encrypted
 from inl_desktop.store.engine import WAL_RESET_FIXED_IN, has_wal_reset_bug
 from inl_desktop.store.location import location_risk
 
@@ -61,6 +62,10 @@ class DatabaseInfo:
     counts: dict[str, int] = field(default_factory=empty_counts)
     sqlite: dict[str, Any] = field(default_factory=sqlite_facts)
     location_warning: str | None = None
+    # Encrypted (it has users), and who signed in with which role.
+    encrypted: bool = False
+    user: str | None = None
+    role: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object of ``info --json``."""
@@ -87,4 +92,7 @@ def database_info(ctx: AppContext, db_path: Path) -> DatabaseInfo:
         post=None if post is None else {"code": post[0], "name": post[1], "country": post[2]},
         counts=counts,
         location_warning=location_risk(db_path),
+        encrypted=is_encrypted(db_path),
+        user=ctx.user,
+        role=ctx.role.value,
     )

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Clock
 from protected_workbooks import WORKBOOK_PASSWORD, readable_copy
 from scripted_opening import ScriptedAnswers
 from service_builders import ayesha, heroin_and_tablets, roster_training
@@ -28,6 +27,7 @@ from inl_desktop.services.trainings import save_training
 from inl_desktop.services.users import Credentials, WrongPassword
 from inl_desktop.store.cipher import KEYRING, KeyFile, keys_path
 from inl_desktop.store.migrate import open_database
+from tests.conftest import Clock
 
 ADMIN = Credentials("Amina Qureshi", "correct horse battery")
 NAME, NATIONAL_ID = "Zarghuna Afridi", "61101-7654321-8"

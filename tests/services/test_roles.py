@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Clock
 from importing_fixtures import write_csv
 from service_builders import all_counts, ayesha, heroin_and_tablets, save_two_persons
 
@@ -33,6 +32,7 @@ from inl_desktop.services.seizures import save_seizure, set_seizure_deleted
 from inl_desktop.services.setup import set_up_post
 from inl_desktop.services.trainings import save_training
 from inl_desktop.store.migrate import open_database
+from tests.conftest import Clock
 
 ROLES = list(Role)
 PASSWORD = "correct horse"
