@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from inl_desktop.domain.catalog import Catalog
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.gui.common.forms import load_form
 from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.reference_item_dialog import (
@@ -301,8 +302,11 @@ class ReferenceListsPage(QWidget):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
+        # Only an admin changes the lists (the services refuse anyone else too).
+        may = self._ctx.may(Permission.REFERENCE_LISTS)
+        self.add_button.setEnabled(may)
         for button in (self.edit_button, self.retire_button, self.delete_button):
-            button.setEnabled(entry is not None)
+            button.setEnabled(may and entry is not None)
         self.retire_button.setText("Res&tore" if entry and entry.retired else "&Retire")
 
     def _on_list_chooser_current_row_changed(self, row: int) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from inl_desktop.domain.errors import UserError
+from inl_desktop.domain.roles import Permission
 from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.common.workers import LatestOnly, Task
 from inl_desktop.services.backups import (
@@ -167,7 +168,7 @@ class BackupsPage(QWidget):
     def _update_buttons(self) -> None:
         busy = self.task.running
         self.back_up_button.setEnabled(not busy)
-        restorable = not self._read_only and not busy
+        restorable = not self._read_only and not busy and self._ctx.may(Permission.RESTORE)
         self.restore_button.setEnabled(restorable and self.selected() is not None)
         self.restore_file_button.setEnabled(restorable)
 
