@@ -127,3 +127,37 @@ def test_a_conflict_is_shown_with_both_versions(
     decisions = [entry for entry in history(hq, saved.uuid) if entry.action == "decide"]
     assert [(d.changed_by, d.new_value) for d in decisions] == [("analyst", "kept HQ copy")]
     hq.engine.dispose()
+
+
+def test_a_protected_full_export_is_merged_with_the_password_asked_once(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, template_db: Path, tmp_path: Path
+) -> None:
+    from tests.gui.prompts import ScriptedPrompts
+
+    save_seizure(
+        ctx,
+        SeizureDraft(
+            event_date=date(2020, 3, 1),
+            agency="ANF",
+            status="final",
+            items=[SeizureItemDraft("HEROIN", Decimal("2"), "KG")],
+        ),
+    )
+    full = tmp_path / "isb-full.xlsx"
+    export_workbook(ctx, ExportRequest(full, profile="full", password="program-2026"))
+    hq_path = backup_database(template_db, tmp_path / "hq.sqlite")
+    hq = AppContext(open_database(hq_path, now=ctx.now), user="analyst", now=ctx.now)
+    set_up_post(hq, "PK-HQ", "PK", "Headquarters")
+    register_posts(hq, ctx)
+    prompts = ScriptedPrompts(password=[None, "program-2026"])
+    page = ConsolidatePage(hq, prompts=prompts)
+    qtbot.addWidget(page)
+    page.add_files([full])
+
+    assert not page.start()  # the password was not given: nothing starts
+    with qtbot.waitSignal(page.task.succeeded, timeout=60_000):
+        assert page.start()
+
+    assert page.results.item(0, 2).text() == "1"  # added
+    assert prompts.count("password") == 2
+    hq.engine.dispose()

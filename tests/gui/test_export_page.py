@@ -74,3 +74,28 @@ def test_cancel_leaves_no_file(
     assert page.export_button.isEnabled() and not page.cancel_button.isEnabled()
     assert list(out.parent.iterdir()) == []
     assert page.history.rowCount() == 0
+
+
+def test_a_full_export_asks_for_a_password_twice_and_is_written_protected(
+    qtbot: QtBot, app: QApplication, ctx: AppContext, tmp_path: Path
+) -> None:
+    from protected_workbooks import readable_copy
+
+    from tests.gui.prompts import ScriptedPrompts
+
+    out = tmp_path / "full.xlsx"
+    prompts = ScriptedPrompts(password=["program-2026", "program-2062"])
+    page = ExportPage(ctx, prompts=prompts)
+    qtbot.addWidget(page)
+    page.file_edit.setText(str(out))
+    page.full_radio.setChecked(True)
+
+    assert not page.start_export()  # the two passwords differ
+    assert "differ" in prompts.texts("warn")[0] and not out.exists()
+    assert "needs a password" in page.result_label.text()
+
+    prompts.queue("password", "program-2026", "program-2026")
+    with qtbot.waitSignal(page.task.succeeded, timeout=30_000):
+        assert page.start_export()
+    assert out.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # an encrypted package, not a zip
+    assert readable_copy(out, "program-2026").stat().st_size > 0
