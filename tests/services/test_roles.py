@@ -22,6 +22,7 @@ from inl_desktop.services.context import AppContext
 from inl_desktop.services.demo import generate_demo
 from inl_desktop.services.export import ExportRequest, export_workbook
 from inl_desktop.services.importing.mapping import ImportMapping
+from inl_desktop.services.importing.remembered import forget_spelling
 from inl_desktop.services.importing.run import commit_import, plan_import, read_table
 from inl_desktop.services.importing.targets import ImportKind
 from inl_desktop.services.person_key import set_person_key_secret
@@ -136,6 +137,7 @@ SERVICES: list[tuple[str, Role, Callable[[AppContext, Desk], object]]] = [
     ("save a person", Role.CLERK, lambda c, d: save_person(c, ayesha(full_name="Sana Mir"))),
     ("merge persons", Role.CLERK, _merge),
     ("import", Role.CLERK, _import),
+    ("forget a learned spelling", Role.CLERK, lambda c, d: forget_spelling(c, "drugs", "smack")),
     ("export full", Role.CLERK, _export("full")),
     (
         "save a final seizure",

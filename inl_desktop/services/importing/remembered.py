@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
+from inl_desktop.domain.roles import Permission
 from inl_desktop.services.context import AppContext
 from inl_desktop.services.importing.spellings import code_lookup, spelling_key
 from inl_desktop.services.importing.targets import ImportKind, targets_of
@@ -118,6 +119,7 @@ def remembered_spellings(ctx: AppContext) -> dict[str, dict[str, str]]:
 
 def forget_spelling(ctx: AppContext, list_name: str, text: str) -> bool:
     """Forget a remembered spelling (a text, or its key); whether there was one."""
+    ctx.require(Permission.IMPORT)
     with ctx.sessions.begin() as session:
         result = session.execute(
             delete(ImportSpelling).where(
