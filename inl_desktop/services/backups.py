@@ -9,6 +9,7 @@ transaction: a crash during a restore leaves the database as it was.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,14 @@ from inl_desktop.store.backups import (
     make_backup,
     make_snapshot_backup,
 )
-from inl_desktop.store.cipher import connect, copy_key_file, database_errors
+from inl_desktop.store.cipher import (
+    KEYRING,
+    connect,
+    copy_key_file,
+    database_errors,
+    is_encrypted,
+    keys_path,
+)
 from inl_desktop.store.integrity import (
     CheckAbandoned,
     Finding,
@@ -160,9 +168,23 @@ def restore_database(db_path: Path, source: Path, now: datetime) -> RestoreResul
             previous = make_backup(db_path, "before-restore", now)
         else:
             aside = set_aside(db_path, now)
-    _write_pages(source, db_path)
-    copy_key_file(source, db_path)
+    same_key = _same_key(source, db_path)
+    if is_encrypted(source):
+        copy_key_file(source, db_path)  # first: the restored pages need their key file
+        _write_pages(source, db_path, same_key)
+    else:
+        _write_pages(source, db_path, same_key)
+        keys_path(db_path).unlink(missing_ok=True)  # a plain backup makes a plain database
     return RestoreResult(source, previous, aside, schema)
+
+
+def _same_key(source: Path, db_path: Path) -> bool:
+    if not db_path.exists():
+        return True
+    try:
+        return KEYRING.key_for(source) == KEYRING.key_for(db_path)
+    except UserError:  # the database's own key file is gone or not unlocked
+        return False
 
 
 def restore_in_place(ctx: AppContext, db_path: Path, source: Path) -> RestoreResult:
@@ -176,10 +198,26 @@ def restore_in_place(ctx: AppContext, db_path: Path, source: Path) -> RestoreRes
     return result
 
 
-def _write_pages(source: Path, db_path: Path) -> None:
+def _write_pages(source: Path, db_path: Path, same_key: bool) -> None:
+    """The backup's pages into the database file: in place when both have the same key
+    (or none), else into a new file that replaces it (SQLite copies pages only between
+    databases of one key)."""
     try:
-        copy_pages(source, db_path, "WAL", read_only_source=True)
-    except database_errors() as error:
+        if same_key:
+            copy_pages(source, db_path, "WAL", read_only_source=True)
+            return
+        fresh = db_path.with_name(f".{db_path.name}.{os.getpid()}.restoring")
+        fresh.unlink(missing_ok=True)
+        try:
+            copy_pages(source, fresh, "WAL", read_only_source=True)
+            for suffix in ("-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            os.replace(fresh, db_path)
+        finally:
+            fresh.unlink(missing_ok=True)
+            for suffix in ("-wal", "-shm"):
+                fresh.with_name(fresh.name + suffix).unlink(missing_ok=True)
+    except (OSError, *database_errors()) as error:  # type: ignore[misc]
         raise RestoreRefused(
             f"The backup could not be restored: {storage_failure(error)}; "
             "the database was not changed"

@@ -135,8 +135,8 @@ def write_snapshot(
     total)`` is called after each step (in pages); an exception it raises abandons
     the copy, removes the partial file and propagates.
     """
-    write_backup(target, lambda partial: _copy_snapshot(source, partial, progress, step_pages))
-    cipher.copy_key_file(source, target)
+    with cipher.key_file_first(source, target):
+        write_backup(target, lambda partial: _copy_snapshot(source, partial, progress, step_pages))
     return target
 
 

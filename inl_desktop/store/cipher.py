@@ -26,6 +26,7 @@ import os
 import secrets
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -371,11 +372,27 @@ def cipher_version() -> str | None:
     return None if row is None else str(row[0])
 
 
+@contextlib.contextmanager
+def key_file_first(source: Path, target: Path) -> Iterator[None]:
+    """Give a new copy of ``source`` at ``target`` the key file of ``source`` before the
+    copy takes its final name (an encrypted file without its key file could not be
+    opened; a key file alone is harmless); removed again if the copy fails."""
+    had = keys_path(target).exists()
+    copy_key_file(source, target)
+    try:
+        yield
+    except BaseException:
+        if not had and not target.exists():
+            keys_path(target).unlink(missing_ok=True)
+        raise
+
+
 def copy_key_file(source: Path, target: Path) -> None:
     """Give the database file ``target`` the key file of ``source`` (a backup, a move or a
     restore); a plain ``source`` leaves ``target`` without one."""
     source_keys, target_keys = keys_path(source), keys_path(target)
     if source_keys.is_file():
+        target_keys.parent.mkdir(parents=True, exist_ok=True)
         KeyFile.read(source_keys).write(target_keys)
     else:
         target_keys.unlink(missing_ok=True)

@@ -93,8 +93,8 @@ def backup_database(source: Path, target: Path) -> Path:
     temporary name and moved into place once complete, so a backup interrupted by a
     crash or a full disk never sits under the final name.
     """
-    write_backup(target, lambda partial: copy_pages(source, partial, "DELETE"))
-    cipher.copy_key_file(source, target)
+    with cipher.key_file_first(source, target):
+        write_backup(target, lambda partial: copy_pages(source, partial, "DELETE"))
     return target
 
 

@@ -270,3 +270,21 @@ def test_the_window_asks_for_the_first_admin_of_a_plain_database_and_encrypts_it
     assert (database.ctx.user, database.ctx.role) == (ADMIN.name, Role.ADMIN)
     assert plain_sqlite_reads(post) == "file is not a database"
     assert any("encrypted" in notice for notice in database.notices)
+
+
+def test_a_plain_backup_from_before_the_users_restores_over_an_encrypted_database(
+    post: Path, clock: Clock, tmp_path: Path
+) -> None:
+    from inl_desktop.services.backups import restore_database
+    from inl_desktop.store.migrate import backup_database
+
+    plain = backup_database(post, tmp_path / "kept-on-a-stick.sqlite")
+    users.encrypt_database(post, ADMIN, clock)
+
+    restore_database(post, plain, clock())
+
+    assert plain_sqlite_reads(post) == "read" and not keys_path(post).exists()
+    users.encrypt_database(post, ADMIN, clock)  # and it can be protected again
+    back = sorted((post.parent / "backups").glob("*before-restore*.sqlite"))[-1]
+    restore_database(post, back, clock())
+    assert plain_sqlite_reads(post) == "file is not a database" and keys_path(post).exists()
