@@ -1,4 +1,5 @@
-"""Start the GUI: open the database, set up the post on first start, show the window."""
+"""Start the GUI: open the database (signing in to an encrypted one), set up the post on
+first start, show the window fitted to who signed in."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from inl_desktop import __version__
 from inl_desktop.domain.errors import UserError
 from inl_desktop.gui.common.collector import GuiThreadCollector
+from inl_desktop.gui.common.prompts import Prompts
 from inl_desktop.gui.main_window import MainWindow
+from inl_desktop.gui.safety.session import guard_window
 from inl_desktop.gui.startup import PROGRAM, StartupQuestions
 from inl_desktop.services.context import AppContext, utc_now
-from inl_desktop.services.opening import Purpose, open_database_for, resolve_db_path
+from inl_desktop.services.opening import (
+    OpenedDatabase,
+    Purpose,
+    open_database_for,
+    resolve_db_path,
+)
 
 EXIT_USAGE = 2
 # Set (to anything) to have "first painted" printed when the window's first area is
@@ -49,7 +57,7 @@ def run_gui(db: str | None) -> int:
         ctx = opened.ctx
         if ctx.post_or_none() is None and (opened.read_only or not _set_up_post(ctx)):
             return 0
-        window = MainWindow(ctx, opened.path, read_only=opened.read_only)
+        window = build_window(opened)
         for notice in opened.notices:
             window.statusBar().showMessage(notice, 30_000)
         window.first_painted.connect(lambda: _on_window_first_painted(window))
@@ -59,6 +67,15 @@ def run_gui(db: str | None) -> int:
     finally:
         collector.stop()
         opened.close()
+
+
+def build_window(opened: OpenedDatabase, prompts: Prompts | None = None) -> MainWindow:
+    """The window on an opened database, fitted to who signed in: what their role may
+    not do greyed and, on an encrypted database, the idle lock and their menu items."""
+    window = MainWindow(opened.ctx, opened.path, read_only=opened.read_only, prompts=prompts)
+    encrypted = opened.signed_in is not None
+    guard_window(window, opened.ctx, encrypted=encrypted, read_only=opened.read_only)
+    return window
 
 
 def _set_up_post(ctx: AppContext) -> bool:

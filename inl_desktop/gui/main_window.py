@@ -318,11 +318,11 @@ class MainWindow(QMainWindow):
         (first or page).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        new_action = QAction("&New seizure", self)
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
+        new_action = self.new_action = QAction("&New seizure", self)
         new_action.triggered.connect(self._on_new_action_triggered)
         file_menu.addAction(new_action)
-        import_action = QAction("&Import a spreadsheet…", self)
+        import_action = self.import_action = QAction("&Import a spreadsheet…", self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.setEnabled(not self._read_only)
         import_action.triggered.connect(self._on_import_action_triggered)

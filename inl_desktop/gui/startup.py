@@ -1,18 +1,24 @@
-"""The start-up questions, asked in message boxes.
+"""The start-up questions, asked in message boxes and the sign-in dialogs.
 
-Opening the database (``services.opening``) asks what to do when it is open in
+Opening the database (``services.opening``) asks who signs in to an encrypted
+database, who is the first admin of a plain one, and what to do when it is open in
 another window, damaged, or in a risky folder; these are the window's answers, given
-by the user. The day's background check asks the same damage questions when it finds
-damage after the window is shown (``MainWindow``).
+by the user (the sign-in and password dialogs are in ``gui/safety/sign_in.py``). The
+day's background check asks the same damage questions when it finds damage after the
+window is shown (``MainWindow``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from inl_desktop.services.opening import BackupFile, DatabaseInUse, Finding
+from inl_desktop.services.opening import BackupFile, Credentials, DatabaseInUse, Finding
+
+if TYPE_CHECKING:
+    from inl_desktop.gui.safety.sign_in import SignInDialog
 
 PROGRAM = "INL Desktop"
 
@@ -25,6 +31,8 @@ class StartupQuestions:
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self._parent = parent
+        # One sign-in dialog for every try, so the user chosen stays chosen.
+        self._sign_in: SignInDialog | None = None
 
     def open_read_only(self, busy: DatabaseInUse) -> bool:
         """The database is open elsewhere: read-only (True) or quit (False)?"""
@@ -82,6 +90,29 @@ class StartupQuestions:
             "&Move it",
             "&Keep it here",
         )
+
+    def sign_in(self, path: Path, names: list[str], failures: int) -> Credentials | None:
+        """Who signs in, and their password (None: quit); after a wrong password the
+        dialog says so and waits a little longer each time."""
+        from inl_desktop.gui.safety.sign_in import SignInDialog
+
+        if self._sign_in is None:
+            self._sign_in = SignInDialog(path, names, self._parent)
+        return self._sign_in.ask(failures)
+
+    def first_admin(self, path: Path) -> Credentials | None:
+        """The database has no users: the first admin, to encrypt it (None: not now)."""
+        from inl_desktop.gui.safety.sign_in import FirstAdminDialog
+
+        dialog = FirstAdminDialog(path, self._parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.credentials() if accepted else None
+
+    def keep_recovery_key(self, path: Path, recovery_key: str) -> None:
+        """The database was just encrypted: its recovery key, shown this once."""
+        from inl_desktop.gui.safety.sign_in import RecoveryKeyDialog
+
+        RecoveryKeyDialog(path, recovery_key, self._parent).exec()
 
     def tell(self, title: str, text: str) -> None:
         """An information the user acknowledges."""

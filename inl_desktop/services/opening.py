@@ -31,6 +31,7 @@ from inl_desktop.services.users import (
     SignedIn,
     WrongPassword,
     encrypt_database,
+    finish_encryption,
     is_encrypted,
     sign_in,
     signed_in_role,
@@ -201,9 +202,12 @@ def _signed_in(path: Path, questions: OpeningQuestions) -> SignedIn | None:
         if credentials is None:
             return None
         try:
-            return sign_in(path, credentials)
+            signed_in = sign_in(path, credentials)
         except WrongPassword:
             failures += 1
+            continue
+        finish_encryption(path)
+        return signed_in
 
 
 def _context(engine: Engine, signed_in: SignedIn | None, now: Callable[[], datetime]) -> AppContext:

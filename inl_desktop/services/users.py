@@ -37,6 +37,7 @@ __all__ = [
     "default_kdf",
     "disable_user",
     "encrypt_database",
+    "finish_encryption",
     "idle_lock_minutes",
     "is_encrypted",
     "list_users",
@@ -223,17 +224,35 @@ def encrypt_database(
         stamp = now().strftime("%Y%m%dT%H%M%SZ")
         plain_copy = backups_dir(path) / f".{path.stem}-before-encryption-{stamp}.sqlite"
         backup_database(path, plain_copy)
-        try:
-            _encrypt_file(path, keys, database_key)
-            for backup in sorted(backups_dir(path).glob("*.sqlite")):
-                if not backup.name.startswith(".") and not cipher.is_encrypted(backup):
-                    _encrypt_file(backup, keys, database_key)
-        finally:
-            plain_copy.unlink(missing_ok=True)
+        _encrypt_file(path, keys, database_key)
+        finish_encryption(path)
     else:
         keys.write(keys_path(path))
     _add_first_admin(path, admin, now())
     return recovery_key
+
+
+def finish_encryption(path: Path) -> list[Path]:
+    """Encrypt the plain backups of the encrypted database ``path`` (its key unlocked) and
+    remove the plain copy made before it was encrypted; what an encryption interrupted
+    halfway left is finished here, at the next sign-in. Returns the files encrypted."""
+    from inl_desktop.store.migrate import backups_dir
+
+    folder = backups_dir(path)
+    key = KEYRING.key_for(path)
+    if key is None or not folder.is_dir():
+        return []
+    keys = KeyFile.read(keys_path(path))
+    encrypted = []
+    for backup in sorted(folder.glob("*.sqlite")):
+        if backup.name.startswith("."):
+            if "-before-encryption-" in backup.name:
+                backup.unlink(missing_ok=True)
+                keys_path(backup).unlink(missing_ok=True)
+        elif not cipher.is_encrypted(backup):
+            _encrypt_file(backup, keys, key)
+            encrypted.append(backup)
+    return encrypted
 
 
 def _encrypt_file(path: Path, keys: KeyFile, database_key: bytes) -> None:

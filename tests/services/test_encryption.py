@@ -288,3 +288,31 @@ def test_a_plain_backup_from_before_the_users_restores_over_an_encrypted_databas
     back = sorted((post.parent / "backups").glob("*before-restore*.sqlite"))[-1]
     restore_database(post, back, clock())
     assert plain_sqlite_reads(post) == "file is not a database" and keys_path(post).exists()
+
+
+def test_an_encryption_cut_short_is_finished_at_the_next_sign_in(
+    post: Path, clock: Clock, opened: list[OpenedDatabase]
+) -> None:
+    from inl_desktop.services.users import _encrypt_file, new_key_file  # the first half
+    from inl_desktop.store.migrate import backup_database
+
+    keys, key, _ = new_key_file(ADMIN, users.default_kdf())
+    KEYRING.remember(keys.database_id, key)
+    folder = post.parent / "backups"
+    plain_copy = backup_database(post, folder / ".post-before-encryption-20260615T093000Z.sqlite")
+    _encrypt_file(post, keys, key)  # ... and the process was killed here
+    engine = open_database(post, now=clock)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO users (login, name, role, created_at, created_by) "
+            "VALUES ('amina qureshi', 'Amina Qureshi', 'admin', '2026-06-15', 'x')"
+        )
+    engine.dispose()
+    KEYRING.forget(keys.database_id)
+    assert secrets_in(plain_copy) or any(secrets_in(b) for b in folder.glob("*.sqlite"))
+
+    opened.append(open_as(post, clock, ADMIN))
+
+    assert not plain_copy.exists()
+    backups = list(folder.glob("*.sqlite"))
+    assert backups and all(plain_sqlite_reads(b) == "file is not a database" for b in backups)
