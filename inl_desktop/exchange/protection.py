@@ -15,6 +15,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,14 +76,73 @@ def protect(plain: Path, target: Path, password: str) -> None:
             partial.unlink()
 
 
+# The system's temporary folder, read once: the private folders are made there even
+# while ``temporary_files_in`` points the temporary files elsewhere.
+_SYSTEM_TEMP = Path(tempfile.gettempdir())
+_PREFIX = "inl-desktop-"
+_TEMPDIR_TURN = threading.Lock()
+
+
 @contextlib.contextmanager
 def private_folder() -> Iterator[Path]:
-    """A temporary folder only this user can read, removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="inl-desktop-"))
+    """A temporary folder only this user can read, removed afterwards.
+
+    Its name carries the process ID, so that the folders of a process that was killed
+    (a power cut during a full export leaves its plain workbook there) are removed the
+    next time one is made.
+    """
+    remove_stale_private_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=_SYSTEM_TEMP))
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def temporary_files_in(folder: Path) -> Iterator[None]:
+    """Have the temporary files made meanwhile (openpyxl spools each sheet of a workbook
+    it writes to one) made in ``folder``, which is removed with what they hold."""
+    with _TEMPDIR_TURN:
+        before = tempfile.tempdir
+        tempfile.tempdir = str(folder)
+        try:
+            yield
+        finally:
+            tempfile.tempdir = before
+
+
+def remove_stale_private_folders() -> list[Path]:
+    """Remove the private folders of processes that no longer run; return them."""
+    removed = []
+    for folder in _SYSTEM_TEMP.glob(f"{_PREFIX}*-*"):
+        pid_text = folder.name[len(_PREFIX) :].split("-", 1)[0]
+        if folder.is_dir() and pid_text.isdigit() and not _running(int(pid_text)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this ID runs (True when that cannot be told)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        kernel32.CloseHandle(handle)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 @contextlib.contextmanager

@@ -437,7 +437,7 @@ def _written_to(target: Path, request: ExportRequest) -> Iterator[Path]:
         return
     password = protection.check_password(request.password)
     check_target(target)
-    with protection.private_folder() as folder:
+    with protection.private_folder() as folder, protection.temporary_files_in(folder):
         plain = folder / target.name
         yield plain
         protection.protect(plain, target, password)
