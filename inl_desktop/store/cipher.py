@@ -86,11 +86,18 @@ def tuned_kdf(seconds: float = KDF_SECONDS) -> KdfParams:
         # Scripts and tests that ask for a token cost: still Argon2id, the minimum of RFC 9106's
         # second recommendation scaled down.
         return KdfParams(1, 8 * 1024, 1)
-    probe = KdfParams(1, KDF_MEMORY_KIB, KDF_PARALLELISM)
-    started = time.perf_counter()
-    probe.derive("probe", secrets.token_bytes(16))
-    one_pass = max(time.perf_counter() - started, 1e-3)
-    return KdfParams(max(1, round(seconds / one_pass)), KDF_MEMORY_KIB, KDF_PARALLELISM)
+
+    def timed(passes: int) -> float:
+        started = time.perf_counter()
+        KdfParams(passes, KDF_MEMORY_KIB, KDF_PARALLELISM).derive("probe", secrets.token_bytes(16))
+        return time.perf_counter() - started
+
+    # One pass costs filling the memory plus the pass itself; two passes tell them apart.
+    one, two = timed(1), timed(2)
+    per_pass = max(two - one, 1e-3)
+    fixed = max(one - per_pass, 0.0)
+    passes = max(1, round((seconds - fixed) / per_pass))
+    return KdfParams(passes, KDF_MEMORY_KIB, KDF_PARALLELISM)
 
 
 @dataclass(frozen=True)
