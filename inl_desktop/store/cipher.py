@@ -309,6 +309,17 @@ class Keyring:
 KEYRING = Keyring()
 
 
+# SQLCipher 4's page settings but for the page HMAC: SHA-256 instead of SHA-512 (a
+# quarter less work per page where the processor computes SHA-256 itself). Set on every
+# connection after the key, before the first read.
+PAGE_HMAC = "HMAC_SHA256"
+
+
+def cipher_settings(schema: str = "main") -> list[str]:
+    """The PRAGMAs that follow the key on every connection (and on an attached database)."""
+    return [f"PRAGMA {schema}.cipher_hmac_algorithm = {PAGE_HMAC}"]
+
+
 def key_pragma(key: bytes) -> str:
     """The PRAGMA that gives SQLCipher a raw 256-bit key (no key derivation)."""
     return f"PRAGMA key = \"x'{key.hex()}'\""
@@ -346,6 +357,8 @@ def connect(
         return cast(sqlite3.Connection, sqlite3.connect(target, **kwargs))
     connection = cipher_module().connect(target, **kwargs)
     connection.execute(key_pragma(key))
+    for pragma in cipher_settings():
+        connection.execute(pragma)
     return cast(sqlite3.Connection, connection)
 
 
@@ -357,6 +370,8 @@ def encrypt_copy(plain: Path, target: Path, key: bytes) -> None:
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+        for pragma in cipher_settings("encrypted"):
+            connection.execute(pragma)
         connection.execute("SELECT sqlcipher_export('encrypted')")
         version = connection.execute("PRAGMA main.user_version").fetchone()[0]
         connection.execute(f"PRAGMA encrypted.user_version = {int(version)}")

@@ -216,6 +216,10 @@ CIPHER_CACHE_KIB = 64 * 1024
 
 
 def _on_connect_encrypted(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    from inl_desktop.store.cipher import cipher_settings
+
+    for pragma in cipher_settings():
+        dbapi_connection.execute(pragma)
     dbapi_connection.execute(f"PRAGMA cache_size = -{CIPHER_CACHE_KIB}")
 
 
