@@ -1,6 +1,6 @@
 """Crash safety, proved: kill the app's write paths with SIGKILL at random moments and check.
 
-    python bench/crash.py [--runs 200] [--seed N] [--paths save,export,...] [--json]
+    python bench/crash.py [--runs 200] [--seed N] [--paths save,export,...] [--encrypted]
 
 Each run copies a prepared database, starts one write path in a child process
 (bench/crash_child.py: save, export, consolidate, backup, restore), waits until the
@@ -13,11 +13,18 @@ TerminateProcess on Windows). Then it checks, on the files the child left:
 - consolidate: the post's records are in the HQ database all or not at all, and all
   of them when the child reported the merge done;
 - export and backup: the file under the final name is complete (every sheet has the
-  rows its About sheet declares; the backup is sound and holds every record), and
-  exists when the child reported it written;
+  rows its About sheet declares; each backup, a new file every time, is sound and
+  holds every record), and exists when the child reported it written;
 - restore: the database holds one of the two backups exactly, and every backup in
   its backups folder is sound;
 - every database passes ``PRAGMA integrity_check``.
+
+With ``--encrypted`` the post and HQ databases are encrypted (``encrypt_database``,
+Argon2id at its default cost) before anything is copied from them, so every copy,
+backup and restore works on encrypted files; each child signs in before it says it is
+ready, and the checks read the files through ``store.cipher`` after signing in. They
+also check that every backup and restored database is encrypted and has its key file
+beside it (the key file is what opens it).
 
 Prints one line per path and, last, one JSON object with the counts and failures.
 """
@@ -26,9 +33,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -41,6 +48,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = ROOT / "bench" / "crash_child.py"
 PATHS = ("save", "export", "consolidate", "backup", "restore")
+# The first user of the encrypted databases (--encrypted); the children sign in as them.
+ADMIN = "Crash Admin"
+PASSWORD = "crash-test-password"
+# Full exports carry personal data and are written encrypted with a password.
+WORKBOOK_PASSWORD = "crash-workbook-password"
 # The latest moment of a kill after the child is ready, as a multiple of how long one
 # piece of the path's work takes here (timed while preparing): kills land before,
 # during and between pieces of work.
@@ -60,6 +72,7 @@ class Fixture:
     workbook_events: int
     workbook_post: str
     seconds: dict[str, float]
+    encrypted: bool = False
 
 
 @dataclass
@@ -72,10 +85,14 @@ class Tally:
     reported_done: int = 0
     records_checked: int = 0
     failures: list[str] = field(default_factory=list)
+    # Plain files the killed child left in its temporary folder (a full export or a
+    # workbook being merged is plain there before it is encrypted or after decryption).
+    leftovers: list[str] = field(default_factory=list)
 
 
-def prepare(folder: Path) -> Fixture:
-    """A post database, one with demonstration data, an HQ database and a workbook."""
+def prepare(folder: Path, encrypted: bool = False) -> Fixture:
+    """A post database, one with demonstration data, an HQ database and a workbook;
+    the post's and the HQ's databases encrypted when ``encrypted``."""
     from inl_desktop.services.backups import restore_database
     from inl_desktop.services.consolidate import consolidate
     from inl_desktop.services.context import AppContext, utc_now
@@ -83,11 +100,16 @@ def prepare(folder: Path) -> Fixture:
     from inl_desktop.services.export import ExportRequest, export_workbook
     from inl_desktop.services.post_keys import public_key_text, register_post_key
     from inl_desktop.services.setup import set_up_post
+    from inl_desktop.services.users import Credentials, encrypt_database
     from inl_desktop.store.migrate import backup_database, open_database
 
     def new_post(path: Path, code: str, name: str | None = None) -> AppContext:
         ctx = AppContext(open_database(path, now=utc_now), user="crash")
         set_up_post(ctx, code, code.split("-")[0], name)
+        if encrypted and code != "PK-LHE":  # Lahore only writes the workbook HQ merges
+            ctx.engine.dispose()
+            encrypt_database(path, Credentials(ADMIN, PASSWORD), utc_now)
+            ctx = AppContext(open_database(path, now=utc_now), user="crash")
         return ctx
 
     post_db = folder / "post.sqlite"
@@ -97,13 +119,15 @@ def prepare(folder: Path) -> Fixture:
     demo = generate_demo(ctx, seizure_items=1000, trainings=10, seed=7)
     seconds = {}
     started = time.perf_counter()
-    export_workbook(ctx, ExportRequest(folder / "timed.xlsx", profile="full"))
+    export_workbook(
+        ctx, ExportRequest(folder / "timed.xlsx", profile="full", password=WORKBOOK_PASSWORD)
+    )
     seconds["export"] = time.perf_counter() - started
     ctx.engine.dispose()
     lahore = new_post(folder / "lahore.sqlite", "PK-LHE")
     lahore_events = generate_demo(lahore, seizure_items=400, trainings=5, seed=11).seizure_events
     workbook = folder / "lahore.xlsx"
-    export_workbook(lahore, ExportRequest(workbook, profile="full"))
+    export_workbook(lahore, ExportRequest(workbook, profile="full", password=WORKBOOK_PASSWORD))
     hq = new_post(folder / "hq.sqlite", "PK-HQ", "Headquarters")
     register_post_key(hq, public_key_text(lahore), "PK-LHE.pub")
     lahore.engine.dispose()
@@ -111,13 +135,17 @@ def prepare(folder: Path) -> Fixture:
     hq_db = folder / "hq.sqlite"
     timed = AppContext(open_database(backup_database(hq_db, folder / "timed.sqlite"), now=utc_now))
     started = time.perf_counter()
-    consolidate(timed, [workbook])
+    consolidate(timed, [workbook], password=WORKBOOK_PASSWORD)
     seconds["consolidate"] = time.perf_counter() - started
     timed.engine.dispose()
+    # Restored over a copy of the post (the same key as the demo database when encrypted).
+    restored = backup_database(post_db, folder / "timed-restore.sqlite")
     started = time.perf_counter()
-    restore_database(folder / "timed.sqlite", demo_db, utc_now())
+    restore_database(restored, demo_db, utc_now())
     seconds["restore"] = seconds["backup"] = time.perf_counter() - started
     seconds["save"] = 0.05
+    if encrypted:
+        _sign_in_again([post_db, hq_db])
     return Fixture(
         folder,
         post_db,
@@ -128,7 +156,20 @@ def prepare(folder: Path) -> Fixture:
         lahore_events,
         "PK-LHE",
         seconds,
+        encrypted,
     )
+
+
+def _sign_in_again(databases: list[Path]) -> None:
+    """Forget the keys ``encrypt_database`` left in this process and unlock them again
+    with the password, as the checks must (copies share their database's key)."""
+    from inl_desktop.services.users import Credentials, sign_in
+    from inl_desktop.store.cipher import KEYRING, KeyFile, keys_path
+
+    for database in databases:
+        KEYRING.forget(KeyFile.read(keys_path(database)).database_id)
+    for database in databases:
+        sign_in(database, Credentials(ADMIN, PASSWORD))
 
 
 def run_once(fixture: Fixture, kind: str, number: int, rng: random.Random, tally: Tally) -> None:
@@ -152,11 +193,15 @@ def run_once(fixture: Fixture, kind: str, number: int, rng: random.Random, tally
     else:
         db = backup_database(fixture.demo_db, folder / "post.sqlite")
         args = [db, fixture.demo_db, fixture.post_db]
+    sign_in = ["--sign-in", ADMIN, PASSWORD] if fixture.encrypted else []
+    temporary = folder / "tmp"
+    temporary.mkdir()
     child = subprocess.Popen(
-        [sys.executable, str(CHILD), kind, *map(str, args)],
+        [sys.executable, str(CHILD), *sign_in, kind, *map(str, args)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=folder,
+        env={**os.environ, "TMPDIR": str(temporary)},
     )
     assert child.stdout is not None
     first = child.stdout.readline().strip()
@@ -178,13 +223,41 @@ def run_once(fixture: Fixture, kind: str, number: int, rng: random.Random, tally
     tally.reported_done += len(lines)
     problems = CHECKS[kind](fixture, folder, args, lines, tally)
     problems += [f"integrity: {finding}" for finding in _integrity(db)]
+    if fixture.encrypted:
+        problems += _still_encrypted(db)
     tally.failures += [f"run {number} ({kind}): {problem}" for problem in problems]
+    tally.leftovers += [
+        f"run {number} ({kind}): {left.relative_to(folder)}"
+        for left in sorted(temporary.rglob("*"))
+        if left.is_file()
+    ]
     if not problems:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _connect(db: Path) -> Any:
+    """A connection to a plain or (with the key signed in) an encrypted database."""
+    from inl_desktop.store.cipher import connect
+
+    return connect(db)
+
+
+def _still_encrypted(db: Path) -> list[str]:
+    """An encrypted database stays encrypted, with its key file beside it."""
+    from inl_desktop.store.cipher import SQLITE_HEADER, keys_path
+
+    problems = []
+    if not keys_path(db).is_file():
+        problems.append(f"{db.name} has no key file beside it")
+    if db.exists():
+        with db.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                problems.append(f"{db.name} is a plain SQLite file")
+    return problems
+
+
 def _integrity(db: Path) -> list[str]:
-    connection = sqlite3.connect(db)
+    connection = _connect(db)
     try:
         rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     finally:
@@ -193,7 +266,7 @@ def _integrity(db: Path) -> list[str]:
 
 
 def _query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(db)
+    connection = _connect(db)
     try:
         return connection.execute(sql, params).fetchall()
     finally:
@@ -249,6 +322,18 @@ def check_export(
 
 
 def _whole_workbook(path: Path, tally: Tally) -> list[str]:
+    from inl_desktop.exchange import protection
+
+    if not protection.is_protected(path):
+        return [f"{path.name} is a full export written without its password"]
+    try:
+        with protection.decrypted(path, WORKBOOK_PASSWORD) as plain:
+            return _whole_plain_workbook(plain, tally)
+    except protection.WorkbookPasswordNeeded as error:
+        return [f"{path.name} under its final name cannot be decrypted: {error}"]
+
+
+def _whole_plain_workbook(path: Path, tally: Tally) -> list[str]:
     from openpyxl import load_workbook
 
     try:
@@ -290,18 +375,31 @@ def check_consolidate(
 def check_backup(
     fixture: Fixture, folder: Path, args: list[Path], lines: list[str], tally: Tally
 ) -> list[str]:
-    """The backup under the final name is sound and holds every seizure."""
+    """Every backup reported written is there; every one under its final name is sound,
+    holds every seizure and (encrypted) has its key file."""
     from inl_desktop.store.integrity import check_database
 
     out = args[1]
-    if not out.exists():
-        return ["the backup is missing though it was reported written"] if lines else []
-    finding = check_database(out, thorough=True)
-    if not finding.sound:
-        return [f"backup under its final name: {finding.message}"]
-    events = _query(out, "SELECT count(*) FROM seizure_events")[0][0]
-    tally.records_checked += events
-    return [] if events == fixture.demo_events else [f"backup holds {events} seizures"]
+    problems = []
+    for line in lines:
+        name = line.split()[1]
+        if not (folder / name).exists():
+            problems.append(f"{name} is missing though it was reported written")
+    for backup in sorted(folder.glob(f"{out.stem}-*{out.suffix}")):
+        if fixture.encrypted:
+            unreadable = _still_encrypted(backup)
+            if unreadable:
+                problems += [f"{backup.name} under its final name: {text}" for text in unreadable]
+                continue
+        finding = check_database(backup, thorough=True)
+        if not finding.sound:
+            problems.append(f"{backup.name} under its final name: {finding.message}")
+            continue
+        events = _query(backup, "SELECT count(*) FROM seizure_events")[0][0]
+        tally.records_checked += events
+        if events != fixture.demo_events:
+            problems.append(f"{backup.name} holds {events} seizures")
+    return problems
 
 
 def check_restore(
@@ -317,6 +415,8 @@ def check_restore(
     if events not in (0, fixture.demo_events):
         problems.append(f"{events} seizures: neither backup, a half restore")
     for kept in sorted((db.parent / "backups").glob("*.sqlite")):
+        if fixture.encrypted:
+            problems += [f"kept backup {problem}" for problem in _still_encrypted(kept)]
         finding = check_database(kept)
         if not finding.sound:
             problems.append(f"kept backup {kept.name}: {finding.message}")
@@ -339,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="random seed of the kill moments")
     parser.add_argument("--paths", default=",".join(PATHS), help="which write paths to kill")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep failed runs")
+    parser.add_argument(
+        "--encrypted", action="store_true", help="encrypted databases (SQLCipher), signed in"
+    )
     args = parser.parse_args(argv)
     kinds = [kind for kind in args.paths.split(",") if kind]
     unknown = set(kinds) - set(PATHS)
@@ -350,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="inl-crash-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        fixture = prepare(folder)
+        fixture = prepare(folder, args.encrypted)
         tallies = {kind: Tally() for kind in kinds}
         for number in range(args.runs):
             kind = kinds[number % len(kinds)]
@@ -361,25 +464,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{kind:<12} runs {tally.runs:>4}  killed {tally.killed:>4}  "
             f"finished first {tally.finished_before_kill:>3}  reported done "
             f"{tally.reported_done:>5}  records checked {tally.records_checked:>8,}  "
-            f"failures {len(tally.failures)}"
+            f"failures {len(tally.failures)}  temporary files left {len(tally.leftovers)}"
         )
         for failure in tally.failures[:10]:
             print(f"  {failure}")
+        for left in tally.leftovers[:3]:
+            print(f"  left behind: {left}")
     failures = [failure for tally in tallies.values() for failure in tally.failures]
     totals = Counter[str]()
     for tally in tallies.values():
         totals.update(runs=tally.runs, killed=tally.killed, records=tally.records_checked)
     print(
         f"{totals['runs']} runs, {totals['killed']} kills, {totals['records']:,} records "
-        f"checked, {len(failures)} failures in {seconds:.0f} s (seed {seed})"
+        f"checked, {len(failures)} failures in {seconds:.0f} s (seed {seed}"
+        f"{', encrypted' if args.encrypted else ''})"
     )
     summary = {
         "seed": seed,
+        "encrypted": args.encrypted,
         "seconds": round(seconds, 1),
         "runs": totals["runs"],
         "kills": totals["killed"],
         "records_checked": totals["records"],
         "failures": failures,
+        "temporary_files_left": [left for tally in tallies.values() for left in tally.leftovers],
         "paths": {
             kind: {
                 "runs": tally.runs,
@@ -388,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
                 "reported_done": tally.reported_done,
                 "records_checked": tally.records_checked,
                 "failures": len(tally.failures),
+                "temporary_files_left": len(tally.leftovers),
             }
             for kind, tally in tallies.items()
         },

@@ -5,6 +5,11 @@
     python bench/crash_child.py consolidate HQ.sqlite WORKBOOK.xlsx
     python bench/crash_child.py backup DB OUT.sqlite
     python bench/crash_child.py restore DB BACKUP_A BACKUP_B
+    python bench/crash_child.py --sign-in NAME PASSWORD save DB   (and so on)
+
+With ``--sign-in`` the first file is an encrypted database: the child unlocks it with
+the user's password (``services.users.sign_in``, as the app's sign-in does) before it
+opens anything; its copies and backups share its key.
 
 It prints ``ready`` once the database is open, then one line after each piece of
 work has been committed or moved into place (flushed at once), so the parent knows
@@ -25,10 +30,12 @@ from inl_desktop.services.consolidate import consolidate
 from inl_desktop.services.context import AppContext, utc_now
 from inl_desktop.services.export import ExportRequest, export_workbook
 from inl_desktop.services.seizures import save_seizure
+from inl_desktop.services.users import Credentials, sign_in
 from inl_desktop.store.migrate import open_database
 
 DRUGS = ("HEROIN", "OPIUM", "HASHISH", "METH_TABLETS")
 UNITS = {"HEROIN": "KG", "OPIUM": "KG", "HASHISH": "KG", "METH_TABLETS": "TABLET"}
+WORKBOOK_PASSWORD = "crash-workbook-password"  # as bench/crash.py writes the workbooks
 
 
 def tell(line: str) -> None:
@@ -73,7 +80,7 @@ def export(db: Path, out: Path) -> None:
     ctx = AppContext(open_database(db, now=utc_now, create=False), user="crash")
     tell("ready")
     while True:
-        export_workbook(ctx, ExportRequest(out, profile="full"))
+        export_workbook(ctx, ExportRequest(out, profile="full", password=WORKBOOK_PASSWORD))
         tell("exported")
 
 
@@ -82,16 +89,20 @@ def consolidate_once(hq: Path, workbook: Path) -> None:
     ctx = AppContext(open_database(hq, now=utc_now, create=False), user="crash")
     ctx.catalog()
     tell("ready")
-    result = consolidate(ctx, [workbook])
+    result = consolidate(ctx, [workbook], password=WORKBOOK_PASSWORD)
     tell(f"merged {result.totals['added']}")
 
 
 def backup(db: Path, out: Path) -> None:
-    """Back the database up to the same file, forever."""
+    """Back the database up to a new file beside ``out`` (OUT-1, OUT-2, …), forever: each
+    backup is moved into place under a name that did not exist."""
     tell("ready")
+    number = 0
     while True:
-        back_up_now(db, utc_now(), out)
-        tell("backed-up")
+        number += 1
+        target = out.with_name(f"{out.stem}-{number}{out.suffix}")
+        back_up_now(db, utc_now(), target)
+        tell(f"backed-up {target.name}")
 
 
 def restore(db: Path, first: Path, second: Path) -> None:
@@ -104,9 +115,14 @@ def restore(db: Path, first: Path, second: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Run the named path on the given files."""
+    """Run the named path on the given files (after signing in, when asked to)."""
+    credentials = None
+    if argv[:1] == ["--sign-in"]:
+        credentials, argv = Credentials(argv[1], argv[2]), argv[3:]
     kind, *files = argv
     paths = [Path(name) for name in files]
+    if credentials is not None:
+        sign_in(paths[0], credentials)
     if kind == "save":
         save(*paths)
     elif kind == "export":
