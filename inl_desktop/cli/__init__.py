@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from inl_desktop import __version__
 from inl_desktop.cli import (
@@ -28,6 +29,9 @@ from inl_desktop.cli import (
 )
 from inl_desktop.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, db_option
 from inl_desktop.domain.errors import UserError
+
+if TYPE_CHECKING:
+    from inl_desktop.services.users import Credentials
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -88,7 +92,7 @@ def _run(args: argparse.Namespace, command: str) -> int:
         import inl_desktop.store.migrate  # noqa: F401
         from inl_desktop.gui.app import run_gui
 
-        return run_gui(args.db)
+        return run_gui(args.db, _given_sign_in(args))
     if command in RUNS:
         return RUNS[command](args)
     if command in ("backup", "restore", "check"):
@@ -96,6 +100,18 @@ def _run(args: argparse.Namespace, command: str) -> int:
     if command in ("key", "hq"):
         return keys.run(args, command)
     raise AssertionError(f"unhandled command {command}")
+
+
+def _given_sign_in(args: argparse.Namespace) -> Credentials | None:
+    """``--user`` with the password of ``$INL_DESKTOP_PASSWORD_FILE``, for the window to
+    sign in without asking (scripts, benchmarks); without the file the dialog asks."""
+    from inl_desktop.cli.common import PASSWORD_FILE_ENV, read_password, user_of
+    from inl_desktop.services.users import Credentials
+
+    user = user_of(args)
+    if user is None or not os.environ.get(PASSWORD_FILE_ENV):
+        return None
+    return Credentials(user, read_password(f"Password of {user}"))
 
 
 def _exit_code(error: UserError) -> int:

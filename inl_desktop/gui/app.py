@@ -18,6 +18,7 @@ from inl_desktop.gui.safety.session import guard_window
 from inl_desktop.gui.startup import PROGRAM, StartupQuestions
 from inl_desktop.services.context import AppContext, utc_now
 from inl_desktop.services.opening import (
+    Credentials,
     OpenedDatabase,
     Purpose,
     open_database_for,
@@ -40,13 +41,15 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_gui(db: str | None) -> int:
-    """Run the app until its window closes; return the exit code."""
+def run_gui(db: str | None, signs_in: Credentials | None = None) -> int:
+    """Run the app until its window closes; return the exit code. ``signs_in`` (from
+    ``--user`` and ``$INL_DESKTOP_PASSWORD_FILE``) is tried before the sign-in dialog."""
     app = make_application()
     collector = GuiThreadCollector(app)
     path = resolve_db_path(db)
+    questions = StartupQuestions(signs_in=signs_in)
     try:
-        opened = open_database_for(path, Purpose(PROGRAM), StartupQuestions(), now=utc_now)
+        opened = open_database_for(path, Purpose(PROGRAM), questions, now=utc_now)
     except UserError as error:
         print(f"inl-desktop: {error}", file=sys.stderr)
         QMessageBox.critical(None, "INL Desktop cannot open the database", str(error))

@@ -29,8 +29,12 @@ class StartupQuestions:
     Implements ``services.opening.OpeningQuestions``.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, signs_in: Credentials | None = None
+    ) -> None:
         self._parent = parent
+        # Credentials given on the command line, tried once before the dialog.
+        self._given = signs_in
         # One sign-in dialog for every try, so the user chosen stays chosen.
         self._sign_in: SignInDialog | None = None
 
@@ -96,6 +100,8 @@ class StartupQuestions:
         dialog says so and waits a little longer each time."""
         from inl_desktop.gui.safety.sign_in import SignInDialog
 
+        if self._given is not None and failures == 0:
+            return self._given
         if self._sign_in is None:
             self._sign_in = SignInDialog(path, names, self._parent)
         return self._sign_in.ask(failures)

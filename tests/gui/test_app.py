@@ -16,7 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from inl_desktop.gui import app as gui_app
 from inl_desktop.gui.common.post_setup import PostSetupDialog
+from inl_desktop.gui.safety.sign_in import FirstAdminDialog
 from inl_desktop.store.migrate import backup_database
+from tests.conftest import Clock
 
 EXIT_USAGE = 2
 
@@ -105,8 +107,16 @@ def test_escape_in_the_first_start_dialog_exits_without_setting_a_post(
 ) -> None:
     path = tmp_path / "first-start.sqlite"
     found: list[PostSetupDialog] = []
+    declined: list[FirstAdminDialog] = []
 
     def press_escape_in_the_dialog(attempts_left: int = 50) -> None:
+        # A new database first offers its first admin ("Not now": it stays plain).
+        admin = [w for w in QApplication.topLevelWidgets() if isinstance(w, FirstAdminDialog)]
+        if not declined and admin and admin[0].isVisible():
+            declined.append(admin[0])
+            qtbot.keyClick(admin[0], Qt.Key.Key_Escape)
+            QTimer.singleShot(20, lambda: press_escape_in_the_dialog(attempts_left - 1))
+            return
         dialog = visible_post_setup_dialog()
         if dialog is not None:
             found.append(dialog)
@@ -120,6 +130,7 @@ def test_escape_in_the_first_start_dialog_exits_without_setting_a_post(
 
     code = gui_app.run_gui(str(path))
 
+    assert declined, "run_gui did not offer the first admin"
     assert found, "run_gui did not show the post set-up dialog"
     assert code == 0
     connection = sqlite3.connect(path)
@@ -127,3 +138,36 @@ def test_escape_in_the_first_start_dialog_exits_without_setting_a_post(
         assert connection.execute("SELECT count(*) FROM post_identity").fetchone() == (0,)
     finally:
         connection.close()
+
+
+def test_user_and_password_given_sign_in_without_the_dialog(
+    qtbot: QtBot,
+    app: QApplication,
+    db_path: Path,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from inl_desktop.gui.safety.sign_in import SignInDialog
+    from inl_desktop.services.users import Credentials, encrypt_database
+
+    amina = Credentials("Amina", "amina's passphrase")
+    encrypt_database(db_path, amina, clock)
+    monkeypatch.setenv(gui_app.FIRST_PAINT_ENV_VAR, "quit")
+    asked: list[QWidget] = []
+
+    def no_sign_in_dialog(attempts_left: int = 250) -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog)]
+        if any(w.isVisible() for w in shown):
+            asked.extend(shown)
+            for widget in shown:
+                widget.reject()  # the dialog would wait for a person: fail, don't hang
+        elif attempts_left:
+            QTimer.singleShot(20, lambda: no_sign_in_dialog(attempts_left - 1))
+
+    QTimer.singleShot(0, no_sign_in_dialog)
+
+    code = gui_app.run_gui(str(db_path), amina)
+
+    assert (code, asked) == (0, [])
+    assert "first painted" in capsys.readouterr().out
