@@ -188,13 +188,10 @@ def new_key_file(admin: Credentials, kdf: KdfParams) -> tuple[KeyFile, bytes, st
     recovery_key = cipher.new_recovery_key()
     keys = KeyFile(
         database_id=secrets.token_hex(16),
-        users={
-            cipher.user_label(admin.name): cipher.WrappedKey.seal(
-                database_key, admin.password, cipher.user_label(admin.name), kdf
-            )
-        },
+        users={},
         recovery=cipher.WrappedKey.seal(database_key, recovery_key, cipher.RECOVERY, kdf),
     )
+    keys.seal_for(admin.name, database_key, admin.password, kdf)
     return keys, database_key, recovery_key
 
 
@@ -383,9 +380,7 @@ def add_user(
             user = User(login=login, created_at=now, created_by=ctx.user)
             session.add(user)
         user.name, user.role, user.disabled_at, user.disabled_by = name, role.value, None, None
-        keys.users[login] = cipher.WrappedKey.seal(
-            key, credentials.password, login, kdf or default_kdf()
-        )
+        keys.seal_for(name, key, credentials.password, kdf or default_kdf())
         keys.write(keys_path(path))
         return UserRow(login, name, role, user.created_at, False)
 
@@ -405,7 +400,7 @@ def disable_user(ctx: AppContext, name: str) -> None:
         if user is None or user.disabled_at is not None:
             raise UserProblem(f"There is no user {name} to disable")
         user.disabled_at, user.disabled_by = ctx.now(), ctx.user
-        keys.users.pop(login, None)
+        keys.drop(user.name)
         keys.write(keys_path(path))
 
 
@@ -423,7 +418,8 @@ def reset_password(
         user = session.scalars(select(User).where(User.login == login)).first()
         if user is None or user.disabled_at is not None:
             raise UserProblem(f"There is no user {name}")
-    keys.users[login] = cipher.WrappedKey.seal(key, new_password, login, kdf or default_kdf())
+        shown = user.name
+    keys.seal_for(shown, key, new_password, kdf or default_kdf())
     keys.write(keys_path(path))
 
 
@@ -435,8 +431,7 @@ def change_own_password(
     check_password(new_password)
     path, keys, key = _unlocked_keys(ctx)
     keys.unlock(ctx.user, old_password)
-    login = cipher.user_label(ctx.user)
-    keys.users[login] = cipher.WrappedKey.seal(key, new_password, login, kdf or default_kdf())
+    keys.seal_for(ctx.user, key, new_password, kdf or default_kdf())
     keys.write(keys_path(path))
 
 
@@ -449,13 +444,12 @@ def reset_with_recovery_key(
     keys = KeyFile.read(keys_path(path))
     key = keys.unlock_with_recovery_key(recovery_key)
     KEYRING.remember(keys.database_id, key)
-    login = cipher.user_label(name)
     from inl_desktop.store.migrate import open_database
 
     engine = open_database(path, now=lambda: datetime.now().astimezone(), create=False)
     try:
-        signed_in_role(engine, name)
+        shown, _role = signed_in_role(engine, name)
     finally:
         engine.dispose()
-    keys.users[login] = cipher.WrappedKey.seal(key, new_password, login, kdf or default_kdf())
+    keys.seal_for(shown, key, new_password, kdf or default_kdf())
     keys.write(keys_path(path))

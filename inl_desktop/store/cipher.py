@@ -27,7 +27,7 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -175,6 +175,20 @@ class KeyFile:
     database_id: str
     users: dict[str, WrappedKey]
     recovery: WrappedKey | None
+    # The users' names as the admin wrote them (the sign-in list), by ``user_label``.
+    shown_names: dict[str, str] = field(default_factory=dict)
+
+    def seal_for(self, name: str, database_key: bytes, password: str, kdf: KdfParams) -> None:
+        """Wrap the database key for ``name`` with ``password`` (a new user, a new password)."""
+        label = user_label(name)
+        self.users[label] = WrappedKey.seal(database_key, password, label, kdf)
+        self.shown_names[label] = name
+
+    def drop(self, name: str) -> None:
+        """Remove ``name``'s wrapped key: their password opens nothing any more."""
+        label = user_label(name)
+        self.users.pop(label, None)
+        self.shown_names.pop(label, None)
 
     @classmethod
     def read(cls, path: Path) -> KeyFile:
@@ -185,10 +199,12 @@ class KeyFile:
                 raise ValueError(f"format {data.get('format')!r}")
             users = {name: WrappedKey.from_json(entry) for name, entry in data["users"].items()}
             recovery = data.get(RECOVERY)
+            shown = {str(k): str(v) for k, v in data.get("names", {}).items()}
             return cls(
                 str(data["database_id"]),
                 users,
                 None if recovery is None else WrappedKey.from_json(recovery),
+                shown,
             )
         except FileNotFoundError:
             raise KeyFileDamaged(f"The key file {path} is missing") from None
@@ -203,6 +219,7 @@ class KeyFile:
             "format": KEY_FILE_FORMAT,
             "database_id": self.database_id,
             "users": {name: entry.as_json() for name, entry in sorted(self.users.items())},
+            "names": {label: self.shown_names[label] for label in sorted(self.shown_names)},
             RECOVERY: None if self.recovery is None else self.recovery.as_json(),
         }
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -236,8 +253,10 @@ class KeyFile:
         return key
 
     def names(self) -> list[str]:
-        """The users who can sign in, as the key file knows them (case-folded)."""
-        return sorted(self.users)
+        """The users who can sign in, as the admin wrote their names."""
+        return sorted(
+            (self.shown_names.get(label, label) for label in self.users), key=str.casefold
+        )
 
 
 def keys_path(database: Path) -> Path:

@@ -147,7 +147,7 @@ def test_a_wrong_password_is_said_and_holds_sign_in_back_then_the_right_one_open
 
     assert driver.done() and database is not None
     assert driver.seen == [
-        "Wrong password for amina (1 wrong password). Try again in 1 second.",
+        "Wrong password for Amina (1 wrong password). Try again in 1 second.",
         "button enabled: False",
     ]
     window = build_window(database)
