@@ -141,6 +141,7 @@ def test_users_are_added_disabled_and_reset_without_changing_the_database_key(
     opened.append(admin)
 
     users.add_user(admin.ctx, Credentials("Bilal", "clerk password 1"), Role.CLERK)
+    assert users.user_names(post) == ["Amina Qureshi", "Bilal"]  # as the admin wrote them
     clerk = open_as(post, clock, Credentials("bilal", "clerk password 1"))  # any case
     opened.append(clerk)
     assert (clerk.ctx.user, clerk.ctx.role) == ("Bilal", Role.CLERK)
