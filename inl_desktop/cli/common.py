@@ -98,7 +98,7 @@ def read_password(prompt: str, env: str = PASSWORD_FILE_ENV) -> str:
                 f"${env} names {named}, which cannot be read: {error.strerror}"
             ) from None
     if not sys.stdin.isatty():
-        raise UserError(f"{prompt} is needed: type it at a terminal, or name a file in ${env}")
+        raise SignInNeeded(f"{prompt} is needed: type it at a terminal, or name a file in ${env}")
     import getpass
 
     return getpass.getpass(f"{prompt}: ")

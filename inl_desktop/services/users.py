@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 
 from inl_desktop.domain.errors import UserError
 from inl_desktop.domain.roles import Permission, Role
@@ -118,15 +118,11 @@ def sign_in(path: Path, credentials: Credentials) -> SignedIn:
 
 def signed_in_role(engine: Engine, name: str) -> tuple[str, Role]:
     """The name (as the admin wrote it) and role of a user who unlocked the database;
-    UserProblem when the user is disabled or unknown to it."""
-    from inl_desktop.store.models import User
-
-    table = User.__table__
-    query = select(table.c.name, table.c.role, table.c.disabled_at).where(
-        table.c.login == cipher.user_label(name)
-    )
+    UserProblem when the user is disabled or unknown to it. (Plain SQL: signing in
+    loads no ORM, so that ``inl-desktop info`` and the first window stay quick.)"""
+    query = text("SELECT name, role, disabled_at FROM users WHERE login = :login")
     with engine.connect() as connection:
-        row = connection.execute(query).first()
+        row = connection.execute(query, {"login": cipher.user_label(name)}).first()
     if row is None or row.disabled_at is not None:
         raise UserProblem(f"{name} may not sign in to this database (disabled or unknown)")
     return row.name, Role(row.role)
@@ -293,13 +289,13 @@ DEFAULT_IDLE_LOCK_MINUTES = 15
 
 
 def idle_lock_minutes(ctx: AppContext) -> int:
-    """After how many idle minutes the window locks (0: never); the admin sets it."""
-    from inl_desktop.store.models import AppSetting
-
-    with ctx.sessions() as session:
-        setting = session.get(AppSetting, IDLE_LOCK_SETTING)
+    """After how many idle minutes the window locks (0: never); the admin sets it.
+    (Plain SQL: the window reads it before its first paint.)"""
+    query = text("SELECT value FROM app_settings WHERE key = :key")
+    with ctx.engine.connect() as connection:
+        value = connection.execute(query, {"key": IDLE_LOCK_SETTING}).scalar()
     try:
-        return DEFAULT_IDLE_LOCK_MINUTES if setting is None else max(0, int(setting.value))
+        return DEFAULT_IDLE_LOCK_MINUTES if value is None else max(0, int(value))
     except ValueError:
         return DEFAULT_IDLE_LOCK_MINUTES
 
