@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck demo bench-demo bench-startup bench-seizures bench-reports bench-importing bench-exchange bench-keystrokes bench-stability wheel-check clean
+.PHONY: run test lint typecheck demo bench-demo bench-startup bench-encryption bench-crash bench-seizures bench-reports bench-importing bench-exchange bench-keystrokes bench-stability wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ bench-demo: $(STAMP)
 ## bench-startup: the real start-up at 1,000,000 items (later and first of the day) and 'info', against bare baselines
 bench-startup: $(STAMP)
 	$(BIN)/python bench/startup.py
+
+## bench-encryption: the seizure list, a search and a save at 1,000,000 items, encrypted against plain; sign-in time
+bench-encryption: $(STAMP)
+	$(BIN)/python bench/encryption.py
+
+## bench-crash: SIGKILL at random moments of every write path, on an encrypted database
+bench-crash: $(STAMP)
+	$(BIN)/python bench/crash.py --encrypted --runs 200
 
 ## bench-seizures: the seizure list and form at 1,000,000 items, offscreen
 bench-seizures: $(STAMP)
