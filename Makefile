@@ -32,7 +32,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## typecheck: mypy --strict outside gui/
+## typecheck: mypy --strict on the whole package
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
