@@ -60,7 +60,7 @@ def run_gui(db: str | None, signs_in: Credentials | None = None) -> int:
         ctx = opened.ctx
         if ctx.post_or_none() is None and (opened.read_only or not _set_up_post(ctx)):
             return 0
-        window = build_window(opened)
+        window = build_window(opened, counts_later=True)
         for notice in opened.notices:
             window.statusBar().showMessage(notice, 30_000)
         window.first_painted.connect(lambda: _on_window_first_painted(window))
@@ -72,10 +72,19 @@ def run_gui(db: str | None, signs_in: Credentials | None = None) -> int:
         opened.close()
 
 
-def build_window(opened: OpenedDatabase, prompts: Prompts | None = None) -> MainWindow:
+def build_window(
+    opened: OpenedDatabase, prompts: Prompts | None = None, *, counts_later: bool = False
+) -> MainWindow:
     """The window on an opened database, fitted to who signed in: what their role may
-    not do greyed and, on an encrypted database, the idle lock and their menu items."""
-    window = MainWindow(opened.ctx, opened.path, read_only=opened.read_only, prompts=prompts)
+    not do greyed and, on an encrypted database, the idle lock and their menu items.
+    ``counts_later``: the caller has the records counted once the window is painted."""
+    window = MainWindow(
+        opened.ctx,
+        opened.path,
+        read_only=opened.read_only,
+        prompts=prompts,
+        counts_later=counts_later,
+    )
     encrypted = opened.signed_in is not None
     guard_window(window, opened.ctx, encrypted=encrypted, read_only=opened.read_only)
     return window
@@ -89,7 +98,10 @@ def _set_up_post(ctx: AppContext) -> bool:
 
 
 def _on_window_first_painted(window: MainWindow) -> None:
-    # Housekeeping starts once the paint is done, so it never delays the first sight.
+    # The record counts (a read of every table: decrypting it takes a while on a large
+    # encrypted database) and housekeeping come once the paint is done, so that neither
+    # delays the first sight.
+    QTimer.singleShot(0, window.refresh)
     QTimer.singleShot(0, window.start_housekeeping)
     marker = os.environ.get(FIRST_PAINT_ENV_VAR)
     if marker:

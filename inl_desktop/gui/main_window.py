@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         *,
         read_only: bool = False,
         prompts: Prompts | None = None,
+        counts_later: bool = False,  # counted by the caller once the window is painted
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -111,7 +112,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.resize(1200, 720)
         self._restore_layout()
-        self.refresh()
+        if not counts_later:
+            self.refresh()
 
     def _build_navigation(self) -> QListWidget:
         """The list of areas, each also reached by Ctrl+1 to Ctrl+9."""
@@ -354,8 +356,7 @@ class MainWindow(QMainWindow):
         overview.show_facts(heading, self._db_path, self._counts)
 
     def offer_undo(self, message: str, undo: Callable[[], None]) -> None:
-        """Show ``message`` in the status bar with an Undo button (and Ctrl+Z) for a
-        while."""
+        """Show ``message`` in the status bar with an Undo button (and Ctrl+Z) a while."""
         self._undo_offer.offer(message, undo)
 
     def _on_seizures_seizure_deleted(self, uuid: str, description: str) -> None:

@@ -48,4 +48,4 @@ class OverviewPage(QWidget):
         self.post_heading.setText(post)
         self.database_label.setText(f"Database: {db_path}")
         for key, label in self.count_labels.items():
-            label.setText(f"{counts.get(key, 0):,}")
+            label.setText(f"{counts[key]:,}" if key in counts else "…")  # not counted yet
