@@ -44,7 +44,6 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,37 +56,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CACHE = Path(tempfile.gettempdir()) / "inl-desktop-bench"
+# The big database and the medians as bench/seizures.py makes them (bench/ is on the path).
+from seizures import ensure_database, median_ms  # noqa: E402
+
 RARE_WORDS = ["Kharan", "Chitral", "Hunza", "Tharparkar", "Ziarat", "Awaran", "Kohistan"]
 COMMON_WORDS = ["Checkpost", "Airport", "Residence", "Warehouse", "Border area"]
 ADMIN = "Bench Admin"
 PASSWORD = "bench-password-1"
 TARGET_RATIO = 1.3
 VARIANTS = ("plain", "encrypted")
-
-
-def median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 1)
-
-
-def ensure_source(path: Path, items: int) -> None:
-    """The big database bench/seizures.py and bench/startup.py share, built if missing."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"building {path} with {items:,} items…", file=sys.stderr)
-    subprocess.run(
-        [
-            str(BIN / "inl-desktop"),
-            "demo",
-            "--db",
-            str(path),
-            "--seizures",
-            str(items),
-            "--trainings",
-            "100",
-        ],
-        check=True,
-    )
 
 
 def build_pair(source: Path, folder: Path) -> dict[str, float]:
@@ -212,7 +189,7 @@ def main() -> None:
     built = CACHE / f"encryption-{args.items}"
     build_seconds: dict[str, float] = {}
     if args.rebuild or not (built / "encrypted.sqlite.keys").exists():
-        ensure_source(source, args.items)
+        ensure_database(source, args.items)
         print(f"building the plain and encrypted pair in {built}…", file=sys.stderr)
         build_seconds = build_pair(source, built)
         print(f"built: {build_seconds}", file=sys.stderr)
