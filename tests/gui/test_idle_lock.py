@@ -323,3 +323,22 @@ def test_a_read_only_window_leaves_users_and_passwords_to_the_writer(
     assert signed_in.lock_action.isEnabled()
     assert not signed_in.change_password_action.isEnabled()
     assert not signed_in.users_action.isEnabled()
+
+
+def test_a_locked_window_does_not_close_until_it_is_unlocked(qtbot: QtBot, opener: Opener) -> None:
+    window = opener.window(AMINA)
+    window.new_action.trigger()
+    place = window.seizures.form.findChild(QLineEdit, "placeEdit")
+    qtbot.keyClicks(place, "Torkham border")
+    lock = session_of(window).idle_lock
+    lock.lock()
+
+    assert not window.close()  # nothing asked, nothing saved or discarded
+
+    assert window.isVisible() and lock.is_locked()
+    assert lock.screen.message_label.text() == "Unlock first to close INL Desktop."
+    assert "unsaved" not in opener.prompts.kinds()
+    assert lock.unlock(AMINA.password)
+    assert place.text() == "Torkham border"
+    assert window.close()
+    assert opener.prompts.kinds() == ["unsaved"]  # the usual question, once unlocked

@@ -186,6 +186,12 @@ class IdleLock(QObject):
             if kind in ACTIVITY and self.timer.isActive():
                 self.timer.start()
             return False
+        # Locked: the window does not close (closing would save or discard what its
+        # forms hold without the password); unlocking first lets it close as usual.
+        if kind == QEvent.Type.Close and watched is self._window:
+            event.ignore()
+            show_problem(self.screen.message_label, "Unlock first to close INL Desktop.")
+            return True
         # Locked: no shortcut of the window acts, but those of the lock screen.
         if kind == QEvent.Type.Shortcut:
             inside = isinstance(watched, QWidget) and self.screen.isAncestorOf(watched)
