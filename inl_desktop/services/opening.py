@@ -168,6 +168,9 @@ def open_database_for(
         if opened is not None:
             opened.signed_in = signed_in
             opened.ctx = _context(opened.ctx.engine, signed_in, now)
+            if signed_in is not None:
+                # The writer, under its lock, finishes an encryption cut short.
+                finish_encryption(opened.path)
             if signed_in is None and purpose.safeguards:
                 _protected_if_asked(opened, questions, now)
         return opened
@@ -202,12 +205,9 @@ def _signed_in(path: Path, questions: OpeningQuestions) -> SignedIn | None:
         if credentials is None:
             return None
         try:
-            signed_in = sign_in(path, credentials)
+            return sign_in(path, credentials)
         except WrongPassword:
             failures += 1
-            continue
-        finish_encryption(path)
-        return signed_in
 
 
 def _context(engine: Engine, signed_in: SignedIn | None, now: Callable[[], datetime]) -> AppContext:

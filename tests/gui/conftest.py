@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from inl_desktop.gui.app import make_application
 from inl_desktop.services.context import AppContext
+from inl_desktop.services.users import Credentials, encrypt_database
 from inl_desktop.store.migrate import open_database
 
 
@@ -36,3 +37,14 @@ def first_start_ctx(tmp_path: Path, clock: Callable[[], datetime]) -> Iterator[A
     engine = open_database(tmp_path / "first-start.sqlite", now=clock)
     yield AppContext(engine, user="clerk", now=clock)
     engine.dispose()
+
+
+# The admin of the encrypted databases of the window's tests.
+AMINA = Credentials("Amina", "correct horse")
+
+
+@pytest.fixture
+def encrypted_db(db_path: Path, clock: Callable[[], datetime]) -> Path:
+    """The post database, encrypted with Amina as its admin."""
+    encrypt_database(db_path, AMINA, clock)
+    return db_path

@@ -27,20 +27,19 @@ from inl_desktop.services.users import (
     Credentials,
     WrongPassword,
     add_user,
-    encrypt_database,
     idle_lock_minutes,
     sign_in,
     signed_in_role,
 )
 from inl_desktop.store.migrate import open_database
 from tests.conftest import Clock
+from tests.gui.conftest import AMINA
 from tests.gui.prompts import ScriptedPrompts
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints", extend=True
 )
 
-AMINA = Credentials("Amina", "correct horse")
 VERA = Credentials("Vera", "viewer password")
 
 
@@ -54,13 +53,6 @@ class SignsInAs(StartupQuestions):
     def sign_in(self, path: Path, names: list[str], failures: int) -> Credentials | None:
         assert failures == 0, "the scripted password was wrong"
         return self.credentials
-
-
-@pytest.fixture
-def encrypted_db(db_path: Path, clock: Clock) -> Path:
-    """The post database, encrypted with Amina as its admin."""
-    encrypt_database(db_path, AMINA, clock)
-    return db_path
 
 
 @pytest.fixture

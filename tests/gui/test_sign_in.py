@@ -32,28 +32,20 @@ from inl_desktop.services.opening import OpenedDatabase, Purpose, open_database_
 from inl_desktop.services.users import (
     Credentials,
     WrongPassword,
-    encrypt_database,
     is_encrypted,
     sign_in,
     signed_in_role,
 )
 from inl_desktop.store.migrate import open_database
 from tests.conftest import Clock
+from tests.gui.conftest import AMINA
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints", extend=True
 )
 
-AMINA = Credentials("Amina", "correct horse")
 # Enough polls (10 ms apart) for any step; a test that runs out fails instead of hanging.
 POLLS = 1000
-
-
-@pytest.fixture
-def encrypted_db(db_path: Path, clock: Clock) -> Path:
-    """The post database, encrypted with Amina as its admin."""
-    encrypt_database(db_path, AMINA, clock)
-    return db_path
 
 
 @pytest.fixture
