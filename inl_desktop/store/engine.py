@@ -77,7 +77,10 @@ def check_db_path(path: Path, *, create_parent: bool) -> None:
         except OSError as error:
             raise DatabaseUnusable(f"Database {path} cannot be read: {error.strerror}") from None
         if header and header != SQLITE_HEADER and not _has_key_file(path):
-            raise DatabaseUnusable(f"Database {path} is not an SQLite database")
+            raise DatabaseUnusable(
+                f"Database {path} is not an SQLite database (or it is an encrypted one "
+                f"whose key file {path.name}.keys is missing: put it back beside it)"
+            )
         if not os.access(path, os.W_OK):
             raise DatabaseUnusable(f"Database {path} is read-only")
         if not os.access(path.parent, os.W_OK):
